@@ -1,0 +1,46 @@
+# LegFit: the two commands of the README do all the set-up on a fresh machine.
+#   make demo   the kiosk's demo mode (headless when there is no display)
+#   make test   installs everything and runs lint, the import contracts and the tests
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: test demo lint screenshots bench bundle clean system-deps
+
+$(STAMP): pyproject.toml packaging/scripts/system-deps.sh
+	./packaging/scripts/system-deps.sh
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+system-deps:
+	./packaging/scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+demo: $(STAMP)
+	$(BIN)/legfit demo
+
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1080x1920x24" $(BIN)/python -m ui.screenshots docs/screenshots
+
+bench: $(STAMP)
+	$(BIN)/python bench/population.py
+	$(BIN)/python bench/accuracy.py
+	$(BIN)/python bench/speed.py
+
+bundle: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bundle]'
+	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build packaging/legfit.spec
+	./packaging/scripts/smoke-bundle.sh dist/legfit
+
+clean:
+	rm -rf build dist .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The LegFit application: session flow, composition root, command line, config, session log."""
