@@ -7,7 +7,7 @@ from kiosk.cli import COMMAND_MODULES, build_parser, main
 
 def test_every_command_module_registers_a_subcommand():
     parser = build_parser()
-    names = set(parser._subparsers._group_actions[0].choices)  # noqa: SLF001
+    names = set(parser._subparsers._group_actions[0].choices)
     assert {"recommend", "catalogue", "screener", "calibrate", "mat", "measure", "demo",
             "run"} <= names
     assert len(COMMAND_MODULES) == 8
