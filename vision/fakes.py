@@ -1,0 +1,197 @@
+"""Test doubles for the vision protocols: no camera, no model, exact and repeatable.
+
+- ``FakePoseEstimator``: scripted ``PoseResult``s (a list, cycled, or a function of the
+  frame). ``landmarks_from_truth`` builds landmarks from a synthetic scene's truth.json,
+  so a pipeline can be tested against the exact geometry without MediaPipe's error.
+- ``FakeSegmenter``: a scripted mask.
+- ``ScriptedFrameSource``: frames from a list, then end, fail (``CameraUnavailable``
+  after N frames, as an unplugged camera) or freeze (nothing new: ``read`` waits its
+  timeout and raises, exactly as ``CameraSource`` does).
+- ``FakeCapture``: stands in for ``cv2.VideoCapture`` inside ``CameraSource``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from vision.errors import CameraUnavailable
+from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
+
+
+def _kp(xy: Sequence[float], size_wh: tuple[int, int], visibility: float = 0.99) -> Keypoint:
+    x, y = float(xy[0]), float(xy[1])
+    w, h = size_wh
+    return Keypoint(x, y, visibility, bool(-0.5 <= x < w - 0.5 and -0.5 <= y < h - 0.5))
+
+
+def truth_knee_px(leg_truth: Mapping) -> np.ndarray:
+    """The knee point of one leg in truth.json (scenes name it ``knee_px`` or
+    ``knee_joint_px``)."""
+    return np.asarray(leg_truth.get("knee_px", leg_truth.get("knee_joint_px")), float)
+
+
+def landmarks_from_truth(truth: Mapping, stance: str, size_wh: tuple[int, int]) -> BodyLandmarks:
+    """Landmarks of a synthetic scene (truth.json's ``landmarks_px[stance]``).
+
+    Knee, ankle, heel and toe are the truth. The truth has no hip or upper body: the hip
+    is put one shank length above the knee, along the shank, and shoulders and nose above
+    the hips; good enough for stance and framing checks, not for measuring.
+    """
+    px = truth["landmarks_px"][stance]
+    legs = {}
+    for side in ("left", "right"):
+        t = px[side]
+        knee = truth_knee_px(t)
+        ankle = np.asarray(t["ankle_joint_px"], float)
+        hip = knee + (knee - ankle) * 1.05
+        legs[side] = LegLandmarks(hip=_kp(hip, size_wh), knee=_kp(knee, size_wh),
+                                  ankle=_kp(ankle, size_wh),
+                                  heel=_kp(t["heel_centre_px"], size_wh),
+                                  toe=_kp(t["toe_tip_px"], size_wh))
+    hip_l, hip_r = legs["left"].hip.xy_px, legs["right"].hip.xy_px
+    shank = float(np.linalg.norm(truth_knee_px(px["left"])
+                                 - np.asarray(px["left"]["ankle_joint_px"], float)))
+    up = np.array([0.0, -1.35 * shank])
+    mid = (hip_l + hip_r) / 2
+    spread = (hip_l - hip_r) * 1.4  # shoulders are wider than hips
+    return BodyLandmarks(
+        left=legs["left"], right=legs["right"],
+        nose=_kp(mid + up * 1.45, size_wh),
+        left_shoulder=_kp(mid + up + spread / 2, size_wh),
+        right_shoulder=_kp(mid + up - spread / 2, size_wh))
+
+
+class FakePoseEstimator:
+    """A ``PoseEstimator`` that returns what it is told.
+
+    ``script`` is a sequence of results (cycled when ``cycle``, else the last repeats) or a
+    function of the frame. ``calls`` counts estimates; ``closed`` tells whether closed.
+    """
+
+    def __init__(self, script: Sequence[PoseResult] | Callable[[Frame], PoseResult],
+                 cycle: bool = True, delay_s: float = 0.0):
+        self._script = script
+        self._cycle = cycle
+        self._delay_s = delay_s
+        self.calls = 0
+        self.closed = False
+
+    def estimate(self, frame: Frame) -> PoseResult:
+        if self._delay_s:
+            time.sleep(self._delay_s)
+        i = self.calls
+        self.calls += 1
+        if callable(self._script):
+            return self._script(frame)
+        if not self._script:
+            return PoseResult(landmarks=None, mask=None)
+        idx = i % len(self._script) if self._cycle else min(i, len(self._script) - 1)
+        return self._script[idx]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeSegmenter:
+    """A ``Segmenter`` returning a fixed mask (or a function of the frame)."""
+
+    def __init__(self, mask: np.ndarray | Callable[[Frame], np.ndarray]):
+        self._mask = mask
+        self.closed = False
+
+    def segment(self, frame: Frame) -> np.ndarray:
+        return self._mask(frame) if callable(self._mask) else self._mask
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class ScriptedFrameSource:
+    """A ``FrameSource`` over a list of BGR images with a scripted ending.
+
+    ``then``: "end" (read returns None), "loop", "fail" (``CameraUnavailable``, like an
+    unplugged camera) or "freeze" (no new frame: read waits ``timeout_s``, then raises
+    ``CameraUnavailable`` as the real camera source does). ``fail_after`` ends early.
+    Timestamps are media time at ``fps``.
+    """
+
+    def __init__(self, images_bgr: Sequence[np.ndarray], then: str = "end",
+                 fail_after: int | None = None, fps: float = 15.0):
+        if then not in ("end", "loop", "fail", "freeze"):
+            raise ValueError(f"unknown ending {then!r}")
+        self._images = list(images_bgr)
+        self._then = then
+        self._limit = len(self._images) if fail_after is None else fail_after
+        self._fps = fps
+        self._index = 0
+        self.closed = False
+
+    def read(self, timeout_s: float = 2.0) -> Frame | None:
+        if self.closed:
+            raise CameraUnavailable("camera fake is closed")
+        if self._index >= self._limit:
+            if self._then == "end":
+                return None
+            if self._then == "fail":
+                raise CameraUnavailable("camera fake stopped delivering frames")
+            if self._then == "freeze":
+                time.sleep(timeout_s)
+                raise CameraUnavailable(f"camera fake delivered no frame for {timeout_s:g} s")
+        image = self._images[self._index % len(self._images)]
+        frame = Frame(image, self._index / self._fps, self._index)
+        self._index += 1
+        return frame
+
+    def close(self) -> None:
+        self.closed = True
+
+
+class FakeCapture:
+    """Stands in for ``cv2.VideoCapture`` in ``CameraSource(capture_factory=...)``.
+
+    Delivers ``images`` at ``fps`` (cycled), then behaves as ``after`` says: "fail" (read
+    returns False: an unplugged camera) or "hang" (read blocks until released: a frozen
+    driver, for at most ``hang_s``). ``opened=False`` is a camera that cannot be opened.
+    """
+
+    def __init__(self, images_bgr: Sequence[np.ndarray], fps: float = 30.0,
+                 frames: int | None = None, after: str = "fail", opened: bool = True,
+                 hang_s: float = 3.0):
+        self._images = list(images_bgr)
+        self._period_s = 1.0 / fps
+        self._frames = frames
+        self._after = after
+        self._opened = opened
+        self._hang_s = hang_s
+        self._released = threading.Event()
+        self.delivered = 0
+        self.props: dict[int, float] = {}
+
+    def isOpened(self) -> bool:
+        return self._opened and not self._released.is_set()
+
+    def read(self) -> tuple[bool, np.ndarray | None]:
+        if self._released.is_set():
+            return False, None
+        if self._frames is not None and self.delivered >= self._frames:
+            if self._after == "hang":
+                self._released.wait(self._hang_s)
+            return False, None
+        time.sleep(self._period_s)
+        image = self._images[self.delivered % len(self._images)]
+        self.delivered += 1
+        return True, image
+
+    def set(self, prop_id: int, value: float) -> bool:
+        self.props[prop_id] = value
+        return True
+
+    def get(self, prop_id: int) -> float:
+        return self.props.get(prop_id, 0.0)
+
+    def release(self) -> None:
+        self._released.set()
