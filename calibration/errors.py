@@ -13,3 +13,15 @@ class MatNotFound(LegFitError):
 
 class BoardNotFound(LegFitError):
     """No calibration board could be found in the images."""
+
+
+class BoardSpecInvalid(LegFitError):
+    """A calibration board spec string is malformed or describes an impossible board."""
+
+
+class ImageUnreadable(LegFitError):
+    """A file given as an image cannot be read as one."""
+
+
+class CalibrationFailed(LegFitError):
+    """Intrinsics could not be computed: too few good views, mixed image sizes..."""
