@@ -1,0 +1,452 @@
+"""Every string the kiosk's screens show, in English and German, keyed by name.
+
+The domain's own texts (screener questions, reasons, donning steps) come from ``fitting``
+with ``text(lang)``; everything else a screen shows is here. Both languages must hold
+exactly the same keys (a test checks it, and that every key a screen asks for exists),
+so a shopper never meets a raw key or a half-translated screen.
+
+Wording: short sentences, the shopper addressed directly, calm; German uses "Sie".
+"""
+
+from __future__ import annotations
+
+LANGUAGES: tuple[str, ...] = ("en", "de")
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch"}
+
+_EN: dict[str, str] = {
+    # Common
+    "app.name": "LegFit",
+    "common.back": "Back",
+    "common.next": "Next",
+    "common.start_over": "Start over",
+    "common.staff": "Staff",
+    "common.done": "Done",
+    "common.cancel": "Cancel",
+    "common.left": "Left leg",
+    "common.right": "Right leg",
+    "common.step_of": "Step {index} of {total}",
+    "common.question_of": "Question {index} of {total}",
+    "common.cm": "{value} cm",
+    "common.cm_pm": "{value} cm ± {sd}",
+    # Attract
+    "attract.title": "Find the right compression stockings",
+    "attract.body": "We measure your lower legs with the camera in about three minutes, "
+                    "check a few health questions and show you how to put them on.",
+    "attract.privacy": "No photos are kept. No name needed.",
+    "attract.start": "Start",
+    "attract.language": "Language",
+    # Language
+    "language.title": "Choose your language",
+    # Purpose
+    "purpose.title": "What are the stockings for?",
+    "purpose.travel": "Travel",
+    "purpose.travel.detail": "Long flights, train or car journeys",
+    "purpose.everyday": "Everyday",
+    "purpose.everyday.detail": "Tired, heavy legs after standing or sitting",
+    "purpose.sport": "Sport",
+    "purpose.sport.detail": "Running, hiking and recovery",
+    "purpose.medical": "Medical",
+    "purpose.medical.detail": "Advised by a doctor, or with a prescription",
+    # Screener
+    "screener.title": "A few health questions",
+    "screener.intro": "Please answer honestly. Some leg problems must be seen by a "
+                      "doctor before wearing compression.",
+    "screener.yes": "Yes",
+    "screener.no": "No",
+    # Referral outcomes: what to do, never a product
+    "referral.emergency.title": "Call emergency services now",
+    "referral.emergency.number": "112",
+    "referral.emergency.body": "Breathlessness, chest pain or coughing blood can be a sign "
+                               "of a blood clot in the lungs. Call 112 now, or ask any member "
+                               "of staff to call for you.",
+    "referral.emergency.calm": "Sit down and stay calm. Do not drive yourself.",
+    "referral.emergency.staff": "Staff: please help now",
+    "referral.urgent_doctor.title": "Please see a doctor today",
+    "referral.urgent_doctor.body": "Swelling, pain, warmth or redness in one leg can be a "
+                                   "sign of a blood clot (DVT). Please do not wear "
+                                   "compression stockings until a doctor has examined you.",
+    "referral.urgent_doctor.action": "Call your doctor's practice or the out-of-hours "
+                                     "service (116 117) today. If you become short of "
+                                     "breath or have chest pain, call 112.",
+    "referral.see_doctor.title": "Please talk to your doctor first",
+    "referral.see_doctor.body": "Compression can harm some legs. Your doctor should check "
+                                "your legs, for example the blood flow, before you wear "
+                                "compression stockings.",
+    "referral.see_doctor.action": "Make an appointment with your doctor and take this "
+                                  "advice with you.",
+    "referral.pharmacist.title": "Please talk to our pharmacist",
+    "referral.pharmacist.body": "One of your answers needs a short check by our pharmacist "
+                                "before we recommend a stocking.",
+    "referral.pharmacist.action": "Please go to the counter. It only takes a few minutes.",
+    "referral.made_to_measure.title": "Made-to-measure stockings fit you best",
+    "referral.made_to_measure.body": "Your measurements are outside the standard sizes. "
+                                     "Stockings made to your measurements fit better and "
+                                     "work better.",
+    "referral.made_to_measure.action": "A trained fitter can measure you. Please ask at "
+                                       "the counter.",
+    "referral.staff_check.title": "A member of staff will check your size",
+    "referral.staff_check.body": "Your measurements are close to the line between two "
+                                 "sizes, or your legs need different sizes.",
+    "referral.staff_check.action": "Please ask at the counter. Staff will confirm the size "
+                                   "with a tape measure.",
+    "referral.why": "Why",
+    # Measuring
+    "measure_front.title": "Measuring: face the screen",
+    "measure_side.title": "Measuring: stand sideways",
+    "measure.instructions": "Stand on the green footprints, bare lower legs, arms relaxed.",
+    "measure.progress": "Hold still",
+    "measure.waiting": "Starting the camera …",
+    "guidance.no_person": "Please step onto the mat",
+    "guidance.two_people": "Only one person on the mat, please",
+    "guidance.step_on_footprints": "Stand on the green footprints",
+    "guidance.legs_out_of_frame": "We need to see your feet and knees",
+    "guidance.left_ankle_hidden": "We cannot see your left ankle",
+    "guidance.right_ankle_hidden": "We cannot see your right ankle",
+    "guidance.uncover_calves": "Please uncover your lower legs up to the knee",
+    "guidance.too_dark": "It is too dark to measure. Please ask staff",
+    "guidance.hold_still": "Hold still, please",
+    "guidance.turn_to_side": "Turn to the side footprints",
+    "guidance.face_camera": "Please face the screen",
+    "guidance.ok": "Good. Keep holding still",
+    "guidance.done": "Done. Thank you!",
+    # Turn
+    "turn.title": "Now turn to the side",
+    "turn.body": "Turn so your right side faces the screen. Step onto the side footprints: "
+                 "right foot in front, left foot behind.",
+    "turn.ready": "I am standing sideways",
+    # Review
+    "review.title": "Your measurements",
+    "review.cb": "Ankle (cB)",
+    "review.cc": "Calf (cC)",
+    "review.ld": "Length (lD)",
+    "review.cb.meaning": "Ankle (cB): the narrowest part just above the ankle bone. It "
+                         "decides your size.",
+    "review.cc.meaning": "Calf (cC): the widest part of the calf. It must fit the same size.",
+    "review.ld.meaning": "Length (lD): from the floor to two finger widths below the knee. "
+                         "A knee-high stocking ends here.",
+    "review.pm.meaning": "± shows how exact the measurement is: the true value is very "
+                         "likely within this range.",
+    "review.tape": "Measured by staff with a tape measure.",
+    "review.camera": "Measured by the camera.",
+    "review.unknown": "not measured",
+    "review.next": "See my recommendation",
+    # Recommendation
+    "recommendation.title": "Our recommendation",
+    "recommendation.size": "Size",
+    "recommendation.length": "Length",
+    "recommendation.class": "Compression",
+    "recommendation.mmhg": "{low}–{high} mmHg",
+    "recommendation.legs": "For",
+    "recommendation.both_legs": "both legs",
+    "recommendation.why": "Why this stocking",
+    "recommendation.illustrative": "Demo catalogue: sizes are illustrative, not a real "
+                                   "brand's chart.",
+    "recommendation.none": "No standard product fits. Please ask at the counter.",
+    "recommendation.next": "How to put them on",
+    "length.knee_high": "Knee-high",
+    "length.thigh_high": "Thigh-high",
+    "length.sock": "Sock",
+    "length.short": "Short",
+    "length.long": "Long",
+    "length.regular": "Regular",
+    # Donning
+    "donning.title": "Putting them on and caring for them",
+    "donning.kind.step": "Step",
+    "donning.kind.warning": "Important",
+    "donning.kind.care": "Care",
+    "donning.previous": "Previous",
+    "donning.finish": "Finish",
+    # Handoff
+    "handoff.title": "Your fitting code",
+    "handoff.body": "Show this code at the counter. Staff can see your sizes with it. "
+                    "It holds no name and no picture.",
+    "handoff.print": "Print slip",
+    "handoff.printed": "Your slip is printing.",
+    "handoff.finish": "Finish",
+    # Staff PIN
+    "staff_pin.title": "Staff sign-in",
+    "staff_pin.body": "Enter the staff PIN.",
+    "staff_pin.ok": "OK",
+    "staff_pin.clear": "Clear",
+    "staff_pin.wrong": "Wrong PIN. {tries} tries left.",
+    "staff_pin.locked": "Locked for {minutes} min after too many wrong PINs.",
+    # Staff
+    "staff.title": "Staff",
+    "staff.tab.tape": "Tape",
+    "staff.tab.review": "Review",
+    "staff.tab.calibration": "Calibration",
+    "staff.tab.catalogue": "Catalogue",
+    "staff.tab.history": "History",
+    "staff.tape.body": "Enter or correct any girth in centimetres. Tape values replace the "
+                       "camera's.",
+    "staff.tape.apply": "Use these values",
+    "staff.tape.ankle": "Ankle cB (cm)",
+    "staff.tape.calf": "Calf cC (cm)",
+    "staff.tape.length": "Length lD (cm)",
+    "staff.review.none": "No camera measurement in this session.",
+    "staff.review.profile": "Width profile (mm) by height above the floor (mm)",
+    "staff.calibration.capture": "Capture view",
+    "staff.calibration.finish": "Finish calibration",
+    "staff.calibration.status": "Calibration",
+    "staff.catalogue.file": "File",
+    "staff.catalogue.products": "Products",
+    "staff.catalogue.illustrative": "Illustrative",
+    "staff.catalogue.errors": "Errors",
+    "staff.catalogue.yes": "yes",
+    "staff.catalogue.no": "no",
+    "staff.history.time": "Time",
+    "staff.history.outcome": "Outcome",
+    "staff.history.girths": "Girths (mm)",
+    "staff.history.product": "Recommendation",
+    "staff.exit": "Leave staff mode",
+    "staff.quit": "Close kiosk",
+    # Setup
+    "setup.title": "This kiosk needs setting up",
+    "setup.body": "The camera has no valid calibration, so it cannot measure yet.",
+    "setup.steps": "1. Lay the floor mat flat in front of the camera.\n"
+                   "2. Sign in as staff and open Calibration.\n"
+                   "3. Follow the steps on screen, then restart the kiosk.",
+    "setup.staff": "Staff sign-in",
+    # Errors shown on screen
+    "error.camera": "The camera is not responding. Please wait or ask staff.",
+    # Slip
+    "slip.title": "LegFit fitting slip",
+    "slip.code": "Fitting code",
+    "slip.date": "Date",
+    "slip.recommendation": "Recommendation",
+    "slip.outcome": "Result",
+    "slip.donning": "Putting them on",
+    "slip.footer": "This slip holds no name and no picture. Take off the stockings and "
+                   "seek advice if your toes tingle, go numb or change colour, or if "
+                   "wearing them hurts.",
+}
+
+_DE: dict[str, str] = {
+    "app.name": "LegFit",
+    "common.back": "Zurück",
+    "common.next": "Weiter",
+    "common.start_over": "Neu beginnen",
+    "common.staff": "Personal",
+    "common.done": "Fertig",
+    "common.cancel": "Abbrechen",
+    "common.left": "Linkes Bein",
+    "common.right": "Rechtes Bein",
+    "common.step_of": "Schritt {index} von {total}",
+    "common.question_of": "Frage {index} von {total}",
+    "common.cm": "{value} cm",
+    "common.cm_pm": "{value} cm ± {sd}",
+    "attract.title": "Die passenden Kompressions­strümpfe finden",
+    "attract.body": "Wir messen Ihre Unterschenkel mit der Kamera in etwa drei Minuten, "
+                    "stellen einige Gesundheitsfragen und zeigen Ihnen das Anziehen.",
+    "attract.privacy": "Es werden keine Fotos gespeichert. Kein Name nötig.",
+    "attract.start": "Starten",
+    "attract.language": "Sprache",
+    "language.title": "Wählen Sie Ihre Sprache",
+    "purpose.title": "Wofür sind die Strümpfe?",
+    "purpose.travel": "Reise",
+    "purpose.travel.detail": "Lange Flüge, Bahn- oder Autofahrten",
+    "purpose.everyday": "Alltag",
+    "purpose.everyday.detail": "Müde, schwere Beine nach Stehen oder Sitzen",
+    "purpose.sport": "Sport",
+    "purpose.sport.detail": "Laufen, Wandern und Erholung",
+    "purpose.medical": "Medizinisch",
+    "purpose.medical.detail": "Vom Arzt empfohlen oder mit Rezept",
+    "screener.title": "Einige Gesundheitsfragen",
+    "screener.intro": "Bitte antworten Sie ehrlich. Manche Beinbeschwerden muss ein Arzt "
+                      "ansehen, bevor Sie Kompression tragen.",
+    "screener.yes": "Ja",
+    "screener.no": "Nein",
+    "referral.emergency.title": "Rufen Sie jetzt den Notruf",
+    "referral.emergency.number": "112",
+    "referral.emergency.body": "Atemnot, Schmerzen in der Brust oder Bluthusten können "
+                               "Zeichen eines Blutgerinnsels in der Lunge sein. Rufen Sie "
+                               "jetzt die 112 oder bitten Sie das Personal, für Sie "
+                               "anzurufen.",
+    "referral.emergency.calm": "Setzen Sie sich und bleiben Sie ruhig. Fahren Sie nicht "
+                               "selbst.",
+    "referral.emergency.staff": "Personal: bitte sofort helfen",
+    "referral.urgent_doctor.title": "Bitte gehen Sie heute zum Arzt",
+    "referral.urgent_doctor.body": "Schwellung, Schmerzen, Wärme oder Rötung an einem Bein "
+                                   "können Zeichen eines Blutgerinnsels (Thrombose) sein. "
+                                   "Bitte tragen Sie keine Kompressionsstrümpfe, bis ein "
+                                   "Arzt Sie untersucht hat.",
+    "referral.urgent_doctor.action": "Rufen Sie heute Ihre Arztpraxis oder den ärztlichen "
+                                     "Bereitschaftsdienst (116 117) an. Bei Atemnot oder "
+                                     "Brustschmerzen rufen Sie die 112.",
+    "referral.see_doctor.title": "Bitte sprechen Sie zuerst mit Ihrem Arzt",
+    "referral.see_doctor.body": "Kompression kann manchen Beinen schaden. Ihr Arzt sollte "
+                                "Ihre Beine, zum Beispiel die Durchblutung, prüfen, bevor "
+                                "Sie Kompressionsstrümpfe tragen.",
+    "referral.see_doctor.action": "Vereinbaren Sie einen Termin bei Ihrem Arzt und nehmen "
+                                  "Sie diesen Hinweis mit.",
+    "referral.pharmacist.title": "Bitte sprechen Sie mit unserem Apotheker",
+    "referral.pharmacist.body": "Eine Ihrer Antworten braucht eine kurze Prüfung durch "
+                                "unseren Apotheker, bevor wir einen Strumpf empfehlen.",
+    "referral.pharmacist.action": "Bitte gehen Sie zur Theke. Es dauert nur wenige "
+                                  "Minuten.",
+    "referral.made_to_measure.title": "Maßgefertigte Strümpfe passen Ihnen am besten",
+    "referral.made_to_measure.body": "Ihre Maße liegen außerhalb der Standardgrößen. "
+                                     "Nach Maß gefertigte Strümpfe sitzen und wirken "
+                                     "besser.",
+    "referral.made_to_measure.action": "Eine geschulte Fachkraft kann Sie vermessen. Bitte "
+                                       "fragen Sie an der Theke.",
+    "referral.staff_check.title": "Unser Personal prüft Ihre Größe",
+    "referral.staff_check.body": "Ihre Maße liegen nahe an der Grenze zwischen zwei Größen, "
+                                 "oder Ihre Beine brauchen verschiedene Größen.",
+    "referral.staff_check.action": "Bitte fragen Sie an der Theke. Das Personal bestätigt "
+                                   "die Größe mit dem Maßband.",
+    "referral.why": "Warum",
+    "measure_front.title": "Messung: Blick zum Bildschirm",
+    "measure_side.title": "Messung: seitlich stehen",
+    "measure.instructions": "Stellen Sie sich auf die grünen Fußabdrücke, Unterschenkel "
+                            "frei, Arme locker.",
+    "measure.progress": "Bitte still stehen",
+    "measure.waiting": "Die Kamera startet …",
+    "guidance.no_person": "Bitte stellen Sie sich auf die Matte",
+    "guidance.two_people": "Bitte nur eine Person auf der Matte",
+    "guidance.step_on_footprints": "Stellen Sie sich auf die grünen Fußabdrücke",
+    "guidance.legs_out_of_frame": "Ihre Füße und Knie müssen zu sehen sein",
+    "guidance.left_ankle_hidden": "Ihr linker Knöchel ist nicht zu sehen",
+    "guidance.right_ankle_hidden": "Ihr rechter Knöchel ist nicht zu sehen",
+    "guidance.uncover_calves": "Bitte machen Sie Ihre Unterschenkel bis zum Knie frei",
+    "guidance.too_dark": "Es ist zu dunkel zum Messen. Bitte fragen Sie das Personal",
+    "guidance.hold_still": "Bitte still stehen",
+    "guidance.turn_to_side": "Drehen Sie sich zu den seitlichen Fußabdrücken",
+    "guidance.face_camera": "Bitte schauen Sie zum Bildschirm",
+    "guidance.ok": "Gut. Bitte weiter still stehen",
+    "guidance.done": "Fertig. Vielen Dank!",
+    "turn.title": "Jetzt seitlich drehen",
+    "turn.body": "Drehen Sie sich so, dass Ihre rechte Seite zum Bildschirm zeigt. Stellen "
+                 "Sie sich auf die seitlichen Fußabdrücke: rechter Fuß vorn, linker Fuß "
+                 "hinten.",
+    "turn.ready": "Ich stehe seitlich",
+    "review.title": "Ihre Maße",
+    "review.cb": "Knöchel (cB)",
+    "review.cc": "Wade (cC)",
+    "review.ld": "Länge (lD)",
+    "review.cb.meaning": "Knöchel (cB): die schmalste Stelle direkt über dem Knöchel. Sie "
+                         "bestimmt Ihre Größe.",
+    "review.cc.meaning": "Wade (cC): die dickste Stelle der Wade. Sie muss zur selben Größe "
+                         "passen.",
+    "review.ld.meaning": "Länge (lD): vom Boden bis zwei Finger breit unter dem Knie. Dort "
+                         "endet ein Kniestrumpf.",
+    "review.pm.meaning": "± zeigt, wie genau gemessen wurde: Der wahre Wert liegt sehr "
+                         "wahrscheinlich in diesem Bereich.",
+    "review.tape": "Vom Personal mit dem Maßband gemessen.",
+    "review.camera": "Von der Kamera gemessen.",
+    "review.unknown": "nicht gemessen",
+    "review.next": "Meine Empfehlung ansehen",
+    "recommendation.title": "Unsere Empfehlung",
+    "recommendation.size": "Größe",
+    "recommendation.length": "Länge",
+    "recommendation.class": "Kompression",
+    "recommendation.mmhg": "{low}–{high} mmHg",
+    "recommendation.legs": "Für",
+    "recommendation.both_legs": "beide Beine",
+    "recommendation.why": "Warum dieser Strumpf",
+    "recommendation.illustrative": "Demo-Katalog: Die Größen sind Beispiele, keine echte "
+                                   "Größentabelle eines Herstellers.",
+    "recommendation.none": "Kein Standardprodukt passt. Bitte fragen Sie an der Theke.",
+    "recommendation.next": "So ziehen Sie sie an",
+    "length.knee_high": "Kniestrumpf",
+    "length.thigh_high": "Schenkelstrumpf",
+    "length.sock": "Socke",
+    "length.short": "Kurz",
+    "length.long": "Lang",
+    "length.regular": "Normal",
+    "donning.title": "Anziehen und Pflege",
+    "donning.kind.step": "Schritt",
+    "donning.kind.warning": "Wichtig",
+    "donning.kind.care": "Pflege",
+    "donning.previous": "Zurück",
+    "donning.finish": "Fertig",
+    "handoff.title": "Ihr Anprobe-Code",
+    "handoff.body": "Zeigen Sie diesen Code an der Theke. Damit sieht das Personal Ihre "
+                    "Größen. Er enthält keinen Namen und kein Bild.",
+    "handoff.print": "Beleg drucken",
+    "handoff.printed": "Ihr Beleg wird gedruckt.",
+    "handoff.finish": "Fertig",
+    "staff_pin.title": "Anmeldung Personal",
+    "staff_pin.body": "Geben Sie die Personal-PIN ein.",
+    "staff_pin.ok": "OK",
+    "staff_pin.clear": "Löschen",
+    "staff_pin.wrong": "Falsche PIN. Noch {tries} Versuche.",
+    "staff_pin.locked": "Nach zu vielen falschen PINs für {minutes} Min. gesperrt.",
+    "staff.title": "Personal",
+    "staff.tab.tape": "Maßband",
+    "staff.tab.review": "Prüfung",
+    "staff.tab.calibration": "Kalibrierung",
+    "staff.tab.catalogue": "Katalog",
+    "staff.tab.history": "Verlauf",
+    "staff.tape.body": "Geben Sie Umfänge in Zentimetern ein oder korrigieren Sie sie. "
+                       "Maßbandwerte ersetzen die Kamerawerte.",
+    "staff.tape.apply": "Diese Werte verwenden",
+    "staff.tape.ankle": "Knöchel cB (cm)",
+    "staff.tape.calf": "Wade cC (cm)",
+    "staff.tape.length": "Länge lD (cm)",
+    "staff.review.none": "Keine Kameramessung in dieser Sitzung.",
+    "staff.review.profile": "Breitenprofil (mm) nach Höhe über dem Boden (mm)",
+    "staff.calibration.capture": "Ansicht aufnehmen",
+    "staff.calibration.finish": "Kalibrierung abschließen",
+    "staff.calibration.status": "Kalibrierung",
+    "staff.catalogue.file": "Datei",
+    "staff.catalogue.products": "Produkte",
+    "staff.catalogue.illustrative": "Beispiel",
+    "staff.catalogue.errors": "Fehler",
+    "staff.catalogue.yes": "ja",
+    "staff.catalogue.no": "nein",
+    "staff.history.time": "Zeit",
+    "staff.history.outcome": "Ergebnis",
+    "staff.history.girths": "Umfänge (mm)",
+    "staff.history.product": "Empfehlung",
+    "staff.exit": "Personalmodus verlassen",
+    "staff.quit": "Kiosk schließen",
+    "setup.title": "Dieser Kiosk muss eingerichtet werden",
+    "setup.body": "Die Kamera hat keine gültige Kalibrierung und kann noch nicht messen.",
+    "setup.steps": "1. Legen Sie die Bodenmatte flach vor die Kamera.\n"
+                   "2. Melden Sie sich als Personal an und öffnen Sie Kalibrierung.\n"
+                   "3. Folgen Sie den Schritten am Bildschirm und starten Sie den Kiosk neu.",
+    "setup.staff": "Anmeldung Personal",
+    "error.camera": "Die Kamera antwortet nicht. Bitte warten oder Personal fragen.",
+    "slip.title": "LegFit Anprobe-Beleg",
+    "slip.code": "Anprobe-Code",
+    "slip.date": "Datum",
+    "slip.recommendation": "Empfehlung",
+    "slip.outcome": "Ergebnis",
+    "slip.donning": "Anziehen",
+    "slip.footer": "Dieser Beleg enthält keinen Namen und kein Bild. Ziehen Sie die Strümpfe "
+                   "aus und holen Sie Rat ein, wenn Ihre Zehen kribbeln, taub werden oder "
+                   "sich verfärben, oder wenn das Tragen schmerzt.",
+}
+
+STRINGS: dict[str, dict[str, str]] = {"en": _EN, "de": _DE}
+
+
+class MissingString(KeyError):
+    """A screen asked for a string that is not in the table (a bug, caught by the tests)."""
+
+
+def tr(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang``, with ``{placeholders}`` filled from ``values``."""
+    table = STRINGS.get(lang)
+    if table is None:
+        raise MissingString(f"no strings for language {lang!r}")
+    try:
+        text = table[key]
+    except KeyError:
+        raise MissingString(f"no {lang} string for {key!r}") from None
+    return text.format(**values) if values else text
+
+
+def format_cm(value_mm: float | None, sd_mm: float | None, lang: str) -> str:
+    """A girth or length in cm with one decimal (German decimal comma), with ± if known."""
+    if value_mm is None:
+        return ""
+
+    def number(mm: float) -> str:
+        text = f"{mm / 10:.1f}"
+        return text.replace(".", ",") if lang == "de" else text
+
+    if sd_mm is None:
+        return tr("common.cm", lang, value=number(value_mm))
+    return tr("common.cm_pm", lang, value=number(value_mm), sd=number(sd_mm))
