@@ -1,0 +1,170 @@
+"""Many frames -> one robust profile per leg and view -> girths at the RAL points.
+
+Per height bin the frames' widths are combined by their median, and their spread by the
+median absolute deviation (robust to a frame whose edge caught a background line). The
+two views meet at equal axial heights; the cross-section model (``vision.girth``) turns
+each pair into a girth, and the RAL points are searched on that girth curve:
+
+- cB: the smallest girth from the ankle landmark's height up to the calf maximum;
+- cC: the largest girth from 60 mm above the ankle up to 40 mm below the knee point;
+- cD: 35 mm below the knee point; lD (knee-high length) is its height.
+
+Every figure carries a 1-sigma uncertainty: frame-to-frame spread (sd of the median),
+edge localisation, the axis' depth (which scales every width) and the shape model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vision.girth import girth_mm, girth_sd_mm
+from vision.profile import EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
+
+MIN_FRAMES_PER_BIN = 1
+CALF_SEARCH_ABOVE_ANKLE_MM = 60.0
+CALF_SEARCH_BELOW_KNEE_MM = 40.0
+CD_BELOW_KNEE_MM = 35.0
+# Knee point from the pose landmark: its 1-sigma error along the shank (mm).
+KNEE_LANDMARK_SD_MM = 12.0
+# Front-only fallback: depth/width ratio priors per site (mean, sd). Lower-leg sections
+# are about as deep as wide at the calf and deeper than wide just above the ankle
+# (the Achilles tendon); widened sds make the result honest about the guess.
+DEPTH_RATIO_PRIOR = {"ankle": (1.05, 0.08), "calf": (1.0, 0.07)}
+
+
+@dataclass(frozen=True, eq=False)
+class RobustProfile:
+    """A leg's width (or depth) per height bin over many frames.
+
+    ``value_mm``: median over frames; ``sd_mm``: 1-sigma of that median (frame spread,
+    edge localisation and axis depth combined); ``frames``: frames that fed each bin.
+    """
+
+    value_mm: np.ndarray
+    sd_mm: np.ndarray
+    frames: np.ndarray
+    ankle_t_mm: float
+    knee_t_mm: float
+    depth_sd_rel: float
+    frame_count: int
+
+    @property
+    def heights_mm(self) -> np.ndarray:
+        return HEIGHTS_MM
+
+
+def _smooth(values: np.ndarray) -> np.ndarray:
+    """3-bin running median then 3-bin running mean, NaN-aware (kills single-bin spikes)."""
+    v = np.asarray(values, float)
+    pad = np.pad(v, 1, mode="edge")
+    stack = np.stack([pad[:-2], pad[1:-1], pad[2:]])
+    with np.errstate(all="ignore"):
+        med = np.nanmedian(stack, axis=0) if np.isfinite(stack).any() else v
+    med = np.where(np.isfinite(v), med, np.nan)
+    pad = np.pad(med, 1, mode="edge")
+    stack = np.stack([pad[:-2], pad[1:-1], pad[2:]])
+    with np.errstate(all="ignore"):
+        mean = np.nanmean(stack, axis=0)
+    return np.where(np.isfinite(v), mean, np.nan)
+
+
+def aggregate_profiles(profiles: list[LegViewProfile]) -> RobustProfile:
+    """Combine one leg's profiles from many frames of one view."""
+    if not profiles:
+        raise ValueError("no profiles to aggregate")
+    stack = np.stack([p.width_mm for p in profiles])
+    frames = np.sum(np.isfinite(stack), axis=0)
+    with np.errstate(all="ignore"):
+        median = np.nanmedian(stack, axis=0) if stack.size else np.full(len(HEIGHTS_MM), np.nan)
+        mad = np.nanmedian(np.abs(stack - median), axis=0) * 1.4826
+    median = np.where(frames >= MIN_FRAMES_PER_BIN, median, np.nan)
+    n = np.maximum(frames, 1)
+    # A median's sd is ~1.25 x the mean's; one frame has no spread, so use the edge term.
+    spread_sd = np.where(frames > 1, 1.25 * mad / np.sqrt(n), 0.0)
+    scale = float(np.median([p.px_per_mm for p in profiles]))
+    edge_sd = math.sqrt(2.0) * EDGE_SD_PX / scale
+    depth_sd_rel = float(np.median([p.axis.depth_sd_mm for p in profiles])) / 2200.0
+    sd = np.sqrt(spread_sd ** 2 + edge_sd ** 2)
+    return RobustProfile(
+        value_mm=_smooth(median), sd_mm=sd, frames=frames,
+        ankle_t_mm=float(np.median([p.ankle_t_mm for p in profiles])),
+        knee_t_mm=float(np.median([p.knee_t_mm for p in profiles])),
+        depth_sd_rel=depth_sd_rel, frame_count=len(profiles))
+
+
+@dataclass(frozen=True)
+class SitePoint:
+    """A girth at a height, with its 1-sigma uncertainty."""
+
+    girth_mm: float
+    sd_mm: float
+    height_mm: float
+    width_mm: float
+    depth_mm: float
+
+
+@dataclass(frozen=True, eq=False)
+class LegGirths:
+    """The RAL points of one leg and the girth curve they were read from."""
+
+    ankle: SitePoint
+    calf: SitePoint
+    knee_height_mm: float
+    knee_high_length_mm: float
+    knee_high_length_sd_mm: float
+    girth_curve_mm: np.ndarray
+    front_only: bool
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+class GirthNotFound(ValueError):
+    """The profiles do not cover the heights where cB or cC must be searched."""
+
+
+def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site: str,
+          lo_mm: float, hi_mm: float, pick: str) -> SitePoint:
+    h = HEIGHTS_MM
+    curve = girth_mm(front.value_mm, depth_mm, site)
+    window = (h >= lo_mm) & (h <= hi_mm) & np.isfinite(curve)
+    if window.sum() < 3:
+        raise GirthNotFound(site)
+    idx = np.flatnonzero(window)
+    k = int(idx[np.argmin(curve[idx])] if pick == "min" else idx[np.argmax(curve[idx])])
+    w, d = float(front.value_mm[k]), float(depth_mm[k])
+    sd = girth_sd_mm(w, d, float(front.sd_mm[k]), float(depth_sd[k]), site)
+    g = float(curve[k])
+    # The axis depths of the two views scale both diameters (independent views).
+    sd = math.hypot(sd, 0.5 * g * math.hypot(front.depth_sd_rel, front.depth_sd_rel))
+    return SitePoint(g, sd, float(h[k]), w, d)
+
+
+def leg_girths(front: RobustProfile, side: RobustProfile | None) -> LegGirths:
+    """cB, cC and the knee-high length of one leg from its front and side profiles."""
+    notes: list[str] = []
+    knee = front.knee_t_mm
+    ankle = front.ankle_t_mm
+    if side is not None:
+        depth = side.value_mm
+        depth_sd = np.hypot(side.sd_mm, side.value_mm * side.depth_sd_rel)
+        depth_sd_c = depth_sd
+        depth_a, depth_sd_a = depth, depth_sd
+    else:
+        notes.append("front view only: depth estimated from width with a population prior")
+        ra, ra_sd = DEPTH_RATIO_PRIOR["ankle"]
+        rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
+        depth_a, depth_sd_a = front.value_mm * ra, front.value_mm * ra_sd
+        depth, depth_sd_c = front.value_mm * rc, front.value_mm * rc_sd
+    calf_lo = ankle + CALF_SEARCH_ABOVE_ANKLE_MM
+    calf_hi = knee - CALF_SEARCH_BELOW_KNEE_MM
+    calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+    ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
+    lean = 1.0
+    knee_high = (knee - CD_BELOW_KNEE_MM) * lean
+    curve = girth_mm(front.value_mm, depth, "calf")
+    return LegGirths(ankle=ankle_pt, calf=calf, knee_height_mm=knee,
+                     knee_high_length_mm=knee_high,
+                     knee_high_length_sd_mm=KNEE_LANDMARK_SD_MM, girth_curve_mm=curve,
+                     front_only=side is None, notes=tuple(notes))

@@ -1,0 +1,166 @@
+"""Sub-pixel silhouette edges of one lower leg, row by row, at full resolution.
+
+The person mask says roughly where each edge is; it is computed at low resolution and
+upsampled, and its threshold alone moves an ankle's width by +/-10 %. So the mask only
+opens a search window, and the edge itself is the peak of the colour gradient across the
+row inside that window, located to a fraction of a pixel by a parabola through the peak
+and its neighbours. Under a symmetric blur the gradient peak is the 50 % point of the
+skin-to-background step, whatever the two colours are.
+
+Rows, not lines perpendicular to the leg: a row crosses an edge tilted by the stride at
+one exact edge point, and an edge point is all the geometry needs (each edge ray is
+matched to the leg's axis in 3D, see ``vision.geometry``). The colour gradient (all
+three channels) keeps an edge visible where skin and background differ in hue more
+than in brightness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MASK_LEVEL = 0.5
+
+
+@dataclass(frozen=True, eq=False)
+class RowEdges:
+    """Edges of one leg on the scanned rows (all arrays of one length, pixels).
+
+    ``valid`` marks rows where both edges were found; ``contrast`` is the gradient peak
+    (grey levels per pixel) of the weaker edge; ``mask_left_x``/``mask_right_x`` are the
+    mask's own edges, kept for the overlay and for judging the refinement.
+    """
+
+    y_px: np.ndarray
+    left_x_px: np.ndarray
+    right_x_px: np.ndarray
+    mask_left_x_px: np.ndarray
+    mask_right_x_px: np.ndarray
+    contrast: np.ndarray
+    valid: np.ndarray
+
+    @property
+    def width_px(self) -> np.ndarray:
+        return self.right_x_px - self.left_x_px
+
+    @property
+    def midpoints_px(self) -> np.ndarray:
+        ok = self.valid
+        return np.column_stack([(self.left_x_px[ok] + self.right_x_px[ok]) / 2, self.y_px[ok]])
+
+    def points_px(self, side: str) -> np.ndarray:
+        """Valid edge points of one side ("left" or "right" of the image), N x 2."""
+        x = self.left_x_px if side == "left" else self.right_x_px
+        return np.column_stack([x[self.valid], self.y_px[self.valid]])
+
+
+def _mask_run(row: np.ndarray, centre_x: float, half_band_px: float
+              ) -> tuple[float, float] | None:
+    """The mask run nearest ``centre_x`` in one row, with its 0.5 crossings (sub-pixel)."""
+    w = row.shape[0]
+    lo = max(0, int(centre_x - half_band_px))
+    hi = min(w - 1, int(centre_x + half_band_px))
+    if hi - lo < 3:
+        return None
+    inside = row[lo:hi + 1] >= MASK_LEVEL
+    if not inside.any():
+        return None
+    idx = np.flatnonzero(inside)
+    # Split into runs; keep the one containing (or nearest to) the centre.
+    breaks = np.flatnonzero(np.diff(idx) > 1)
+    starts = np.concatenate([[idx[0]], idx[breaks + 1]]) + lo
+    ends = np.concatenate([idx[breaks], [idx[-1]]]) + lo
+    dist = np.where((starts <= centre_x) & (ends >= centre_x), 0.0,
+                    np.minimum(abs(starts - centre_x), abs(ends - centre_x)))
+    k = int(np.argmin(dist))
+    s, e = int(starts[k]), int(ends[k])
+    if s <= 0 or e >= w - 1 or s == lo or e == hi:
+        return None  # the run touches the image border or the band: no clean edge
+    # Linear interpolation of the 0.5 crossing on each side.
+    a, b = float(row[s - 1]), float(row[s])
+    left = (s - 1) + (MASK_LEVEL - a) / (b - a) if b != a else float(s)
+    a, b = float(row[e]), float(row[e + 1])
+    right = e + (a - MASK_LEVEL) / (a - b) if b != a else float(e)
+    return left, right
+
+
+def _gradient_magnitude(roi_bgr: np.ndarray) -> np.ndarray:
+    """Colour gradient magnitude across rows (d/dx), after a light smoothing."""
+    f = cv2.GaussianBlur(roi_bgr.astype(np.float32), (0, 0), 1.0)
+    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    return np.sqrt(np.sum(gx * gx, axis=2))
+
+
+def _refine(mag_row: np.ndarray, guess_x: float, x0: int, window_px: int
+            ) -> tuple[float, float] | None:
+    """Sub-pixel gradient peak near ``guess_x`` (ROI column offset ``x0``)."""
+    g = guess_x - x0
+    lo = max(1, round(g) - window_px)
+    hi = min(mag_row.shape[0] - 2, round(g) + window_px)
+    if hi - lo < 2:
+        return None
+    seg = mag_row[lo:hi + 1]
+    xs = np.arange(lo, hi + 1)
+    # Prefer the strong peak nearest the mask's edge: a mild Gaussian weight.
+    weight = np.exp(-0.5 * ((xs - g) / window_px) ** 2)
+    k = int(np.argmax(seg * weight)) + lo
+    m0, m1, p1 = float(mag_row[k]), float(mag_row[k - 1]), float(mag_row[k + 1])
+    if m0 < m1 or m0 < p1:
+        return None  # the best point is on a slope at the window's end, not a peak
+    denom = m1 - 2 * m0 + p1
+    offset = 0.5 * (m1 - p1) / denom if denom < 0 else 0.0
+    return x0 + k + float(np.clip(offset, -0.5, 0.5)), m0
+
+
+def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
+                   bottom_px: np.ndarray, max_half_width_px: float,
+                   window_px: int | None = None, row_step: int = 1,
+                   min_contrast: float = 2.0) -> RowEdges:
+    """Edges of one leg on every ``row_step``-th row from ``top_px`` down to ``bottom_px``.
+
+    ``top_px``/``bottom_px``: two points on the leg's centre line (e.g. knee and ankle
+    landmarks), extended as given; the expected centre on each row is interpolated on
+    that line. ``max_half_width_px`` bounds the search band around it. ``window_px``: how
+    far (px) the true edge may lie from the mask's edge (default ~0.65 % of the width).
+    """
+    h, w = image_bgr.shape[:2]
+    if window_px is None:
+        window_px = max(4, round(0.0065 * w))
+    top = np.asarray(top_px, float)
+    bottom = np.asarray(bottom_px, float)
+    y0 = int(np.clip(np.ceil(min(top[1], bottom[1])), 1, h - 2))
+    y1 = int(np.clip(np.floor(max(top[1], bottom[1])), 1, h - 2))
+    ys = np.arange(y0, y1 + 1, max(1, row_step))
+    n = len(ys)
+    nan = np.full(n, np.nan)
+    out = {k: nan.copy() for k in ("l", "r", "ml", "mr", "c")}
+    valid = np.zeros(n, bool)
+    if n == 0 or abs(bottom[1] - top[1]) < 1e-6:
+        return RowEdges(ys.astype(float), out["l"], out["r"], out["ml"], out["mr"], out["c"],
+                        valid)
+    slope = (bottom[0] - top[0]) / (bottom[1] - top[1])
+    centres = top[0] + (ys - top[1]) * slope
+    band = max_half_width_px + window_px + 2
+    xa = int(max(0, np.floor(centres.min() - band)))
+    xb = int(min(w, np.ceil(centres.max() + band) + 1))
+    roi = image_bgr[ys[0]:ys[-1] + 1, xa:xb]
+    mag = _gradient_magnitude(roi)
+    for i, (y, cx) in enumerate(zip(ys, centres, strict=True)):
+        run = _mask_run(mask[y], cx, max_half_width_px)
+        if run is None:
+            continue
+        out["ml"][i], out["mr"][i] = run
+        mrow = mag[y - ys[0]]
+        left = _refine(mrow, run[0], xa, window_px)
+        right = _refine(mrow, run[1], xa, window_px)
+        if left is None or right is None:
+            continue
+        contrast = min(left[1], right[1])
+        out["c"][i] = contrast
+        if contrast < min_contrast or right[0] - left[0] < 3:
+            continue
+        out["l"][i], out["r"][i] = left[0], right[0]
+        valid[i] = True
+    return RowEdges(ys.astype(float), out["l"], out["r"], out["ml"], out["mr"], out["c"], valid)

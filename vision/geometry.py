@@ -1,0 +1,229 @@
+"""Metric geometry of one leg in one view: its axis in the mat frame and the edge rays.
+
+Why rays and an axis, not pixels times a scale: a silhouette edge pixel is a ray from the
+camera centre that grazes the leg's surface. For a cylinder of radius r every grazing ray
+passes at exactly r from the cylinder's axis, whatever the camera's tilt, the leg's tilt
+or the ray's height. So the metric half-width at an edge is the distance between its ray
+and the leg's axis, and the height it belongs to is where that closest approach meets
+the axis. Left and right half-widths at the same axial height add up to the caliper
+width of the cross-section across the line of sight (exact for any convex section).
+
+The lateral placement of the axis cancels out of that sum to first order; its depth (its
+distance from the camera) does not: 10 mm of depth is ~0.5 % of width at 2.2 m. The
+depth comes from where the feet stand (the footprints, refined by the foot seen in the
+image); see ``place_axis``.
+
+Axis parameter ``t``: the distance along the axis from where it meets the floor. For the
+front stance (a near-vertical shank) it is the height above the floor; for the side
+stance's tilted shank it is the height measured along the shank, which is what a slice
+perpendicular to the shank has in common with the same slice of the upright leg.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from calibration.camera import CameraCalibration
+from calibration.mat import MatSpec
+
+# Relaxed standing leans the shank forward: the knee stands in front of the ankle by
+# ~3.9 degrees of shank tilt (mean over the development scenes' front stances, 23-42 mm
+# over ~470 mm; a population prior, not measured per person, so it carries an sd).
+FRONT_SHANK_LEAN_DEG = 3.9
+FRONT_SHANK_LEAN_SD_DEG = 1.0
+# Where the ankle's axis stands along the foot from the heel's back edge, as a share of
+# foot length (development scenes: 0.20-0.24; MAT.md: 40-60 mm for a 260 mm outline).
+ANKLE_SHARE_OF_FOOT = 0.22
+# One sd of where a shopper's heel really is relative to the printed heel (mm).
+HEEL_PLACEMENT_SD_MM = 7.0
+
+
+@dataclass(frozen=True)
+class LegAxis:
+    """A leg's axis in the mat frame: ``floor_point_mm`` on z = 0 and unit ``up``.
+
+    ``depth_sd_mm`` is the 1-sigma uncertainty of the axis' distance from the camera,
+    which scales every width measured against it.
+    """
+
+    floor_point_mm: np.ndarray
+    up: np.ndarray
+    depth_sd_mm: float = 0.0
+
+    def point_at(self, t_mm: float | np.ndarray) -> np.ndarray:
+        t = np.asarray(t_mm, dtype=float)
+        return self.floor_point_mm + t[..., None] * self.up
+
+    @property
+    def tilt_deg(self) -> float:
+        return float(math.degrees(math.acos(np.clip(self.up[2], -1.0, 1.0))))
+
+
+def axis_through(p_low_mm: np.ndarray, p_high_mm: np.ndarray, depth_sd_mm: float = 0.0
+                 ) -> LegAxis:
+    """The axis through two points (any heights), expressed from its floor point."""
+    p0 = np.asarray(p_low_mm, dtype=float)
+    p1 = np.asarray(p_high_mm, dtype=float)
+    up = p1 - p0
+    if up[2] < 0:
+        up = -up
+    up = up / np.linalg.norm(up)
+    if up[2] < 0.5:
+        raise ValueError("a leg axis must be closer to vertical than 60 degrees")
+    floor_point = p0 - up * (p0[2] / up[2])
+    return LegAxis(floor_point, up, depth_sd_mm)
+
+
+@dataclass(frozen=True)
+class RayGeometry:
+    """Edge rays against an axis: half-width and axial height of each ray's closest approach.
+
+    ``t_mm``: axial height (distance along the axis from the floor) of the closest
+    approach; ``r_mm``: signed distance, positive toward the image's right; ``range_mm``:
+    distance from the camera to the closest approach (for the per-pixel scale).
+    """
+
+    t_mm: np.ndarray
+    r_mm: np.ndarray
+    range_mm: np.ndarray
+
+
+def rays_to_axis(calibration: CameraCalibration, points_px: np.ndarray, axis: LegAxis
+                 ) -> RayGeometry:
+    """Closest approach of each pixel's ray to the axis (lens distortion undone on points)."""
+    pose = calibration.require_floor_pose()
+    pts = np.asarray(points_px, dtype=float).reshape(-1, 2)
+    if len(pts) == 0:
+        empty = np.zeros(0)
+        return RayGeometry(empty, empty, empty)
+    d = pose.rays_world(calibration.intrinsics.normalised_rays(pts))
+    o = pose.camera_position_mm
+    u = axis.up
+    w0 = o - axis.floor_point_mm
+    b = d @ u
+    dd = d @ w0
+    e = float(u @ w0)
+    denom = np.maximum(1.0 - b * b, 1e-12)
+    s_ray = (b * e - dd) / denom
+    t_axis = (e - b * dd) / denom
+    q = o + d * s_ray[:, None]
+    p = axis.floor_point_mm + t_axis[:, None] * u
+    # "Right" in the image, seen from the camera: across the line of sight and the axis.
+    view = axis.point_at(np.median(t_axis)) - o
+    lateral = np.cross(view, u)
+    lateral /= np.linalg.norm(lateral)
+    # Make "lateral" agree with the image's +x (a camera rolled 180 degrees flips it).
+    img_right = pose.r_world_to_camera_3x3.T @ np.array([1.0, 0.0, 0.0])
+    if lateral @ img_right < 0:
+        lateral = -lateral
+    r = (q - p) @ lateral
+    return RayGeometry(t_axis, r, s_ray)
+
+
+def point_on_vertical_plane(calibration: CameraCalibration, point_px: np.ndarray,
+                            plane_point_mm: np.ndarray, plane_normal: np.ndarray) -> np.ndarray:
+    """Back-project one pixel onto a world plane (mm)."""
+    return calibration.back_project_to_plane(np.asarray(point_px, float).reshape(1, 2),
+                                             np.asarray(plane_point_mm, float),
+                                             np.asarray(plane_normal, float))[0]
+
+
+def floor_point(calibration: CameraCalibration, point_px: np.ndarray) -> np.ndarray:
+    """Where a pixel's ray meets the floor (z = 0)."""
+    return point_on_vertical_plane(calibration, point_px, np.zeros(3), np.array([0, 0, 1.0]))
+
+
+def pixels_per_mm(calibration: CameraCalibration, at_mm: np.ndarray) -> float:
+    """Approximate image scale at a world point (px per mm across the line of sight)."""
+    pose = calibration.require_floor_pose()
+    distance = float(np.linalg.norm(np.asarray(at_mm, float) - pose.camera_position_mm))
+    return calibration.intrinsics.fx / distance
+
+
+def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: np.ndarray,
+               knee_px: np.ndarray, toe_floor_mm: np.ndarray | None,
+               ankle_height_mm: float = 80.0) -> LegAxis:
+    """The leg's axis in the front stance.
+
+    Depth: the ankle's axis stands ``ANKLE_SHARE_OF_FOOT`` of the foot's length in front of
+    the heel. The heel is taken from the printed footprint; when the toe tip has been seen
+    on the floor (``toe_floor_mm``) the foot's length is measured from it instead of
+    assumed. The knee leans forward by the population prior. Laterally the axis goes
+    through the ankle and knee landmarks (the sum of half-widths does not depend on it).
+    """
+    fp = mat.stance("front").foot(leg)
+    heel = np.array([*fp.heel_xy_mm, 0.0])
+    toward_toe = np.array([*fp.direction_xy, 0.0])
+    printed_length = float(np.linalg.norm(np.subtract(fp.toe_xy_mm, fp.heel_xy_mm)))
+    foot_length = printed_length
+    length_sd = 0.1 * printed_length
+    if toe_floor_mm is not None:
+        seen = float((np.asarray(toe_floor_mm, float) - heel) @ toward_toe)
+        if 0.6 * printed_length < seen < 1.5 * printed_length:
+            foot_length, length_sd = seen, HEEL_PLACEMENT_SD_MM
+    ankle_floor = heel + toward_toe * ANKLE_SHARE_OF_FOOT * foot_length
+    depth_sd = math.hypot(HEEL_PLACEMENT_SD_MM * (1 - ANKLE_SHARE_OF_FOOT),
+                          ANKLE_SHARE_OF_FOOT * length_sd)
+    # Depth of the plane: the foot's axis is (nearly) along the line of sight.
+    normal = np.array([0.0, 1.0, 0.0])
+    a3 = point_on_vertical_plane(calibration, ankle_px, ankle_floor, normal)
+    a3 = a3 if abs(a3[2] - ankle_height_mm) < 150 else \
+        np.array([a3[0], ankle_floor[1], ankle_height_mm])
+    k_guess = point_on_vertical_plane(calibration, knee_px, ankle_floor, normal)
+    lean = math.tan(math.radians(FRONT_SHANK_LEAN_DEG))
+    knee_plane = ankle_floor + toward_toe * lean * max(k_guess[2] - a3[2], 0.0)
+    k3 = point_on_vertical_plane(calibration, knee_px, knee_plane, normal)
+    return axis_through(a3, k3, depth_sd)
+
+
+def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: np.ndarray,
+              knee_px: np.ndarray) -> LegAxis:
+    """The leg's axis in the side stance: in the vertical plane along that leg's footprint.
+
+    The stride tilts the shank within that plane; the ankle and knee landmarks give the
+    tilt (and the edge midpoints refine it later).
+    """
+    fp = mat.stance("side").foot(leg)
+    along = np.array([*fp.direction_xy, 0.0])
+    normal = np.cross(along, np.array([0.0, 0.0, 1.0]))
+    heel = np.array([*fp.heel_xy_mm, 0.0])
+    a3 = point_on_vertical_plane(calibration, ankle_px, heel, normal)
+    k3 = point_on_vertical_plane(calibration, knee_px, heel, normal)
+    return axis_through(a3, k3, HEEL_PLACEMENT_SD_MM)
+
+
+def facing_plane_normal(calibration: CameraCalibration, axis: LegAxis) -> np.ndarray:
+    """Normal of the plane that holds the axis and faces the camera."""
+    view = axis.point_at(300.0) - calibration.require_floor_pose().camera_position_mm
+    lateral = np.cross(view, axis.up)
+    normal = np.cross(lateral, axis.up)
+    return normal / np.linalg.norm(normal)
+
+
+def refit_axis(calibration: CameraCalibration, axis: LegAxis, midpoints_px: np.ndarray
+               ) -> LegAxis:
+    """Re-place the axis through the silhouette's centre line, keeping its depth.
+
+    ``midpoints_px``: the middle of the two edges on each scanned row. Each is put on the
+    plane that holds the axis and faces the camera, and a line is fitted robustly
+    (principal direction, then the 10 % farthest rows dropped and refitted).
+    """
+    mids = np.asarray(midpoints_px, float).reshape(-1, 2)
+    if len(mids) < 10:
+        return axis
+    plane_normal = facing_plane_normal(calibration, axis)
+    pts = calibration.back_project_to_plane(mids, axis.floor_point_mm, plane_normal)
+    keep = np.ones(len(pts), bool)
+    for _ in range(2):
+        centre = pts[keep].mean(axis=0)
+        _, _, vt = np.linalg.svd(pts[keep] - centre)
+        direction = vt[0] if vt[0][2] > 0 else -vt[0]
+        rel = pts - centre
+        off = np.linalg.norm(rel - np.outer(rel @ direction, direction), axis=1)
+        keep = off <= np.quantile(off, 0.9)
+    if direction[2] < 0.7:  # more than ~45 degrees: not a standing shank; keep the old axis
+        return axis
+    return axis_through(centre, centre + direction * 100.0, axis.depth_sd_mm)
