@@ -1,0 +1,1 @@
+"""The bundled demo catalogue: one JSON file per product line, illustrative charts only."""

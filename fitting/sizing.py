@@ -1,0 +1,342 @@
+"""Choosing a standard size, the RAL way, one leg at a time.
+
+1. The ankle girth cB chooses the size (the ankle is where the pressure is highest).
+2. The calf girth cC must fall in that size's calf range, and the knee-high length lD in
+   one of its lengths. We never move up a size to make the calf fit: a stocking too big
+   at the ankle loses its graduated pressure, and one too small for the calf moves the
+   peak pressure up the leg. A mismatch is a made-to-measure referral.
+3. A leg outside every size is made-to-measure.
+4. A camera measurement carries a standard deviation. When the interval value +/- 1 sd
+   reaches across a boundary that changes the answer, the answer is not known: a staff
+   member measures with a tape and settles it. We test every corner of the intervals and
+   both sides of every boundary inside them, so the check is exact, not a heuristic.
+
+Every result carries its why in English and German.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fitting.catalogue import Product, Size
+from fitting.measurement import Leg, LegMeasurement, Measurement
+from fitting.outcome import Outcome, Reason
+
+_JUST_BELOW_MM = 1e-6
+"""A value this far under a boundary lies in the range below it ([low, high) ranges)."""
+
+
+class FitStatus(StrEnum):
+    FITS = "fits"
+    STAFF_CHECK = "staff_check"
+    MADE_TO_MEASURE = "made_to_measure"
+
+    @property
+    def outcome(self) -> Outcome:
+        return {FitStatus.FITS: Outcome.RECOMMEND,
+                FitStatus.STAFF_CHECK: Outcome.STAFF_CHECK,
+                FitStatus.MADE_TO_MEASURE: Outcome.MADE_TO_MEASURE}[self]
+
+
+@dataclass(frozen=True)
+class LegSizing:
+    """One leg against one product: the size and length, or why there is none.
+
+    ``candidates`` lists the (size, length) pairs a tape measurement decides between when
+    the status is a staff check; for a clean fit it holds the one answer.
+    """
+
+    leg: Leg | None
+    product_id: str
+    status: FitStatus
+    size: str | None
+    length: str | None
+    candidates: tuple[tuple[str, str | None], ...]
+    reasons: tuple[Reason, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.status.outcome
+
+
+@dataclass(frozen=True)
+class ProductSizing:
+    """Both legs against one product; the pair is as good as its worse leg."""
+
+    product: Product
+    left: LegSizing
+    right: LegSizing
+    reasons: tuple[Reason, ...]
+    status: FitStatus
+
+    @property
+    def outcome(self) -> Outcome:
+        return self.status.outcome
+
+
+# --- the procedure at one exact point -------------------------------------------------
+
+@dataclass(frozen=True)
+class _Point:
+    status: FitStatus
+    size: str | None
+    length: str | None
+    reason: Reason
+
+    @property
+    def key(self) -> tuple[FitStatus, str | None, str | None]:
+        return (self.status, self.size, self.length)
+
+
+def _mm(value: float) -> str:
+    return f"{value:.0f}"
+
+
+def _rng(mm_range: tuple[float, float]) -> str:
+    return f"{_mm(mm_range[0])}-{_mm(mm_range[1])} mm"
+
+
+def _sentence(reason: Reason) -> Reason:
+    """Capitalise a reason that has no "Left leg: " in front of it."""
+    return Reason(reason.code, reason.text_en[:1].upper() + reason.text_en[1:],
+                  reason.text_de[:1].upper() + reason.text_de[1:], reason.action)
+
+
+def _leg_prefix(leg: Leg | None) -> tuple[str, str]:
+    if leg is Leg.LEFT:
+        return "Left leg: ", "Linkes Bein: "
+    if leg is Leg.RIGHT:
+        return "Right leg: ", "Rechtes Bein: "
+    return "", ""
+
+
+def _size_for_ankle(product: Product, ankle_mm: float) -> Size | None:
+    for size in product.sizes:
+        if size.fits_ankle(ankle_mm):
+            return size
+    return None
+
+
+def _ankle_outside(product: Product, ankle_mm: float, leg: Leg | None) -> _Point:
+    en, de = _leg_prefix(leg)
+    first, last = product.sizes[0], product.sizes[-1]
+    a = _mm(ankle_mm)
+    if ankle_mm < first.ankle_mm[0]:
+        code = "ankle_below_sizes"
+        text_en = (f"{en}the ankle ({a} mm) is smaller than the smallest size "
+                   f"({first.size} starts at {_mm(first.ankle_mm[0])} mm).")
+        text_de = (f"{de}der Knöchel ({a} mm) ist schmaler als die kleinste Größe "
+                   f"({first.size} beginnt bei {_mm(first.ankle_mm[0])} mm).")
+    elif ankle_mm >= last.ankle_mm[1]:
+        code = "ankle_above_sizes"
+        text_en = (f"{en}the ankle ({a} mm) is larger than the largest size "
+                   f"({last.size} goes up to {_mm(last.ankle_mm[1])} mm).")
+        text_de = (f"{de}der Knöchel ({a} mm) ist kräftiger als die größte Größe "
+                   f"({last.size} reicht bis {_mm(last.ankle_mm[1])} mm).")
+    else:
+        code = "ankle_between_sizes"
+        text_en = f"{en}the ankle ({a} mm) falls between two sizes of this chart."
+        text_de = f"{de}der Knöchel ({a} mm) liegt zwischen zwei Größen dieser Tabelle."
+    text_en += " A made-to-measure stocking fits best."
+    text_de += " Ein maßgefertigter Strumpf passt am besten."
+    return _Point(FitStatus.MADE_TO_MEASURE, None, None,
+                  Reason(code, text_en, text_de, Outcome.MADE_TO_MEASURE))
+
+
+def _evaluate(product: Product, ankle_mm: float, calf_mm: float,
+              length_mm: float | None, leg: Leg | None) -> _Point:
+    """The RAL procedure for exact values (no uncertainty)."""
+    en, de = _leg_prefix(leg)
+    size = _size_for_ankle(product, ankle_mm)
+    if size is None:
+        return _ankle_outside(product, ankle_mm, leg)
+    a, c, s = _mm(ankle_mm), _mm(calf_mm), size.size
+    chosen_en = f"{en}the ankle ({a} mm) chooses size {s} ({_rng(size.ankle_mm)})"
+    chosen_de = f"{de}der Knöchel ({a} mm) ergibt Größe {s} ({_rng(size.ankle_mm)})"
+    if not size.fits_calf(calf_mm):
+        big = calf_mm >= size.calf_mm[1]
+        code = "calf_above_size" if big else "calf_below_size"
+        text_en = (f"{chosen_en}, but the calf ({c} mm) is {'above' if big else 'below'} "
+                   f"that size's calf range ({_rng(size.calf_mm)}). "
+                   + ("A bigger size would be loose at the ankle, where the pressure matters "
+                      "most" if big else "The stocking would not hold the calf")
+                   + ": a made-to-measure stocking fits best.")
+        text_de = (f"{chosen_de}, aber die Wade ({c} mm) liegt "
+                   f"{'über' if big else 'unter'} dem Wadenbereich dieser Größe "
+                   f"({_rng(size.calf_mm)}). "
+                   + ("Eine größere Größe säße am Knöchel zu locker, wo der Druck am "
+                      "wichtigsten ist" if big else "Der Strumpf würde die Wade nicht halten")
+                   + ": ein maßgefertigter Strumpf passt am besten.")
+        return _Point(FitStatus.MADE_TO_MEASURE, s, None,
+                      Reason(code, text_en, text_de, Outcome.MADE_TO_MEASURE))
+    calf_en = f"{chosen_en} and the calf ({c} mm) fits its calf range ({_rng(size.calf_mm)})"
+    calf_de = (f"{chosen_de} und die Wade ({c} mm) passt in ihren Wadenbereich "
+               f"({_rng(size.calf_mm)})")
+    if product.style == "thigh-high":
+        return _Point(FitStatus.STAFF_CHECK, s, None, Reason(
+            "thigh_needs_tape",
+            f"{calf_en}. The thigh girth and the length to the thigh are taken by staff with "
+            "a tape: the camera measures up to the knee.",
+            f"{calf_de}. Oberschenkelumfang und Länge bis zum Oberschenkel misst das Personal "
+            "mit dem Maßband: die Kamera misst bis zum Knie.",
+            Outcome.STAFF_CHECK))
+    if length_mm is None:
+        return _Point(FitStatus.STAFF_CHECK, s, None, Reason(
+            "length_not_measured",
+            f"{calf_en}. The length from the floor to below the knee was not measured: staff "
+            "measure it with a tape to choose the length.",
+            f"{calf_de}. Die Länge vom Boden bis unter das Knie wurde nicht gemessen: das "
+            "Personal misst sie mit dem Maßband, um die Länge zu wählen.",
+            Outcome.STAFF_CHECK))
+    lengths = [v for v in size.lengths if v.fits_knee_high_length(length_mm)]
+    ln = _mm(length_mm)
+    if not lengths:
+        ranges = [v.knee_high_length_mm for v in size.lengths if v.knee_high_length_mm]
+        short = bool(ranges) and length_mm < min(r[0] for r in ranges)
+        code = "length_below_sizes" if short else "length_above_sizes"
+        text_en = (f"{calf_en}, but the leg length ({ln} mm) is "
+                   f"{'shorter' if short else 'longer'} than every length of this size"
+                   + (": a stocking too long would have to be folded, which must never be "
+                      "done" if short else "")
+                   + ". A made-to-measure stocking fits best.")
+        text_de = (f"{calf_de}, aber die Beinlänge ({ln} mm) ist "
+                   f"{'kürzer' if short else 'länger'} als jede Länge dieser Größe"
+                   + (": ein zu langer Strumpf müsste umgeschlagen werden, und das darf nie "
+                      "sein" if short else "")
+                   + ". Ein maßgefertigter Strumpf passt am besten.")
+        return _Point(FitStatus.MADE_TO_MEASURE, s, None,
+                      Reason(code, text_en, text_de, Outcome.MADE_TO_MEASURE))
+    length = lengths[0]
+    rng = _rng(length.knee_high_length_mm) if length.knee_high_length_mm else ""
+    return _Point(FitStatus.FITS, s, length.name, Reason(
+        "standard_size",
+        f"{calf_en}; the length ({ln} mm) fits '{length.name}' ({rng}). Size {s} "
+        f"{length.name} fits.",
+        f"{calf_de}; die Länge ({ln} mm) passt zu '{length.name}' ({rng}). Größe {s} "
+        f"{length.name} passt.",
+        Outcome.RECOMMEND))
+
+
+# --- uncertainty: does the answer change inside value +/- 1 sd? ------------------------
+
+def _samples(value: float | None, sd_mm: float | None,
+             boundaries: Sequence[float]) -> list[float | None]:
+    """Every value in [v - sd, v + sd] that can give a different answer, plus v itself."""
+    if value is None:
+        return [None]
+    if not sd_mm or sd_mm <= 0:
+        return [value]
+    low, high = value - sd_mm, value + sd_mm
+    out = {value, low, high}
+    for b in boundaries:
+        if low < b <= high:
+            out.add(b)
+            out.add(max(low, b - _JUST_BELOW_MM))
+    return sorted(out)
+
+
+def _ankle_boundaries(product: Product) -> list[float]:
+    return sorted({v for s in product.sizes for v in s.ankle_mm})
+
+
+def _calf_boundaries(product: Product) -> list[float]:
+    return sorted({v for s in product.sizes for v in s.calf_mm})
+
+
+def _length_boundaries(product: Product) -> list[float]:
+    return sorted({v for s in product.sizes for ln in s.lengths
+                   for v in (ln.knee_high_length_mm or ())})
+
+
+def _names(points: Sequence[_Point]) -> str:
+    labels = sorted({f"{p.size} {p.length}" if p.length else (p.size or "none")
+                     for p in points if p.size})
+    return ", ".join(labels) if labels else "no standard size"
+
+
+def size_leg(product: Product, leg: LegMeasurement, which: Leg | None = None) -> LegSizing:
+    """Size one leg for one product (the RAL procedure, with its uncertainty)."""
+    point = _evaluate(product, leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm, which)
+    ankles = _samples(leg.ankle_mm, leg.ankle_sd_mm, _ankle_boundaries(product))
+    calves = _samples(leg.calf_mm, leg.calf_sd_mm, _calf_boundaries(product))
+    lengths = _samples(leg.knee_high_length_mm, leg.knee_high_length_sd_mm,
+                       _length_boundaries(product))
+    results = [_evaluate(product, a, c, ln, which)
+               for a, c, ln in itertools.product(ankles, calves, lengths)]
+    keys = {r.key for r in results}
+    if len(keys) == 1 or all(r.status is FitStatus.MADE_TO_MEASURE for r in results):
+        candidates = ((point.size, point.length),) if point.size else ()
+        if point.status is FitStatus.STAFF_CHECK:
+            candidates = ((point.size, None),) if point.size else ()
+        return LegSizing(which, product.id, point.status, point.size, point.length,
+                         candidates, (_sentence(point.reason),))
+    return _straddle(product, leg, which, point, results, ankles, calves, lengths)
+
+
+def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _Point,
+              results: list[_Point], ankles: list, calves: list, lengths: list) -> LegSizing:
+    """The answer changes within the measurement's uncertainty: staff settle it by tape."""
+    en, de = _leg_prefix(which)
+    unsure_en: list[str] = []
+    unsure_de: list[str] = []
+    base = (leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm)
+    for i, (values, sd, en_name, de_name) in enumerate((
+            (ankles, leg.ankle_sd_mm, "ankle", "Knöchel"),
+            (calves, leg.calf_sd_mm, "calf", "Wade"),
+            (lengths, leg.knee_high_length_sd_mm, "length", "Länge"))):
+        varied = {_evaluate(product, *[v if j == i else base[j] for j in range(3)],
+                            which).key for v in values}
+        if len(varied) > 1:
+            value = _mm(base[i])  # type: ignore[arg-type]
+            unsure_en.append(f"{en_name} {value} ± {sd:.1f} mm")
+            unsure_de.append(f"{de_name} {value} ± {str(round(sd, 1)).replace('.', ',')} mm")
+    if not unsure_en:
+        unsure_en, unsure_de = ["the measurements together"], ["die Messwerte zusammen"]
+    fitting_points = [r for r in results if r.size]
+    candidates = tuple(sorted({(r.size, r.length) for r in fitting_points
+                               if r.status is not FitStatus.MADE_TO_MEASURE},
+                              key=lambda c: (_size_index(product, c[0]), c[1] or "")))
+    names = _names([r for r in fitting_points if r.status is not FitStatus.MADE_TO_MEASURE])
+    also_mtm = any(r.status is FitStatus.MADE_TO_MEASURE for r in results)
+    extra_en = " or made-to-measure" if also_mtm else ""
+    extra_de = " oder Maßanfertigung" if also_mtm else ""
+    reason = Reason(
+        "size_boundary_uncertain",
+        f"{en}{', '.join(unsure_en)} lies within its measuring uncertainty of a size "
+        f"boundary (could be {names}{extra_en}). A tape measurement by staff settles it.",
+        f"{de}{', '.join(unsure_de)} liegt innerhalb der Messunsicherheit an einer "
+        f"Größengrenze (möglich: {names}{extra_de}). Eine Messung mit dem Maßband durch das "
+        "Personal klärt das.",
+        Outcome.STAFF_CHECK)
+    return LegSizing(which, product.id, FitStatus.STAFF_CHECK, point.size, point.length,
+                     candidates, (_sentence(reason),))
+
+
+def _size_index(product: Product, name: str | None) -> int:
+    for i, size in enumerate(product.sizes):
+        if size.size == name:
+            return i
+    return len(product.sizes)
+
+
+def size_legs(product: Product, measurement: Measurement) -> ProductSizing:
+    """Size each leg on its own; different sizes for the two legs are flagged for staff."""
+    left = size_leg(product, measurement.left, Leg.LEFT)
+    right = size_leg(product, measurement.right, Leg.RIGHT)
+    reasons = [*left.reasons, *right.reasons]
+    worst = max((left.status, right.status), key=lambda s: -s.outcome.severity)
+    if (left.status is FitStatus.FITS and right.status is FitStatus.FITS
+            and (left.size, left.length) != (right.size, right.length)):
+        worst = FitStatus.STAFF_CHECK
+        reasons.append(Reason(
+            "legs_differ",
+            f"Your legs take different sizes (left {left.size} {left.length}, right "
+            f"{right.size} {right.length}). A fitter checks both legs before you buy.",
+            f"Ihre Beine brauchen verschiedene Größen (links {left.size} {left.length}, "
+            f"rechts {right.size} {right.length}). Vor dem Kauf prüft eine Fachkraft beide "
+            "Beine.",
+            Outcome.STAFF_CHECK))
+    return ProductSizing(product, left, right, tuple(reasons), worst)
