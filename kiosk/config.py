@@ -1,0 +1,109 @@
+"""The kiosk's settings: one versioned JSON file, validated by pydantic, written atomically.
+
+Read once by the composition root and passed down; nothing deeper reads the file.
+A missing file means the defaults (a fresh kiosk); a file that is corrupt, of a newer
+version or with a bad value is refused with one sentence naming the file and the field,
+never silently replaced: a kiosk with broken settings must not pretend to be set up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fitting.errors import LegFitError
+from kiosk.staff import PinHash
+
+SCHEMA_VERSION = 1
+
+
+class ConfigInvalid(LegFitError):
+    """The kiosk's config file cannot be used as it is."""
+
+
+class CameraSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # A device index (0 = the first camera) or a device path / stream URL.
+    device: int | str = 0
+    size_wh: tuple[int, int] | None = None
+    rotate_deg: Literal[0, 90, 180, 270] = 0
+
+
+class KioskConfig(BaseModel):
+    """Everything a store can set. Paths left empty mean the defaults of ``KioskPaths``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: int = SCHEMA_VERSION
+    default_language: Literal["en", "de"] = "en"
+    idle_timeout_s: float = Field(default=60.0, ge=10.0, le=600.0)
+    camera: CameraSettings = Field(default_factory=CameraSettings)
+    calibration_file: Path | None = None
+    catalogue_dir: Path | None = None
+    session_log_file: Path | None = None
+    staff_pin: PinHash | None = None
+    # A fitting record keeps camera images of a session for review; off unless staff
+    # turn it on, and never on by default.
+    fitting_record: bool = False
+    fullscreen: bool = True
+
+
+def migrate(raw: dict[str, Any], where: str) -> dict[str, Any]:
+    """Bring an older file up to ``SCHEMA_VERSION``; refuse one from a newer LegFit."""
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ConfigInvalid(f"{where}: schema_version must be a positive whole number")
+    if version > SCHEMA_VERSION:
+        raise ConfigInvalid(
+            f"{where} is from a newer LegFit (schema_version {version}, this one reads "
+            f"{SCHEMA_VERSION})")
+    # Version 1 is the first: later versions add their step here (1 -> 2, ...).
+    return {**raw, "schema_version": SCHEMA_VERSION}
+
+
+def load_config(path: Path) -> KioskConfig:
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return KioskConfig()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigInvalid(f"cannot read config file {path}: {exc}") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigInvalid(
+            f"config file {path} is corrupt: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(raw, dict):
+        raise ConfigInvalid(f"config file {path} must hold a JSON object")
+    raw = migrate(raw, f"config file {path}")
+    try:
+        return KioskConfig.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ConfigInvalid(f"config file {path}: {field}: {err['msg']}") from None
+
+
+def save_config(config: KioskConfig, path: Path) -> None:
+    """Write atomically (the old file or the new one survive a power cut, never half)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = config.model_dump_json(indent=2, exclude_none=False)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)  # holds the PIN hash: readable by the kiosk user only
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,87 @@
+"""Shared test doubles for the session flow: a clock, a scripted domain, measurements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from fitting.outcome import Outcome, Reason
+from fitting.screener import QUESTION_IDS, Answers, screen
+from kiosk.staff import PinHash, hash_pin
+
+STAFF_PIN = "2468"
+# Hashed once per test run: scrypt is deliberately slow.
+_PIN_HASH: PinHash | None = None
+
+
+def staff_pin_hash() -> PinHash:
+    global _PIN_HASH
+    if _PIN_HASH is None:
+        _PIN_HASH = hash_pin(STAFF_PIN, salt=b"0123456789abcdef")
+    return _PIN_HASH
+
+
+class FakeClock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self, start_s: float = 1000.0) -> None:
+        self.now_s = start_s
+
+    def __call__(self) -> float:
+        return self.now_s
+
+    def advance(self, seconds: float) -> None:
+        self.now_s += seconds
+
+
+@dataclass(frozen=True)
+class FakeChoice:
+    product_id: str = "demo-knee-high"
+    product_name: str = "Demo knee-high"
+    brand: str = "Demo"
+    size: str = "II"
+    length: str = "normal"
+    class_mmhg: tuple[int, int] = (15, 20)
+    class_label: str = "I"
+    legs: tuple[str, ...] = ("left", "right")
+    illustrative: bool = True
+
+
+@dataclass(frozen=True)
+class FakeDecision:
+    outcome: Outcome
+    reasons: tuple[Reason, ...] = ()
+    recommendations: tuple[Any, ...] = ()
+    donning: tuple[Any, ...] = ()
+
+
+@dataclass
+class ScriptedDomain:
+    """The real screener with a scripted ``decide`` (the sizing engine is tested apart)."""
+
+    decide_outcome: Outcome = Outcome.RECOMMEND
+    decided: list[tuple[Measurement, Answers]] = field(default_factory=list)
+
+    def question_ids(self) -> tuple[str, ...]:
+        return QUESTION_IDS
+
+    def screen(self, answers: Answers):
+        return screen(answers)
+
+    def decide(self, measurement: Measurement, answers: Answers):
+        self.decided.append((measurement, answers))
+        products = (FakeChoice(),) if self.decide_outcome is Outcome.RECOMMEND else ()
+        reason = Reason("scripted", "scripted", "gescriptet", self.decide_outcome)
+        return FakeDecision(self.decide_outcome, (reason,), products)
+
+
+def camera_measurement(ankle_mm: float = 220.0, calf_mm: float = 360.0,
+                       right_calf_mm: float | None = None) -> Measurement:
+    left = LegMeasurement(ankle_mm, calf_mm, 420.0, 3.0, 4.0, 6.0)
+    right = LegMeasurement(ankle_mm + 1, right_calf_mm or calf_mm + 2, 421.0, 3.0, 4.0, 6.0)
+    return Measurement(left, right, MeasurementSource.CAMERA)
+
+
+TAPE_ENTRY = {"left": {"ankle_mm": 231, "calf_mm": 372, "knee_high_length_mm": 430},
+              "right": {"ankle_mm": 229, "calf_mm": 370, "knee_high_length_mm": 431}}
