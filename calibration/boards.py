@@ -176,7 +176,10 @@ class BoardDetector:
         corners = corners.reshape(-1, 2).astype(np.float32)
         # The detector's own refinement window is fixed; refine again with one scaled to
         # the squares' size so small and large boards both get true sub-pixel corners.
-        win = _subpix_window_from_spacing(_min_spacing_px(corners))
+        # The window must stay inside the white margin around each marker, or the marker's
+        # black border pulls the corner: (square - marker) / 2 of each square.
+        margin = (self.spec.square_mm - self.spec.marker_mm) / (2.0 * self.spec.square_mm)
+        win = int(np.clip(_min_spacing_px(corners) * margin, 2, 11))
         corners = cv2.cornerSubPix(
             grey, corners.reshape(-1, 1, 2), (win, win), (-1, -1),
             (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 50, 0.001)).reshape(-1, 2)
