@@ -1,8 +1,78 @@
-"""`legfit catalogue`: scaffold, replaced by the real command."""
+"""`legfit catalogue`: show the normalised catalogue, or check a folder of product files.
+
+``show`` prints what the kiosk would sell from (``--json`` for the machine form);
+``check`` validates every file and lists every problem with its file, line and field;
+it exits 2 when any file is refused.
+"""
+
+from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from fitting.catalogue import CatalogueInvalid, check_catalogue, load_catalogue
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("catalogue", help="(not built yet)")
-    p.set_defaults(handler=lambda args: 1)
+    p = sub.add_parser("catalogue", help="show or check a product catalogue",
+                       description="Show or validate a product catalogue folder.")
+    actions = p.add_subparsers(dest="catalogue_action", metavar="ACTION",
+                               parser_class=type(p))
+    actions.required = True
+    show = actions.add_parser("show", help="print the catalogue (default: bundled demo)")
+    show.add_argument("directory", nargs="?", type=Path, metavar="DIR")
+    show.add_argument("--json", action="store_true", help="print the normalised JSON")
+    show.set_defaults(handler=run_show)
+    check = actions.add_parser("check", help="validate every product file in DIR")
+    check.add_argument("directory", type=Path, metavar="DIR")
+    check.set_defaults(handler=run_check)
+
+
+def run_show(args: argparse.Namespace) -> int:
+    catalogue = load_catalogue(args.directory)
+    if args.json:
+        body = {"products": [p.to_summary() for p in catalogue.products]}
+        sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    out = []
+    for p in catalogue.products:
+        rx = ", prescription only" if p.requires_prescription else ""
+        demo = " [illustrative]" if p.illustrative else ""
+        out.append(f"{p.id}: {p.brand} {p.name} ({p.style}, {p.class_mmhg[0]}-"
+                   f"{p.class_mmhg[1]} mmHg{rx}){demo}")
+        out.append(f"  chart: {p.chart.source} ({p.chart.date.isoformat()})")
+        for s in p.sizes:
+            lengths = ", ".join(
+                f"{ln.name} {_rng(ln.knee_high_length_mm or ln.thigh_length_mm)}"
+                for ln in s.lengths)
+            out.append(f"  {s.size:>4}  ankle {_rng(s.ankle_mm)}  calf {_rng(s.calf_mm)}"
+                       f"  lengths: {lengths}")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def _rng(mm_range: tuple[float, float] | None) -> str:
+    if mm_range is None:
+        return "-"
+    return f"[{mm_range[0]:g}, {mm_range[1]:g}) mm"
+
+
+def run_check(args: argparse.Namespace) -> int:
+    products, statuses = check_catalogue(args.directory)
+    bad = [s for s in statuses if not s.ok]
+    for status in statuses:
+        if status.ok:
+            demo = " (illustrative)" if status.illustrative else ""
+            sys.stdout.write(f"ok       {status.file}: {status.product_id}{demo}\n")
+        else:
+            for error in status.errors:
+                sys.stdout.write(f"INVALID  {error}\n")
+    if bad:
+        first = bad[0].problems[0]
+        raise CatalogueInvalid(
+            f"{len(bad)} of {len(statuses)} catalogue files refused; first: {first}",
+            file=first.file, line=first.line, field=first.field)
+    sys.stdout.write(f"{len(products)} product lines valid\n")
+    return 0
