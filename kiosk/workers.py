@@ -1,0 +1,333 @@
+"""The kiosk's two worker threads: one owns the camera, one owns the vision pipeline.
+
+Neither touches a widget. Each keeps only its LATEST output in a ``LatestSlot`` (a slot,
+not a queue): the UI pulls frame and result on a timer, so a slow stage drops frames
+instead of building a backlog, and the live view never lags behind the shopper.
+
+- ``CameraWorker`` reads a ``FrameSource``. When the camera fails (unplugged, frozen
+  driver) it reports it in ``status``, closes the source and opens a new one every
+  ``retry_s`` until the camera is back. A recorded video can be paced to ``pace_fps``.
+- ``VisionWorker`` takes the newest camera frame it has not seen, runs the pose model
+  (for "is someone on the mat") or, while measuring, the leg measurer, and publishes a
+  ``VisionUpdate``. The measurer is owned by this thread alone: the UI thread only sets
+  requests (the expected stance, a reset) that the loop picks up.
+
+Both are stopped with ``stop()`` and joined; ``stop_all`` does both in the right order.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from fitting.errors import LegFitError
+from fitting.measurement import Measurement
+from vision.protocols import FrameSource, PoseEstimator
+from vision.types import Frame, PoseResult, Stance
+
+T = TypeVar("T")
+
+
+class LatestSlot(Generic[T]):
+    """Holds one value and a sequence number; ``put`` replaces, never queues."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._value: T | None = None
+        self._seq = 0
+
+    def put(self, value: T) -> None:
+        with self._cond:
+            self._value = value
+            self._seq += 1
+            self._cond.notify_all()
+
+    def get(self) -> tuple[int, T | None]:
+        """(sequence number, value); the number rises by one per ``put``."""
+        with self._cond:
+            return self._seq, self._value
+
+    def wait_newer(self, seq: int, timeout_s: float) -> tuple[int, T | None]:
+        """Wait until something newer than ``seq`` arrives (or the timeout passes)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._seq > seq, timeout=timeout_s)
+            return self._seq, self._value
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+
+@dataclass(frozen=True)
+class CameraStatus:
+    """How the camera is doing, for the flow and the staff screen."""
+
+    ok: bool
+    message: str = ""
+    frames: int = 0
+    failures: int = 0
+
+
+class CameraWorker:
+    """Owns the frame source on its own thread; the newest frame waits in ``frames``."""
+
+    def __init__(self, open_source: Callable[[], FrameSource], *, read_timeout_s: float = 2.0,
+                 retry_s: float = 1.0, pace_fps: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._open_source = open_source
+        self._read_timeout_s = read_timeout_s
+        self._retry_s = retry_s
+        self._pace_s = 1.0 / pace_fps if pace_fps else None
+        self._clock = clock
+        self.frames: LatestSlot[Frame] = LatestSlot()
+        self._status = CameraStatus(ok=True, message="starting")
+        self._status_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kiosk-camera", daemon=True)
+
+    @property
+    def status(self) -> CameraStatus:
+        with self._status_lock:
+            return self._status
+
+    def _set_status(self, **changes: Any) -> None:
+        with self._status_lock:
+            self._status = CameraStatus(**{**self._status.__dict__, **changes})
+
+    def start(self) -> CameraWorker:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.frames.wake()
+
+    def join(self, timeout_s: float = 5.0) -> bool:
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _fail(self, message: str) -> None:
+        s = self.status
+        self._set_status(ok=False, message=message, failures=s.failures + 1)
+
+    def _run(self) -> None:
+        source: FrameSource | None = None
+        next_due = self._clock()
+        try:
+            while not self._stop.is_set():
+                if source is None:
+                    try:
+                        source = self._open_source()
+                    except LegFitError as exc:
+                        self._fail(str(exc))
+                        self._stop.wait(self._retry_s)
+                        continue
+                try:
+                    frame = source.read(self._read_timeout_s)
+                except LegFitError as exc:  # CameraUnavailable, VideoUnreadable
+                    self._fail(str(exc))
+                    _close_quietly(source)
+                    source = None
+                    self._stop.wait(self._retry_s)
+                    continue
+                if frame is None:  # a finite source ended: nothing more will come
+                    self._fail("the video has ended")
+                    break
+                if self._pace_s is not None:
+                    next_due = max(next_due + self._pace_s, self._clock() - self._pace_s)
+                    delay = next_due - self._clock()
+                    if delay > 0 and self._stop.wait(delay):
+                        break
+                self.frames.put(frame)
+                s = self.status
+                if not s.ok or s.message:
+                    self._set_status(ok=True, message="", frames=s.frames + 1)
+                else:
+                    self._set_status(frames=s.frames + 1)
+        finally:
+            if source is not None:
+                _close_quietly(source)
+
+
+def _close_quietly(thing: Any) -> None:
+    try:
+        thing.close()
+    except Exception:  # closing a broken device must never take the kiosk down
+        pass
+
+
+class StanceMeasurer(Protocol):
+    """The leg measurer as the kiosk drives it (``vision.measurer.LegMeasurer``).
+
+    ``add`` returns a report with ``guidance``, ``pose``, ``accepted``, ``progress`` and
+    ``overlay``; ``result()`` returns an object with ``.measurement`` or raises
+    ``MeasurementRefused``.
+    """
+
+    def add(self, frame: Frame, expected: Stance) -> Any: ...
+
+    def stance_complete(self, stance: Stance) -> bool: ...
+
+    def result(self) -> Any: ...
+
+    def reset(self) -> None: ...
+
+
+@dataclass(frozen=True, eq=False)
+class VisionUpdate:
+    """What the vision thread publishes for one processed frame."""
+
+    frame: Frame
+    stance: Stance
+    pose: PoseResult | None
+    person_on_mat: bool
+    guidance: Any = None
+    accepted: bool = False
+    progress: float = 0.0
+    overlay: Any = None
+    front_complete: bool = False
+    side_complete: bool = False
+    measurement: Measurement | None = None
+    result: Any = None
+    refused: str | None = None
+    error: str | None = None
+    processing_s: float = 0.0
+    round: int = 0
+
+
+class VisionWorker:
+    """Owns the pose model and the measurer on its own thread."""
+
+    def __init__(self, frames: LatestSlot[Frame], estimator: PoseEstimator,
+                 measurer: StanceMeasurer | None = None, *,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
+        self._frames = frames
+        self._estimator = estimator
+        self._measurer = measurer
+        self._clock = clock
+        self.updates: LatestSlot[VisionUpdate] = LatestSlot()
+        self._lock = threading.Lock()
+        self._expected = Stance.NONE
+        self._round = 0
+        self._reset_requested = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kiosk-vision", daemon=True)
+        self.processed = 0
+
+    def start(self) -> VisionWorker:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._frames.wake()
+
+    def join(self, timeout_s: float = 5.0) -> bool:
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def measure(self, stance: Stance) -> None:
+        """Measure this stance from now on (NONE: only watch for a person)."""
+        with self._lock:
+            self._expected = stance
+
+    def reset(self) -> int:
+        """Forget every frame measured so far (a new shopper, or measure again).
+
+        Returns the new measuring round: updates of earlier rounds are stale.
+        """
+        with self._lock:
+            self._reset_requested = True
+            self._round += 1
+            return self._round
+
+    def _run(self) -> None:
+        seen = 0
+        measured_round = -1
+        while not self._stop.is_set():
+            seen, frame = self._frames.wait_newer(seen, timeout_s=0.25)
+            if frame is None or self._stop.is_set():
+                continue
+            with self._lock:
+                expected = self._expected
+                reset = self._reset_requested
+                self._reset_requested = False
+                round_ = self._round
+            if reset and self._measurer is not None:
+                self._measurer.reset()
+            started = self._clock()
+            try:
+                update = self._process(frame, expected, round_, measured_round)
+            except LegFitError as exc:
+                update = VisionUpdate(frame=frame, stance=expected, pose=None,
+                                      person_on_mat=False, error=str(exc), round=round_)
+            except Exception as exc:  # a model failure must not kill the thread silently
+                update = VisionUpdate(frame=frame, stance=expected, pose=None,
+                                      person_on_mat=False,
+                                      error=f"vision pipeline failed: {exc}", round=round_)
+            if update.measurement is not None or update.refused is not None:
+                measured_round = round_
+            self.processed += 1
+            self.updates.put(_with_time(update, self._clock() - started))
+
+    def _process(self, frame: Frame, expected: Stance, round_: int,
+                 measured_round: int) -> VisionUpdate:
+        m = self._measurer
+        if m is None or expected is Stance.NONE:
+            pose = self._estimator.estimate(frame)
+            return VisionUpdate(frame=frame, stance=expected, pose=pose,
+                                person_on_mat=pose.landmarks is not None, round=round_)
+        report = m.add(frame, expected)
+        pose = getattr(report, "pose", None)
+        front = m.stance_complete(Stance.FRONT)
+        side = m.stance_complete(Stance.SIDE)
+        update = VisionUpdate(
+            frame=frame, stance=expected, pose=pose,
+            person_on_mat=pose is not None and pose.landmarks is not None,
+            guidance=getattr(report, "guidance", None),
+            accepted=bool(getattr(report, "accepted", False)),
+            progress=float(getattr(report, "progress", 0.0)),
+            overlay=getattr(report, "overlay", None),
+            front_complete=front, side_complete=side, round=round_)
+        if front and side and measured_round != round_:
+            # Both views are in: compute the result here, on the thread owning the measurer.
+            try:
+                result = m.result()
+            except LegFitError as exc:
+                return _replace(update, refused=str(exc))
+            return _replace(update, measurement=result.measurement, result=result)
+        return update
+
+
+def _replace(update: VisionUpdate, **changes: Any) -> VisionUpdate:
+    return VisionUpdate(**{**update.__dict__, **changes})
+
+
+def _with_time(update: VisionUpdate, seconds: float) -> VisionUpdate:
+    return _replace(update, processing_s=seconds)
+
+
+def stop_all(camera: CameraWorker | None, vision: VisionWorker | None,
+             timeout_s: float = 5.0) -> list[str]:
+    """Stop both workers and join them; returns the names of any that would not stop."""
+    for worker in (vision, camera):
+        if worker is not None:
+            worker.stop()
+    stuck = []
+    for name, worker in (("vision", vision), ("camera", camera)):
+        if worker is not None and not worker.join(timeout_s):
+            stuck.append(name)
+    return stuck
