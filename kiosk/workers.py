@@ -17,6 +17,7 @@ Both are stopped with ``stop()`` and joined; ``stop_all`` does both in the right
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -158,10 +159,9 @@ class CameraWorker:
 
 
 def _close_quietly(thing: Any) -> None:
-    try:
+    # Closing a broken device must never take the kiosk down.
+    with contextlib.suppress(Exception):
         thing.close()
-    except Exception:  # closing a broken device must never take the kiosk down
-        pass
 
 
 class StanceMeasurer(Protocol):
