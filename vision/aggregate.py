@@ -16,6 +16,7 @@ edge localisation, the axis' depth (which scales every width) and the shape mode
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,6 +60,12 @@ class RobustProfile:
 def _smooth(values: np.ndarray) -> np.ndarray:
     """3-bin running median then 3-bin running mean, NaN-aware (kills single-bin spikes)."""
     v = np.asarray(values, float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows stay NaN
+        return _smooth_quiet(v)
+
+
+def _smooth_quiet(v: np.ndarray) -> np.ndarray:
     pad = np.pad(v, 1, mode="edge")
     stack = np.stack([pad[:-2], pad[1:-1], pad[2:]])
     with np.errstate(all="ignore"):
@@ -77,7 +84,8 @@ def aggregate_profiles(profiles: list[LegViewProfile]) -> RobustProfile:
         raise ValueError("no profiles to aggregate")
     stack = np.stack([p.width_mm for p in profiles])
     frames = np.sum(np.isfinite(stack), axis=0)
-    with np.errstate(all="ignore"):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # bins no frame reached stay NaN
         median = np.nanmedian(stack, axis=0) if stack.size else np.full(len(HEIGHTS_MM), np.nan)
         mad = np.nanmedian(np.abs(stack - median), axis=0) * 1.4826
     median = np.where(frames >= MIN_FRAMES_PER_BIN, median, np.nan)

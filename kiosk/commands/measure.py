@@ -1,8 +1,121 @@
-"""`legfit measure`: scaffold, replaced by the real command."""
+"""`legfit measure`: both lower legs from front (and side) images or videos.
+
+    legfit measure --front PATH [PATH ...] [--side PATH [PATH ...]] --calibration FILE
+                   [--height-mm H] [--debug-dir DIR] [--json]
+
+With --json it prints what ``legfit recommend --measurement`` reads (``Measurement``'s
+JSON: per leg ankle_mm, ankle_sd_mm, calf_mm, calf_sd_mm, knee_high_length_mm; source
+"camera") plus diagnostics. A refusal is one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
 
 import argparse
+import json
+import sys
+
+from fitting.errors import InputInvalid
+
+
+def _pose_factory(static: bool):
+    # Imported here: MediaPipe takes a while to load and other commands do not need it.
+    from vision.pose_mediapipe import MediaPipePoseEstimator
+
+    return MediaPipePoseEstimator(static_image_mode=static)
+
+
+def _checker_factory(mat):
+    """Builds the stance checker once the floor pose is known (recorded material: one frame
+    is enough to accept, stillness is judged by the frames' spread instead)."""
+    from vision.stance import StanceChecker
+
+    return lambda calibration: StanceChecker(calibration, mat, still_frames=1)
+
+
+def handler(args: argparse.Namespace) -> int:
+    from calibration.calibration_file import load_calibration
+    from calibration.mat import load_mat_spec
+    from vision.debug import height_lines, write_debug
+    from vision.measurer import measure_paths
+    from vision.overlay import FrameOverlay, LegOverlay
+
+    if args.height_mm is not None and not 1000 <= args.height_mm <= 2300:
+        raise InputInvalid(f"--height-mm must be a standing height in mm (1000-2300), "
+                           f"not {args.height_mm:g}")
+    calibration = load_calibration(args.calibration)
+    mat = load_mat_spec()
+    result, measurer = measure_paths(
+        args.front, args.side, calibration, mat, _pose_factory,
+        checker_factory=_checker_factory(mat) if args.stance_checker else None,
+        keep_debug_frames=args.debug_dir is not None)
+    if args.debug_dir is not None:
+        frames = measurer.debug_frames()
+        # Add the measured heights to the first frame of each view for the overlay.
+        for view, (image, overlay) in list(frames.items()):
+            pose = measurer._poses.get(measurer_stance(view))
+            if pose is None:
+                continue
+            cal = calibration.with_floor_pose(pose)
+            legs = []
+            for leg_overlay in overlay.legs:
+                profiles = measurer._profiles[(leg_overlay.leg, measurer_stance(view))]
+                axis = profiles[0].axis
+                lateral = _lateral(cal, axis)
+                lines = height_lines(cal, result.girths[leg_overlay.leg], axis.point_at, lateral)
+                legs.append(LegOverlay(leg_overlay.leg, leg_overlay.landmarks_px,
+                                       leg_overlay.left_edge_px, leg_overlay.right_edge_px,
+                                       leg_overlay.axis_px, lines))
+            frames[view] = (image, FrameOverlay(tuple(legs)))
+        result.overlays.update({v: o for v, (_, o) in frames.items()})
+        write_debug(args.debug_dir, result, frames)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        m = result.measurement
+        print(f"left:  ankle {m.left.ankle_mm:.0f} +/- {m.left.ankle_sd_mm:.0f} mm, "
+              f"calf {m.left.calf_mm:.0f} +/- {m.left.calf_sd_mm:.0f} mm, "
+              f"knee-high length {m.left.knee_high_length_mm:.0f} mm")
+        print(f"right: ankle {m.right.ankle_mm:.0f} +/- {m.right.ankle_sd_mm:.0f} mm, "
+              f"calf {m.right.calf_mm:.0f} +/- {m.right.calf_sd_mm:.0f} mm, "
+              f"knee-high length {m.right.knee_high_length_mm:.0f} mm")
+        print(f"calf difference {m.calf_difference_mm:.0f} mm; confidence {result.confidence}")
+    sys.stdout.flush()
+    return 0
+
+
+def measurer_stance(view: str):
+    from vision.types import Stance
+
+    return Stance(view)
+
+
+def _lateral(calibration, axis):
+    import numpy as np
+
+    view = axis.point_at(300.0) - calibration.require_floor_pose().camera_position_mm
+    lateral = np.cross(view, axis.up)
+    return lateral / np.linalg.norm(lateral)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("measure", help="(not built yet)")
-    p.set_defaults(handler=lambda args: 1)
+    p = sub.add_parser(
+        "measure", help="measure both lower legs from front (and side) images or videos",
+        description="Measure ankle (cB) and calf (cC) girths and the knee-high length of "
+                    "both legs from a calibrated camera's images or videos.")
+    p.add_argument("--front", nargs="+", required=True, metavar="PATH",
+                   help="images or a video of the person facing the camera on the front "
+                        "footprints")
+    p.add_argument("--side", nargs="+", metavar="PATH",
+                   help="images or a video of the side stance (right side to the camera); "
+                        "without it the depth is estimated and flagged")
+    p.add_argument("--calibration", required=True, metavar="FILE",
+                   help="the camera's calibration JSON (intrinsics; the floor pose comes "
+                        "from the mat)")
+    p.add_argument("--height-mm", type=float, metavar="H",
+                   help="the person's standing height (mm), a cross-check for the scale")
+    p.add_argument("--debug-dir", metavar="DIR",
+                   help="write overlays and profile plots here (contains camera images)")
+    p.add_argument("--json", action="store_true", help="print the measurement as JSON")
+    p.add_argument("--no-stance-checker", dest="stance_checker", action="store_false",
+                   help=argparse.SUPPRESS)
+    p.set_defaults(handler=handler)

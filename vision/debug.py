@@ -1,0 +1,151 @@
+"""Debug images a person can check: overlays on the measured frames and profile plots.
+
+Written only when explicitly asked for (``legfit measure --debug-dir``). Drawn with cv2
+(no plotting library): landmarks, refined edges, the leg axes, the measured heights (cB,
+cC, cD) on the first accepted frame of each stance, and per leg the width and depth
+profiles and the girth curve against height with the chosen points marked.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from calibration.camera import CameraCalibration
+from vision.aggregate import LegGirths, RobustProfile
+from vision.overlay import FrameOverlay
+from vision.profile import HEIGHTS_MM
+
+_COLOURS = {"left": (255, 160, 0), "right": (0, 200, 255)}  # BGR
+_SITES = {"cB": (0, 0, 255), "cC": (0, 200, 0), "cD": (200, 0, 200)}
+
+
+def draw_overlay(image_bgr: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
+    """A copy of the frame with each leg's landmarks, edges, axis and height lines."""
+    out = image_bgr.copy()
+    thick = max(1, round(out.shape[1] / 700))
+    for leg in overlay.legs:
+        colour = _COLOURS.get(leg.leg, (255, 255, 255))
+        for pts in (leg.left_edge_px, leg.right_edge_px):
+            for x, y in np.asarray(pts).reshape(-1, 2):
+                cv2.circle(out, (round(x), round(y)), 0, colour, thick)
+        a = np.asarray(leg.axis_px).reshape(-1, 2)
+        if len(a) == 2:
+            cv2.line(out, tuple(np.round(a[0]).astype(int)), tuple(np.round(a[1]).astype(int)),
+                     colour, thick, cv2.LINE_AA)
+        for name, (x, y) in leg.landmarks_px.items():
+            cv2.drawMarker(out, (round(x), round(y)), (255, 255, 255), cv2.MARKER_CROSS,
+                           8 * thick, thick)
+            cv2.putText(out, name, (round(x) + 6, round(y) - 4), cv2.FONT_HERSHEY_SIMPLEX,
+                        0.35 * thick, (255, 255, 255), 1, cv2.LINE_AA)
+        for name, seg in leg.height_lines_px.items():
+            s = np.round(np.asarray(seg)).astype(int)
+            cv2.line(out, tuple(s[0]), tuple(s[1]), _SITES.get(name, (0, 0, 255)), thick + 1)
+            cv2.putText(out, name, tuple(s[1] + [4, 4]), cv2.FONT_HERSHEY_SIMPLEX, 0.4 * thick,
+                        _SITES.get(name, (0, 0, 255)), 1, cv2.LINE_AA)
+    return out
+
+
+def crop_to_legs(image_bgr: np.ndarray, overlay: FrameOverlay, margin_px: int = 80
+                 ) -> np.ndarray:
+    """The part of the image holding the legs (where the detail is)."""
+    pts = [np.asarray(leg.left_edge_px).reshape(-1, 2) for leg in overlay.legs]
+    pts += [np.asarray(leg.right_edge_px).reshape(-1, 2) for leg in overlay.legs]
+    pts += [np.array(list(leg.landmarks_px.values())).reshape(-1, 2) for leg in overlay.legs]
+    allpts = np.concatenate(pts) if pts else np.zeros((0, 2))
+    if len(allpts) == 0:
+        return image_bgr
+    h, w = image_bgr.shape[:2]
+    x0, y0 = np.maximum(np.floor(allpts.min(axis=0)).astype(int) - margin_px, 0)
+    x1, y1 = np.ceil(allpts.max(axis=0)).astype(int) + margin_px
+    return image_bgr[y0:min(h, y1), x0:min(w, x1)]
+
+
+def height_lines(calibration: CameraCalibration, girths: LegGirths, axis_point_fn,
+                 lateral: np.ndarray) -> dict[str, np.ndarray]:
+    """cB, cC and cD as pixel segments across the leg (width of the measured section)."""
+    lines = {}
+    for name, h, half in (("cB", girths.ankle.height_mm, girths.ankle.width_mm / 2),
+                          ("cC", girths.calf.height_mm, girths.calf.width_mm / 2),
+                          ("cD", girths.knee_high_length_mm, girths.calf.width_mm / 2)):
+        c = axis_point_fn(h)
+        lines[name] = calibration.project_mm(np.array([c - lateral * half, c + lateral * half]))
+    return lines
+
+
+def plot_profiles(leg: str, front: RobustProfile, side: RobustProfile | None,
+                  girths: LegGirths, size_wh: tuple[int, int] = (900, 700)) -> np.ndarray:
+    """Width/depth (mm) and girth/pi (mm) against height (mm), drawn with cv2."""
+    w, h = size_wh
+    img = np.full((h, w, 3), 255, np.uint8)
+    left, right, top, bottom = 70, w - 20, 40, h - 50
+    h_max = max(200.0, girths.knee_height_mm + 60)
+    curves = [("width (front)", front.value_mm, (200, 80, 0))]
+    if side is not None:
+        curves.append(("depth (side)", side.value_mm, (0, 140, 0)))
+    curves.append(("girth / pi", girths.girth_curve_mm / np.pi, (0, 0, 200)))
+    v_max = max(float(np.nanmax(c[1])) if np.isfinite(c[1]).any() else 0 for c in curves)
+    v_max = max(50.0, np.ceil(v_max / 20) * 20 + 20)
+
+    def to_px(height: float, value: float) -> tuple[int, int]:
+        x = left + (value / v_max) * (right - left)
+        y = bottom - (height / h_max) * (bottom - top)
+        return round(x), round(y)
+
+    grey = (200, 200, 200)
+    for v in np.arange(0, v_max + 1, 20):
+        cv2.line(img, to_px(0, v), to_px(h_max, v), grey, 1)
+        cv2.putText(img, f"{v:.0f}", (to_px(0, v)[0] - 12, bottom + 18),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.4, (80, 80, 80), 1, cv2.LINE_AA)
+    for hh in np.arange(0, h_max + 1, 100):
+        cv2.line(img, to_px(hh, 0), to_px(hh, v_max), grey, 1)
+        cv2.putText(img, f"{hh:.0f}", (8, to_px(hh, 0)[1] + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
+                    (80, 80, 80), 1, cv2.LINE_AA)
+    for i, (label, values, colour) in enumerate(curves):
+        pts = [to_px(float(hh), float(v)) for hh, v in zip(HEIGHTS_MM, values, strict=True)
+               if np.isfinite(v) and hh <= h_max]
+        for a, b in itertools.pairwise(pts):
+            cv2.line(img, a, b, colour, 2, cv2.LINE_AA)
+        cv2.putText(img, label, (left + 10, top + 18 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
+                    colour, 1, cv2.LINE_AA)
+    for name, hh, g in (("cB", girths.ankle.height_mm, girths.ankle.girth_mm),
+                        ("cC", girths.calf.height_mm, girths.calf.girth_mm)):
+        p = to_px(hh, g / np.pi)
+        cv2.circle(img, p, 6, _SITES[name], 2)
+        cv2.putText(img, f"{name} {g:.0f} mm @ {hh:.0f}", (p[0] + 10, p[1] + 5),
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.5, _SITES[name], 1, cv2.LINE_AA)
+    kd = girths.knee_high_length_mm
+    cv2.line(img, to_px(kd, 0), to_px(kd, v_max), _SITES["cD"], 1)
+    cv2.putText(img, f"cD / lD {kd:.0f} mm", (to_px(kd, 0)[0] + 5, to_px(kd, 0)[1] - 5),
+                cv2.FONT_HERSHEY_SIMPLEX, 0.5, _SITES["cD"], 1, cv2.LINE_AA)
+    cv2.putText(img, f"{leg} leg: mm against height above the floor (mm)", (left, h - 12),
+                cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+    return img
+
+
+def write_debug(debug_dir: str | Path, result, frames: dict[str, tuple[np.ndarray, FrameOverlay]]
+                ) -> list[Path]:
+    """Write overlays (full and leg crops), profile plots and the result JSON."""
+    out = Path(debug_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for view, (image, overlay) in frames.items():
+        drawn = draw_overlay(image, result.overlays.get(view, overlay))
+        for name, img in ((f"{view}_overlay.png", drawn),
+                          (f"{view}_legs.png", crop_to_legs(drawn, overlay))):
+            cv2.imwrite(str(out / name), img)
+            written.append(out / name)
+    for leg, g in result.girths.items():
+        plot = plot_profiles(leg, result.profiles[(leg, "front")],
+                             result.profiles.get((leg, "side")), g)
+        path = out / f"profile_{leg}.png"
+        cv2.imwrite(str(path), plot)
+        written.append(path)
+    path = out / "measurement.json"
+    path.write_text(json.dumps(result.to_dict(), indent=2), "utf-8")
+    written.append(path)
+    return written

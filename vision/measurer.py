@@ -1,0 +1,447 @@
+"""The leg measurer: frames in (front stance, then side stance), a ``Measurement`` out.
+
+``LegMeasurer`` is incremental, for the kiosk's live view: ``add(frame, expected)`` runs
+the pose estimator and the stance checker (both injected), and for an accepted frame only
+the per-frame work (edges, axis, one profile per leg), returning a ``FrameReport`` with
+guidance, progress and an overlay. ``result()`` does the rest once: robust aggregation,
+the cross-section model, the RAL points, uncertainties. ``measure_paths`` drives it over
+image or video files for the ``legfit measure`` command.
+
+Refusals are ``MeasurementRefused`` (or ``NoPersonInView``, ``MatNotFound``) with one
+line saying why; the most common reason among the rejected frames is the one reported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from calibration.camera import CameraCalibration, FloorPose
+from calibration.errors import CalibrationInvalid, MatNotFound
+from calibration.floor import estimate_floor_pose
+from calibration.mat import MatSpec
+from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from vision.aggregate import GirthNotFound, LegGirths, RobustProfile, aggregate_profiles, leg_girths
+from vision.errors import MeasurementRefused, NoPersonInView
+from vision.overlay import FrameOverlay, LegOverlay
+from vision.profile import LegViewProfile, leg_view_profile
+from vision.protocols import PoseEstimator
+from vision.types import BodyLandmarks, Frame, PoseResult, Stance
+
+LEGS = ("left", "right")
+# Frames per stance before the stance counts as measured (live kiosk).
+FRAMES_PER_STANCE = 12
+# A frame's profile needs edges on at least this share of the scanned rows.
+MIN_VALID_ROW_SHARE = 0.5
+# A side pose that puts the camera this far (mm) from the front pose means it moved.
+CAMERA_MOVED_MM = 40.0
+# Brightness below which a frame is too dark to find edges (mean grey level of the frame).
+TOO_DARK_GREY = 25.0
+# Calves covered: colour difference (CIELAB, Delta E) between calf and the skin above the
+# ankle beyond which the calf is taken to be covered by cloth.
+COVERED_DELTA_E = 22.0
+
+REFUSAL_TEXT = {
+    "no_person": "no person in view",
+    "two_people": "two people in view",
+    "step_on_footprints": "feet not on the footprints",
+    "legs_out_of_frame": "legs out of frame",
+    "left_ankle_hidden": "left ankle hidden",
+    "right_ankle_hidden": "right ankle hidden",
+    "uncover_calves": "calves covered",
+    "too_dark": "too dark to measure",
+    "hold_still": "the person did not hold still",
+    "turn_to_side": "no side view: the person did not turn to the side",
+    "face_camera": "no front view: the person did not face the camera",
+    "edges_not_found": "leg edges not found",
+}
+
+
+class StanceCheck(Protocol):
+    """What the measurer needs of a stance checker (``vision.stance.StanceChecker``)."""
+
+    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None) -> Any: ...
+
+
+@dataclass(frozen=True)
+class BasicGuidance:
+    """The measurer's own verdict on a frame (same fields as ``vision.stance.Guidance``)."""
+
+    stance: Stance
+    message_key: str
+    accepted: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class FrameReport:
+    """What one ``add`` tells the live view."""
+
+    guidance: Any
+    pose: PoseResult
+    accepted: bool
+    progress: float
+    overlay: FrameOverlay
+
+
+@dataclass(frozen=True, eq=False)
+class MeasurementResult:
+    """The measurement with everything behind it.
+
+    ``profiles``: per (leg, view) the robust profile; ``girths``: per leg the RAL points
+    and girth curve; ``confidence``: "high", or "lower" with the reasons in diagnostics.
+    """
+
+    measurement: Measurement
+    diagnostics: dict[str, Any]
+    profiles: dict[tuple[str, str], RobustProfile]
+    girths: dict[str, LegGirths]
+    confidence: str
+    overlays: dict[str, FrameOverlay] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``Measurement.to_dict`` plus diagnostics: the ``legfit measure --json`` output."""
+        out = self.measurement.to_dict()
+        out["calf_difference_mm"] = round(self.measurement.calf_difference_mm, 1)
+        out["confidence"] = self.confidence
+        out.update(self.diagnostics)
+        return out
+
+
+def classify_stance(landmarks: BodyLandmarks) -> Stance:
+    """Front or side from the feet: seen side-on, a foot runs across the image.
+
+    Facing the camera, each foot points at the camera and its heel-to-toe line is short
+    and mostly vertical in the image; turned to the side it is long and horizontal.
+    """
+    across, down = 0.0, 0.0
+    for leg in LEGS:
+        lm = landmarks.leg(leg)
+        d = lm.toe.xy_px - lm.heel.xy_px
+        across += abs(d[0])
+        down += abs(d[1])
+    shank = float(np.linalg.norm(landmarks.left.knee.xy_px - landmarks.left.ankle.xy_px))
+    return Stance.SIDE if across > max(1.5 * down, 0.25 * shank) else Stance.FRONT
+
+
+def _lab(image_bgr: np.ndarray) -> np.ndarray:
+    import cv2  # local: only this check needs the colour conversion
+
+    return cv2.cvtColor(image_bgr.reshape(-1, 1, 3), cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(
+        float) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
+
+
+def calves_covered(image_bgr: np.ndarray, profile: LegViewProfile) -> bool:
+    """True when the calf's colour differs from the skin just above the ankle (cloth).
+
+    Samples the middle third of the silhouette on rows a quarter of the way down from the
+    knee and a sixth of the way up from the ankle, and compares their median colours.
+    """
+    e = profile.edges
+    ok = np.flatnonzero(e.valid)
+    if len(ok) < 10:
+        return False
+    n = len(ok)
+
+    def strip(rows: np.ndarray) -> np.ndarray:
+        pix = []
+        for i in rows:
+            y = int(e.y_px[i])
+            a, b = e.left_x_px[i], e.right_x_px[i]
+            third = (b - a) / 3
+            pix.append(image_bgr[y, int(a + third):int(b - third) + 1])
+        return np.concatenate(pix) if pix else np.zeros((0, 3), np.uint8)
+
+    calf = strip(ok[int(0.2 * n):int(0.3 * n) + 1])
+    ankle = strip(ok[int(0.8 * n):int(0.87 * n) + 1])
+    if len(calf) < 5 or len(ankle) < 5:
+        return False
+    d = np.median(_lab(calf), axis=0) - np.median(_lab(ankle), axis=0)
+    return float(np.linalg.norm(d)) > COVERED_DELTA_E
+
+
+class LegMeasurer:
+    """Incremental measurement of both lower legs from a front and a side stance.
+
+    ``calibration``: intrinsics, and a floor pose if one is stored (else the mat in the
+    first frames gives it). ``pose_estimator``: a ``PoseEstimator``. ``checker_factory``:
+    builds the stance checker (``check(frame, pose, expected) -> Guidance``) from the
+    calibration once the floor pose is known; None for the measurer's own basic checks.
+    ``frames_per_stance``: frames wanted per stance for the progress.
+    ``row_step``: scan every n-th image row (1 = every row; 2 halves the per-frame work).
+    """
+
+    def __init__(self, calibration: CameraCalibration, mat: MatSpec,
+                 pose_estimator: PoseEstimator,
+                 checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
+                 frames_per_stance: int = FRAMES_PER_STANCE, row_step: int = 1,
+                 keep_debug_frames: bool = False):
+        self.calibration = calibration
+        self.mat = mat
+        self.pose_estimator = pose_estimator
+        self.checker_factory = checker_factory
+        self.frames_per_stance = frames_per_stance
+        self.row_step = row_step
+        self.keep_debug_frames = keep_debug_frames
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every frame (a new shopper)."""
+        self._profiles: dict[tuple[str, Stance], list[LegViewProfile]] = {
+            (leg, s): [] for leg in LEGS for s in (Stance.FRONT, Stance.SIDE)}
+        self._rejections: dict[Stance, Counter[str]] = {Stance.FRONT: Counter(),
+                                                        Stance.SIDE: Counter()}
+        self._frames_seen: Counter[Stance] = Counter()
+        self._accepted: Counter[Stance] = Counter()
+        self._poses: dict[Stance, FloorPose] = {}
+        self._mat_error: str | None = None
+        self._debug_frames: dict[Stance, tuple[np.ndarray, FrameOverlay]] = {}
+        self._checker: StanceCheck | None = None
+
+    # -- the floor pose -------------------------------------------------------------------
+
+    def _floor_pose(self, frame: Frame, stance: Stance) -> FloorPose | None:
+        if stance in self._poses:
+            return self._poses[stance]
+        try:
+            pose = estimate_floor_pose(frame.image_bgr, self.calibration.intrinsics, self.mat)
+        except MatNotFound as exc:
+            self._mat_error = str(exc)
+            other = next(iter(self._poses.values()), None) or self.calibration.floor_pose
+            if other is not None:
+                self._poses[stance] = other  # the camera is fixed; the mat may be hidden now
+            return other
+        for other_stance, other in self._poses.items():
+            moved = float(np.linalg.norm(other.camera_position_mm - pose.camera_position_mm))
+            if moved > CAMERA_MOVED_MM:
+                raise CalibrationInvalid(
+                    f"the camera moved by {moved:.0f} mm between the {other_stance.value} and "
+                    f"the {stance.value} view")
+        self._poses[stance] = pose
+        return pose
+
+    # -- per frame ------------------------------------------------------------------------
+
+    def _reject(self, stance: Stance, key: str, pose: PoseResult, guidance: Any = None
+                ) -> FrameReport:
+        self._rejections[stance][key] += 1
+        return FrameReport(guidance or BasicGuidance(stance, key, False), pose, False,
+                           self.progress(stance), FrameOverlay())
+
+    def add(self, frame: Frame, expected: Stance) -> FrameReport:
+        """Look at one frame of the expected stance; measure it if it is acceptable."""
+        h, w = frame.image_bgr.shape[:2]
+        self.calibration.intrinsics.check_frame_size(w, h)
+        self._frames_seen[expected] += 1
+        pose = self.pose_estimator.estimate(frame)
+        key = self._basic_check(frame, pose, expected)
+        if key is not None:
+            return self._reject(expected, key, pose)
+        floor = self._floor_pose(frame, expected)
+        if floor is None:
+            return self._reject(expected, "mat_not_found", pose)
+        calibration = self.calibration.with_floor_pose(floor)
+        guidance = None
+        if self.checker_factory is not None:
+            if self._checker is None:
+                self._checker = self.checker_factory(calibration)
+            guidance = self._checker.check(frame, pose, expected)
+            if not guidance.accepted:
+                return self._reject(expected, guidance.message_key, pose, guidance)
+        elif classify_stance(pose.landmarks) is not expected:
+            key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
+            return self._reject(expected, key, pose)
+        profiles = []
+        for leg in LEGS:
+            p = leg_view_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
+                                 expected, calibration, self.mat, row_step=self.row_step)
+            if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
+                return self._reject(expected, "edges_not_found", pose, guidance)
+            profiles.append(p)
+        if any(calves_covered(frame.image_bgr, p) for p in profiles):
+            return self._reject(expected, "uncover_calves", pose, guidance)
+        for p in profiles:
+            self._profiles[(p.leg, expected)].append(p)
+        self._accepted[expected] += 1
+        overlay = FrameOverlay(tuple(self._overlay(p, pose, calibration) for p in profiles))
+        if self.keep_debug_frames and expected not in self._debug_frames:
+            self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
+        return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
+                           self.progress(expected), overlay)
+
+    def _basic_check(self, frame: Frame, pose: PoseResult, expected: Stance) -> str | None:
+        if float(frame.image_bgr[::8, ::8].mean()) < TOO_DARK_GREY:
+            return "too_dark"
+        lm = pose.landmarks
+        if lm is None or pose.mask is None:
+            return "no_person"
+        for leg in LEGS:
+            legs = lm.leg(leg)
+            if not (legs.knee.in_image and legs.ankle.in_image and legs.toe.in_image):
+                return "legs_out_of_frame"
+        for leg in LEGS:
+            legs = lm.leg(leg)
+            if legs.ankle.visibility < 0.5:
+                return f"{leg}_ankle_hidden"
+            if legs.knee.visibility < 0.5:
+                return "legs_out_of_frame"
+        return None
+
+    def _overlay(self, p: LegViewProfile, pose: PoseResult, calibration: CameraCalibration
+                 ) -> LegOverlay:
+        lm = pose.landmarks.leg(p.leg)
+        axis_px = calibration.project_mm(p.axis.point_at(np.array([p.ankle_t_mm, p.knee_t_mm])))
+        return LegOverlay(
+            leg=p.leg,
+            landmarks_px={name: (kp.x_px, kp.y_px) for name, kp in
+                          zip(("hip", "knee", "ankle", "heel", "toe"), lm.all(), strict=True)},
+            left_edge_px=p.edges.points_px("left"), right_edge_px=p.edges.points_px("right"),
+            axis_px=axis_px)
+
+    def progress(self, stance: Stance) -> float:
+        return min(1.0, self._accepted[stance] / max(1, self.frames_per_stance))
+
+    def stance_complete(self, stance: Stance) -> bool:
+        return self._accepted[stance] >= self.frames_per_stance
+
+    # -- the result -----------------------------------------------------------------------
+
+    def _refusal(self, stance: Stance) -> MeasurementRefused:
+        reasons = self._rejections[stance]
+        if not reasons:
+            return MeasurementRefused(f"no {stance.value} view to measure")
+        key, _ = reasons.most_common(1)[0]
+        if key == "mat_not_found":
+            return MatNotFound(self._mat_error or "mat not found")
+        text = REFUSAL_TEXT.get(key, key.replace("_", " "))
+        if key == "no_person":
+            return NoPersonInView(text)
+        return MeasurementRefused(text)
+
+    def result(self) -> MeasurementResult:
+        """Aggregate everything added so far; refuse with the reason when it cannot."""
+        if self._accepted[Stance.FRONT] == 0:
+            raise self._refusal(Stance.FRONT)
+        has_side = self._accepted[Stance.SIDE] > 0
+        profiles: dict[tuple[str, str], RobustProfile] = {}
+        girths: dict[str, LegGirths] = {}
+        for leg in LEGS:
+            front = aggregate_profiles(self._profiles[(leg, Stance.FRONT)])
+            profiles[(leg, "front")] = front
+            side = None
+            if has_side:
+                side = aggregate_profiles(self._profiles[(leg, Stance.SIDE)])
+                profiles[(leg, "side")] = side
+            try:
+                girths[leg] = leg_girths(front, side)
+            except GirthNotFound as exc:
+                raise MeasurementRefused(
+                    f"{leg} leg: the {exc.args[0]} could not be measured (leg not fully in "
+                    f"view)") from None
+        measurement = Measurement(
+            left=self._leg_measurement(girths["left"]),
+            right=self._leg_measurement(girths["right"]),
+            source=MeasurementSource.CAMERA)
+        reasons = []
+        if not has_side:
+            reasons.append("front view only")
+        confidence = "lower" if reasons else "high"
+        diagnostics = self._diagnostics(girths, reasons)
+        overlays = {}
+        for stance, (_, overlay) in self._debug_frames.items():
+            overlays[stance.value] = overlay
+        return MeasurementResult(measurement, diagnostics, profiles, girths, confidence,
+                                 overlays)
+
+    @staticmethod
+    def _leg_measurement(g: LegGirths) -> LegMeasurement:
+        return LegMeasurement(
+            ankle_mm=round(g.ankle.girth_mm, 1), calf_mm=round(g.calf.girth_mm, 1),
+            knee_high_length_mm=round(g.knee_high_length_mm, 1),
+            ankle_sd_mm=round(g.ankle.sd_mm, 1), calf_sd_mm=round(g.calf.sd_mm, 1),
+            knee_high_length_sd_mm=round(g.knee_high_length_sd_mm, 1))
+
+    def _diagnostics(self, girths: dict[str, LegGirths], reasons: list[str]) -> dict[str, Any]:
+        legs = {}
+        for leg, g in girths.items():
+            legs[leg] = {
+                "ankle_height_mm": round(g.ankle.height_mm, 1),
+                "ankle_width_mm": round(g.ankle.width_mm, 1),
+                "ankle_depth_mm": round(g.ankle.depth_mm, 1),
+                "calf_height_mm": round(g.calf.height_mm, 1),
+                "calf_width_mm": round(g.calf.width_mm, 1),
+                "calf_depth_mm": round(g.calf.depth_mm, 1),
+                "knee_height_mm": round(g.knee_height_mm, 1),
+                "notes": list(g.notes),
+            }
+        pose = self._poses.get(Stance.FRONT)
+        return {
+            "legs": legs,
+            "frames": {s.value: {"seen": self._frames_seen[s], "used": self._accepted[s],
+                                 "rejected": dict(self._rejections[s])}
+                       for s in (Stance.FRONT, Stance.SIDE)},
+            "lower_confidence_reasons": reasons,
+            "camera": None if pose is None else {
+                "height_mm": round(pose.camera_height_mm, 1),
+                "distance_to_mat_centre_mm": round(pose.distance_to_mat_centre_mm, 1),
+                "pitch_deg": round(pose.pitch_deg, 2),
+                "mat_reprojection_error_px": round(pose.reprojection_error_px, 3),
+                "markers_used": list(pose.markers_used)},
+        }
+
+    def debug_frames(self) -> dict[str, tuple[np.ndarray, FrameOverlay]]:
+        """The first accepted frame of each stance with its overlay (debug output only)."""
+        return {s.value: v for s, v in self._debug_frames.items()}
+
+
+def _frames(paths: Sequence[str | os.PathLike]):
+    from vision.sources import iter_frames, source_for_paths
+
+    source = source_for_paths(paths)
+    try:
+        yield from iter_frames(source)
+    finally:
+        source.close()
+
+
+def measure_paths(front_paths: Sequence[str | os.PathLike],
+                  side_paths: Sequence[str | os.PathLike] | None,
+                  calibration: CameraCalibration, mat: MatSpec,
+                  pose_estimator_factory: Callable[[bool], PoseEstimator],
+                  checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
+                  keep_debug_frames: bool = False) -> tuple[MeasurementResult, LegMeasurer]:
+    """Measure from files: images or videos of the front and (optionally) the side stance.
+
+    ``pose_estimator_factory(static)`` builds one estimator per view (``static`` True for
+    still images, False for a video, where tracking helps). A video that holds both
+    stances may be given as front and side: frames of the other stance are skipped.
+    """
+    from vision.sources import is_image_path
+
+    measurer: LegMeasurer | None = None
+    views = [(Stance.FRONT, front_paths)]
+    if side_paths:
+        views.append((Stance.SIDE, side_paths))
+    for stance, paths in views:
+        static = all(is_image_path(p) for p in paths)
+        estimator = pose_estimator_factory(static)
+        try:
+            if measurer is None:
+                measurer = LegMeasurer(calibration, mat, estimator, checker_factory,
+                                       keep_debug_frames=keep_debug_frames)
+            else:
+                measurer.pose_estimator = estimator
+            for frame in _frames(paths):
+                measurer.add(frame, stance)
+        finally:
+            estimator.close()
+    assert measurer is not None
+    if side_paths and measurer._accepted[Stance.SIDE] == 0:
+        raise measurer._refusal(Stance.SIDE)
+    return measurer.result(), measurer
+
