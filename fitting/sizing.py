@@ -56,6 +56,8 @@ class LegSizing:
     length: str | None
     candidates: tuple[tuple[str, str | None], ...]
     reasons: tuple[Reason, ...]
+    uncertain: tuple[str, ...] = ()
+    """Which measurements ("ankle", "calf", "length") straddle a boundary on their own."""
 
     @property
     def outcome(self) -> Outcome:
@@ -282,6 +284,7 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
     en, de = _leg_prefix(which)
     unsure_en: list[str] = []
     unsure_de: list[str] = []
+    unsure: list[str] = []
     base = (leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm)
     for i, (values, sd, en_name, de_name) in enumerate((
             (ankles, leg.ankle_sd_mm, "ankle", "Knöchel"),
@@ -290,6 +293,7 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
         varied = {_evaluate(product, *[v if j == i else base[j] for j in range(3)],
                             which).key for v in values}
         if len(varied) > 1:
+            unsure.append(("ankle", "calf", "length")[i])
             value = _mm(base[i])  # type: ignore[arg-type]
             unsure_en.append(f"{en_name} {value} ± {sd:.1f} mm")
             unsure_de.append(f"{de_name} {value} ± {str(round(sd, 1)).replace('.', ',')} mm")
@@ -312,7 +316,7 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
         "Personal klärt das.",
         Outcome.STAFF_CHECK)
     return LegSizing(which, product.id, FitStatus.STAFF_CHECK, point.size, point.length,
-                     candidates, (_sentence(reason),))
+                     candidates, (_sentence(reason),), tuple(unsure))
 
 
 def _size_index(product: Product, name: str | None) -> int:
