@@ -134,3 +134,13 @@ def clear_layout(layout) -> None:
 def enum_value(value: object) -> str:
     """The plain string of a str-Enum member or a string."""
     return str(getattr(value, "value", value))
+
+
+def pick(data: object, name: str, default: object = None) -> object:
+    """``data.name`` or ``data[name]``: screens accept the kiosk's status snapshot, a plain
+    dict or a small dataclass alike, as long as the named field is there."""
+    if data is None:
+        return default
+    if isinstance(data, dict):
+        return data.get(name, default)
+    return getattr(data, name, default)

@@ -164,6 +164,7 @@ QPushButton[role="choice"] {{ background: {c.surface}; color: {c.text};
     border-color: {c.primary}; text-align: left; padding-left: {t.px(40)}px; }}
 QPushButton[role="choice"]:pressed {{ background: {c.secondary}; }}
 QPushButton[role="choice"][selected="true"] {{ background: {c.primary}; color: {c.on_primary}; }}
+QPushButton[role="choice"][selected="true"] QLabel {{ color: {c.on_primary}; }}
 QPushButton[role="answer"] {{ font-size: {t.title_px}px; min-height: {t.px(200)}px; }}
 QPushButton[role="key"] {{ font-size: {t.title_px}px; min-height: {t.px(150)}px;
     background: {c.surface}; color: {c.text}; border-color: {c.border}; }}

@@ -1,0 +1,264 @@
+"""The live camera view: the latest frame, the footprints to step on, the vision overlay.
+
+The kiosk pushes the latest frame (it pulls it from the camera worker on a timer); this
+widget only keeps the newest one and paints it when Qt repaints, so a slow repaint drops
+frames instead of queueing them. Everything is drawn in the frame's own pixel
+coordinates, scaled with the image, so overlays stay on the leg at any window size.
+
+The footprints come from the calibration: the printed outlines of mat v1 projected into
+the image, so the shopper sees where to stand on the picture of themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from calibration.camera import CameraCalibration
+from calibration.mat import MatSpec
+from ui.theme import theme_or_default
+from vision.types import BodyLandmarks, Keypoint, LegLandmarks
+
+FOOT_OUTLINE_POINTS = 28
+
+
+def bgr_to_qimage(frame_bgr: np.ndarray) -> QImage:
+    """A QImage copy of an H x W x 3 uint8 BGR frame (the array may be freed after)."""
+    if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.dtype != np.uint8:
+        raise ValueError(f"expected an H x W x 3 uint8 frame, got {frame_bgr.shape} "
+                         f"{frame_bgr.dtype}")
+    rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
+    h, w = rgb.shape[:2]
+    return QImage(rgb.data, w, h, rgb.strides[0], QImage.Format.Format_RGB888).copy()
+
+
+def footprint_outline_mm(heel_xy_mm: Sequence[float], toe_xy_mm: Sequence[float],
+                         width_mm: float, n: int = FOOT_OUTLINE_POINTS) -> np.ndarray:
+    """A foot-shaped outline (n x 3, on the floor) from heel centre to toe tip.
+
+    Narrow at the heel, widest at the ball of the foot; close enough to the printed
+    outline for the shopper to match the two.
+    """
+    heel = np.asarray(heel_xy_mm, float)
+    toe = np.asarray(toe_xy_mm, float)
+    axis = toe - heel
+    length = float(np.linalg.norm(axis))
+    along = axis / length
+    across = np.array([-along[1], along[0]])
+    t = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    u = (1 - np.cos(t)) / 2  # 0 at the heel, 1 at the toe
+    # Width profile: 70 % at the heel, full at the ball (70 % along), rounded at the toe.
+    half = width_mm / 2 * (0.7 + 0.3 * np.sin(np.clip(u / 0.7, 0, 1) * np.pi / 2))
+    half = half * np.sqrt(np.clip(1 - ((u - 0.5) / 0.5) ** 8, 0, 1))
+    side = np.sign(np.sin(t))
+    xy = heel + np.outer(u * length, along) + np.outer(side * half, across)
+    return np.column_stack([xy, np.zeros(n)])
+
+
+def footprint_outlines_px(calibration: CameraCalibration, mat: MatSpec,
+                          stance: str) -> list[np.ndarray]:
+    """The stance's two printed footprints projected into the image (each n x 2 px)."""
+    width_mm = float(mat.footprint_size_mm[1])
+    outlines = []
+    pair = mat.stance(stance)
+    for foot in (pair.left, pair.right):
+        outline = footprint_outline_mm(foot.heel_xy_mm, foot.toe_xy_mm, width_mm)
+        outlines.append(np.asarray(calibration.project_mm(outline), float).reshape(-1, 2))
+    return outlines
+
+
+class CameraView(QWidget):
+    """Shows the newest frame with footprints and the measurement overlay on top."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self._size_wh: tuple[int, int] | None = None
+        self._overlay: object = None
+        self._footprints_px: list[np.ndarray] = []
+        self._message = ""
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(200, 300)
+
+    def sizeHint(self) -> QSize:
+        return QSize(540, 960)
+
+    # --- what the kiosk sets ------------------------------------------------------------
+    def set_frame(self, frame_bgr: np.ndarray | None, overlay: object = None) -> None:
+        """Show ``frame_bgr`` (None clears it) with ``overlay`` (a LegOverlay, landmarks or
+        None) drawn over it."""
+        if frame_bgr is None:
+            self._image = None
+            self._size_wh = None
+        else:
+            self._image = bgr_to_qimage(frame_bgr)
+            self._size_wh = (frame_bgr.shape[1], frame_bgr.shape[0])
+        self._overlay = overlay
+        self.update()
+
+    def set_footprints(self, outlines_px: Sequence[np.ndarray]) -> None:
+        self._footprints_px = [np.asarray(o, float).reshape(-1, 2) for o in outlines_px]
+        self.update()
+
+    def set_message(self, text: str) -> None:
+        """A message shown instead of the picture (camera starting, camera lost)."""
+        self._message = text
+        self.update()
+
+    @property
+    def has_frame(self) -> bool:
+        return self._image is not None
+
+    # --- painting -----------------------------------------------------------------------
+    def image_rect(self) -> QRectF:
+        """Where the frame is drawn: as large as fits, aspect kept, centred."""
+        if self._size_wh is None:
+            return QRectF(self.rect())
+        w, h = self._size_wh
+        scale = min(self.width() / w, self.height() / h)
+        return QRectF((self.width() - w * scale) / 2, (self.height() - h * scale) / 2,
+                      w * scale, h * scale)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        theme = theme_or_default()
+        c = theme.colours
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#10181F"))
+        if self._image is None or self._message:
+            font = QFont("DejaVu Sans")
+            font.setPixelSize(theme.body_px)
+            painter.setFont(font)
+            painter.setPen(QColor("#FFFFFF"))
+            painter.drawText(QRectF(self.rect()).adjusted(20, 20, -20, -20),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                             self._message)
+            painter.end()
+            return
+        target = self.image_rect()
+        painter.drawImage(target, self._image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        scale = target.width() / self._size_wh[0]
+        painter.translate(target.topLeft())
+        painter.scale(scale, scale)
+        line_px = 2.5 / scale  # lines stay ~2.5 screen px thick at any zoom
+        fill = QColor(c.footprint)
+        fill.setAlpha(90)
+        for outline in self._footprints_px:
+            painter.setPen(QPen(QColor(c.footprint), line_px * 1.5))
+            painter.setBrush(fill)
+            painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
+        paint_overlay(painter, self._overlay, line_px, c)
+        painter.end()
+
+
+def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -> None:
+    """Draw what the vision pipeline says it measured, in frame pixel coordinates.
+
+    Accepts pose landmarks (``BodyLandmarks``) or a leg overlay object: per leg (mapping
+    or ``left``/``right`` attributes) its landmark points, refined edge points and the
+    measured heights as line segments. Shapes are recognised by array shape, so the
+    overlay type can grow fields without this code changing: N x 2 -> points,
+    2 x 2 -> one segment, N x 2 x 2 -> segments, a mapping of name -> point -> landmarks.
+    """
+    if overlay is None:
+        return
+    if isinstance(overlay, BodyLandmarks):
+        for leg in (overlay.left, overlay.right):
+            _paint_landmarks(painter, leg, line_px, colours)
+        return
+    if isinstance(overlay, LegLandmarks):
+        _paint_landmarks(painter, overlay, line_px, colours)
+        return
+    for value in _children(overlay):
+        _paint_value(painter, value, line_px, colours, "")
+
+
+def _children(obj: object) -> list[object]:
+    if isinstance(obj, Mapping):
+        return list(obj.values())
+    if dataclasses.is_dataclass(obj):
+        return [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+    if isinstance(obj, list | tuple):
+        return list(obj)
+    return []
+
+
+def _paint_value(painter: QPainter, value: object, line_px: float, colours, name: str,
+                 depth: int = 0) -> None:
+    if depth > 4 or value is None:
+        return
+    if isinstance(value, LegLandmarks | BodyLandmarks):
+        paint_overlay(painter, value, line_px, colours)
+        return
+    if isinstance(value, Keypoint):
+        _dot(painter, value.x_px, value.y_px, line_px * 2.5, colours.overlay_landmark)
+        return
+    if isinstance(value, np.ndarray) or (isinstance(value, list | tuple) and value
+                                         and _numeric_nested(value)):
+        arr = np.asarray(value, float)
+        if arr.ndim == 1 and arr.shape[0] == 2:
+            _dot(painter, arr[0], arr[1], line_px * 2.5, colours.overlay_landmark)
+        elif arr.ndim == 2 and arr.shape == (2, 2) and "edge" not in name:
+            _segment(painter, arr, line_px, colours.overlay_height)
+        elif arr.ndim == 2 and arr.shape[1] == 2:
+            for x, y in arr[np.isfinite(arr).all(axis=1)]:
+                _dot(painter, x, y, line_px * 0.9, colours.overlay_edge)
+        elif arr.ndim == 3 and arr.shape[1:] == (2, 2):
+            for seg in arr:
+                _segment(painter, seg, line_px, colours.overlay_height)
+        return
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            _paint_value(painter, child, line_px, colours, f"{name}.{key}", depth + 1)
+        return
+    if dataclasses.is_dataclass(value):
+        for f in dataclasses.fields(value):
+            _paint_value(painter, getattr(value, f.name), line_px, colours,
+                         f"{name}.{f.name}", depth + 1)
+        return
+    if isinstance(value, list | tuple):
+        for child in value:
+            _paint_value(painter, child, line_px, colours, name, depth + 1)
+
+
+def _numeric_nested(value: Sequence) -> bool:
+    try:
+        arr = np.asarray(value, float)
+    except (TypeError, ValueError):
+        return False
+    return arr.ndim >= 1 and arr.size > 0
+
+
+def _dot(painter: QPainter, x: float, y: float, radius: float, colour: str) -> None:
+    if not (np.isfinite(x) and np.isfinite(y)):
+        return
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(QPointF(float(x), float(y)), radius, radius)
+
+
+def _segment(painter: QPainter, seg: np.ndarray, line_px: float, colour: str) -> None:
+    if not np.isfinite(seg).all():
+        return
+    pen = QPen(QColor(colour), line_px * 1.4)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.drawLine(QPointF(*seg[0]), QPointF(*seg[1]))
+
+
+def _paint_landmarks(painter: QPainter, leg: LegLandmarks, line_px: float, colours) -> None:
+    chain = [leg.hip, leg.knee, leg.ankle, leg.heel, leg.toe]
+    pen = QPen(QColor(colours.overlay_landmark), line_px)
+    painter.setPen(pen)
+    for a, b in itertools.pairwise(chain):
+        if a.in_image and b.in_image:
+            painter.drawLine(QPointF(a.x_px, a.y_px), QPointF(b.x_px, b.y_px))
+    for kp in chain:
+        if kp.in_image:
+            _dot(painter, kp.x_px, kp.y_px, line_px * 2.5, colours.overlay_landmark)

@@ -1,0 +1,97 @@
+"""Donning and care: one illustrated step per page, big enough to follow at arm's length."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout
+
+from fitting.donning import DONNING_STEPS, DonningStep
+from ui.illustrations import IllustrationView
+from ui.screen_base import Screen, card, pick
+from ui.theme import set_role
+
+
+def donning_steps(data: object) -> tuple[DonningStep, ...]:
+    """The steps to show: ``data.donning`` (a Decision's), ``data.decision.donning``, a
+    sequence of steps, or the full standard set."""
+    if isinstance(data, tuple | list) and all(isinstance(s, DonningStep) for s in data):
+        return tuple(data) or DONNING_STEPS
+    steps = pick(data, "donning")
+    if not steps:
+        steps = pick(pick(data, "decision"), "donning")
+    return tuple(steps) if steps else DONNING_STEPS
+
+
+class DonningScreen(Screen):
+    """Pages through the donning steps. Intents: ("next", None) after the last page,
+    ("back", None) from the first page, ("start_over", None).
+
+    ``render(data)``: see ``donning_steps``; ``data.page`` (optional) opens a page."""
+
+    screen_name = "donning"
+
+    def build(self) -> None:
+        self.page = 0
+        self.title = self.label("small")
+        self.counter = self.label("step")
+        self.root.addWidget(self.title)
+        self.root.addWidget(self.counter)
+        self.picture = IllustrationView(None, self.theme.px(500))
+        self.root.addWidget(self.picture, 1)
+        self.text_card, inner = card()
+        self.kind = self.label("step")
+        self.text = self.label("title")
+        inner.addWidget(self.kind)
+        inner.addWidget(self.text)
+        self.root.addWidget(self.text_card)
+        self.dots = self.label("step", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.dots)
+        row = QHBoxLayout()
+        row.setSpacing(self.theme.spacing_px)
+        self.previous_button = self.button(role="secondary")
+        self.next_button = self.button()
+        self.previous_button.clicked.connect(self.previous_page)
+        self.next_button.clicked.connect(self.next_page)
+        row.addWidget(self.previous_button)
+        row.addWidget(self.next_button, 2)
+        self.root.addLayout(row)
+        self.root.addLayout(self.footer(back=False, start_over=True))
+
+    @property
+    def steps(self) -> tuple[DonningStep, ...]:
+        return donning_steps(self.data)
+
+    def render(self, data: object) -> None:
+        self.page = int(pick(data, "page", 0) or 0)
+        super().render(data)
+
+    def next_page(self) -> None:
+        if self.page + 1 >= len(self.steps):
+            self.emit_intent("next")
+            return
+        self.page += 1
+        self.refresh()
+
+    def previous_page(self) -> None:
+        if self.page == 0:
+            self.emit_intent("back")
+            return
+        self.page -= 1
+        self.refresh()
+
+    def refresh(self) -> None:
+        steps = self.steps
+        self.page = max(0, min(self.page, len(steps) - 1))
+        step = steps[self.page]
+        self.title.setText(self.tr("donning.title"))
+        self.counter.setText(self.tr("common.step_of", index=self.page + 1, total=len(steps)))
+        self.picture.set_key(step.illustration)
+        self.kind.setText(self.tr(f"donning.kind.{step.kind}"))
+        set_role(self.text_card, "notice" if step.kind == "warning" else "card")
+        self.text.setText(step.text(self.lang))
+        self.dots.setText(" ".join("●" if i == self.page else "○" for i in range(len(steps))))
+        last = self.page + 1 >= len(steps)
+        self.previous_button.setText(self.tr("common.back" if self.page == 0
+                                             else "donning.previous"))
+        self.next_button.setText(self.tr("donning.finish" if last else "common.next"))
+        self.refresh_footer()

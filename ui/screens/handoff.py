@@ -1,0 +1,55 @@
+"""The handoff: the anonymous fitting code as text and QR code, and the printed slip."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ui.screen_base import Screen, pick
+from ui.widgets import QrView
+
+
+class HandoffScreen(Screen):
+    """Intents: ("print_slip", None), ("next", None) to finish, ("back", None).
+
+    ``render(data)``: ``data.fitting_code`` (the kiosk's status has it); optional
+    ``data.notice == "slip_printed"`` confirms the print."""
+
+    screen_name = "handoff"
+
+    def build(self) -> None:
+        self.title = self.label("title", align=Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.title)
+        self.root.addStretch(1)
+        self.qr = QrView()
+        self.root.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.code = self.label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.code)
+        self.body = self.label("body", align=Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.body)
+        self.printed = self.label("small", align=Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.printed)
+        self.root.addStretch(1)
+        self.print_button = self.button("print_slip", role="secondary")
+        self.finish_button = self.button("next")
+        for b in (self.print_button, self.finish_button):
+            b.setMinimumHeight(self.theme.px(150))
+            self.root.addWidget(b)
+        self.root.addLayout(self.footer(back=True, start_over=False))
+
+    @property
+    def fitting_code(self) -> str:
+        return str(pick(self.data, "fitting_code", "") or "")
+
+    def refresh(self) -> None:
+        code = self.fitting_code
+        self.title.setText(self.tr("handoff.title"))
+        if code != self.qr.text:
+            self.qr.set_text(code)
+        self.code.setText(code)
+        self.body.setText(self.tr("handoff.body"))
+        printed = pick(self.data, "notice") == "slip_printed"
+        self.printed.setText(self.tr("handoff.printed") if printed else "")
+        self.printed.setVisible(printed)
+        self.print_button.setText(self.tr("handoff.print"))
+        self.finish_button.setText(self.tr("handoff.finish"))
+        self.refresh_footer()

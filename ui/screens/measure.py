@@ -1,0 +1,153 @@
+"""Measuring: the live camera with footprints and overlay, guidance in words and a
+picture, a progress ring; and the turn from the front to the side footprints."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from ui.camera_view import CameraView
+from ui.i18n import STRINGS
+from ui.illustrations import GUIDANCE_ILLUSTRATIONS, IllustrationView
+from ui.screen_base import Screen, card, enum_value, pick
+from ui.theme import set_role
+from ui.widgets import ProgressRing
+
+
+class MeasureScreen(Screen):
+    """One stance's measuring screen ("measure_front" or "measure_side").
+
+    Intents: ("back", None), ("start_over", None). The kiosk feeds it with
+    ``set_live(frame_bgr, overlay, guidance, progress)`` many times a second and with
+    ``set_footprints(outlines_px)`` once per calibration. ``render(data)``: optional
+    ``data.camera_ok`` (False shows the camera message instead of the picture).
+    """
+
+    def __init__(self, stance: str, parent=None) -> None:
+        self.stance = stance
+        self.screen_name = f"measure_{stance}"
+        self._guidance: object = None
+        self._progress = 0.0
+        super().__init__(parent)
+
+    def build(self) -> None:
+        self.title = self.label("title")
+        self.instructions = self.label("small")
+        self.root.addWidget(self.title)
+        self.root.addWidget(self.instructions)
+        self.camera = CameraView()
+        self.root.addWidget(self.camera, 1)
+        panel, inner = card()
+        row = QHBoxLayout()
+        row.setSpacing(self.theme.px(24))
+        self.guidance_picture = IllustrationView("guidance.step_on_footprints",
+                                                 self.theme.px(190))
+        self.guidance_picture.setFixedSize(self.theme.px(190), self.theme.px(190))
+        row.addWidget(self.guidance_picture)
+        texts = QVBoxLayout()
+        self.guidance_text = self.label("guidance")
+        self.guidance_detail = self.label("small")
+        texts.addStretch(1)
+        texts.addWidget(self.guidance_text)
+        texts.addWidget(self.guidance_detail)
+        texts.addStretch(1)
+        row.addLayout(texts, 1)
+        self.ring = ProgressRing()
+        row.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignVCenter)
+        inner.addLayout(row)
+        self.root.addWidget(panel)
+        self.root.addLayout(self.footer())
+
+    # --- live updates -------------------------------------------------------------------
+    def set_live(self, frame_bgr: np.ndarray | None, overlay: object = None,
+                 guidance: object = None, progress: float | None = None) -> None:
+        """Show the newest frame and what the vision pipeline says about it.
+
+        ``guidance`` is a ``vision.stance.Guidance`` (message_key, accepted, detail) or a
+        bare message key; ``progress`` (0..1) fills the ring for this stance."""
+        self.camera.set_message("")
+        self.camera.set_frame(frame_bgr, overlay)
+        if guidance is not None:
+            self._guidance = guidance
+        if progress is not None:
+            self._progress = progress
+        self._refresh_guidance()
+
+    def set_footprints(self, outlines_px: Sequence[np.ndarray]) -> None:
+        self.camera.set_footprints(outlines_px)
+
+    @property
+    def message_key(self) -> str:
+        if self._guidance is None:
+            return "step_on_footprints"
+        return enum_value(pick(self._guidance, "message_key", self._guidance))
+
+    def guidance_text_for(self, key: str) -> str:
+        """The words for a guidance key; the pipeline's own detail if we have no words."""
+        table = STRINGS[self.lang]
+        if f"guidance.{key}" in table:
+            return table[f"guidance.{key}"]
+        return str(pick(self._guidance, "detail", "") or "")
+
+    def _refresh_guidance(self) -> None:
+        key = self.message_key
+        accepted = bool(pick(self._guidance, "accepted", False))
+        self.guidance_text.setText(self.guidance_text_for(key))
+        set_role(self.guidance_text, "guidance", accepted="true" if accepted else "false")
+        self.guidance_detail.setText(self.tr("measure.progress") if accepted else "")
+        self.guidance_detail.setVisible(accepted)
+        picture = key if key in GUIDANCE_ILLUSTRATIONS else "step_on_footprints"
+        self.guidance_picture.set_key(f"guidance.{picture}")
+        self.ring.set_progress(self._progress)
+
+    def refresh(self) -> None:
+        self.title.setText(self.tr(f"measure_{self.stance}.title"))
+        self.instructions.setText(self.tr("measure.instructions"))
+        camera_ok = pick(self.data, "camera_ok", True)
+        if camera_ok is False:
+            self.camera.set_message(self.tr("error.camera"))
+        elif not self.camera.has_frame:
+            self.camera.set_message(self.tr("measure.waiting"))
+        else:
+            self.camera.set_message("")
+        if pick(self.data, "progress") is not None:
+            self._progress = float(pick(self.data, "progress"))
+        if pick(self.data, "guidance") is not None:
+            self._guidance = pick(self.data, "guidance")
+        self._refresh_guidance()
+        self.refresh_footer()
+
+    def reset(self) -> None:
+        """Forget the last frame, guidance and progress (a new session or a re-measure)."""
+        self._guidance = None
+        self._progress = 0.0
+        self.camera.set_frame(None)
+        self.refresh()
+
+
+class TurnScreen(Screen):
+    """How to turn from the front footprints to the side ones. Intents: ("next", None)
+    when the shopper says they stand sideways, ("back", None), ("start_over", None)."""
+
+    screen_name = "turn"
+
+    def build(self) -> None:
+        self.title = self.label("headline")
+        self.root.addWidget(self.title)
+        self.picture = IllustrationView("turn", self.theme.px(500))
+        self.root.addWidget(self.picture, 1)
+        self.body = self.label("body")
+        self.root.addWidget(self.body)
+        self.ready_button = self.button("next")
+        self.ready_button.setMinimumHeight(self.theme.px(170))
+        self.root.addWidget(self.ready_button)
+        self.root.addLayout(self.footer())
+
+    def refresh(self) -> None:
+        self.title.setText(self.tr("turn.title"))
+        self.body.setText(self.tr("turn.body"))
+        self.ready_button.setText(self.tr("turn.ready"))
+        self.refresh_footer()

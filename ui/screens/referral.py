@@ -1,0 +1,100 @@
+"""The end of a fitting that is not a sale: what to do, calmly, and never a product."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from ui.screen_base import Screen, card, clear_layout, enum_value, pick
+from ui.theme import set_role
+
+REFERRAL_OUTCOMES = ("emergency", "urgent_doctor", "see_doctor", "pharmacist",
+                     "made_to_measure", "staff_check")
+
+
+def _verdict(data: object) -> object:
+    """The screening or decision to explain: ``data.referral`` (the kiosk's status), or
+    ``data`` itself when it has an outcome, or a bare outcome value."""
+    referral = pick(data, "referral")
+    if referral is not None:
+        return referral
+    return data
+
+
+class ReferralScreen(Screen):
+    """Explains a referral outcome. Intents: ("next", None) when done.
+
+    ``render(data)``: a screening or decision (``outcome`` and ``reasons``), the kiosk's
+    status (its ``referral``), or an outcome value such as "emergency". Products in the
+    data are ignored: this screen never shows one.
+    """
+
+    screen_name = "referral"
+
+    def build(self) -> None:
+        # Emergency: a red panel with the number, nothing else competing for attention.
+        self.emergency_panel, em = card("emergency")
+        self.emergency_title = self.label("on_emergency", align=Qt.AlignmentFlag.AlignHCenter)
+        self.emergency_number = self.label("emergency_number", wrap=False,
+                                           align=Qt.AlignmentFlag.AlignHCenter)
+        self.emergency_body = self.label("on_emergency_body",
+                                         align=Qt.AlignmentFlag.AlignHCenter)
+        self.emergency_calm = self.label("on_emergency",
+                                         align=Qt.AlignmentFlag.AlignHCenter)
+        for w in (self.emergency_title, self.emergency_number, self.emergency_body,
+                  self.emergency_calm):
+            em.addWidget(w)
+        self.root.addWidget(self.emergency_panel)
+        # Every other referral: title, what it means, what to do, and why.
+        self.title = self.label("title")
+        self.body = self.label("body")
+        self.root.addWidget(self.title)
+        self.root.addWidget(self.body)
+        self.action_card, action = card("notice")
+        self.action_label = self.label("body")
+        set_role(self.action_label, "body")
+        action.addWidget(self.action_label)
+        self.root.addWidget(self.action_card)
+        self.why_title = self.label("step")
+        self.root.addWidget(self.why_title)
+        self.why_card, self.why_layout = card()
+        self.root.addWidget(self.why_card)
+        self.root.addStretch(1)
+        self.done_button = self.button("next")
+        self.done_button.setMinimumHeight(self.theme.px(150))
+        self.root.addWidget(self.done_button)
+
+    @property
+    def outcome(self) -> str:
+        verdict = _verdict(self.data)
+        outcome = pick(verdict, "outcome", verdict)
+        value = enum_value(outcome) if outcome is not None else "staff_check"
+        # An unknown or a "recommend" outcome here is a wiring bug; asking staff is the
+        # safe way to end it, never a product.
+        return value if value in REFERRAL_OUTCOMES else "staff_check"
+
+    def refresh(self) -> None:
+        outcome = self.outcome
+        emergency = outcome == "emergency"
+        self.emergency_panel.setVisible(emergency)
+        self.emergency_title.setText(self.tr("referral.emergency.title"))
+        self.emergency_number.setText(self.tr("referral.emergency.number"))
+        self.emergency_body.setText(self.tr("referral.emergency.body"))
+        self.emergency_calm.setText(self.tr("referral.emergency.calm"))
+        for w in (self.title, self.body, self.action_card):
+            w.setVisible(not emergency)
+        if not emergency:
+            self.title.setText(self.tr(f"referral.{outcome}.title"))
+            self.body.setText(self.tr(f"referral.{outcome}.body"))
+            self.action_label.setText(self.tr(f"referral.{outcome}.action"))
+        reasons = [r for r in (pick(_verdict(self.data), "reasons") or ())
+                   if hasattr(r, "text")]
+        clear_layout(self.why_layout)
+        for reason in reasons:
+            line = self.label("body")
+            line.setText("• " + reason.text(self.lang))
+            self.why_layout.addWidget(line)
+        show_why = bool(reasons) and not emergency
+        self.why_title.setVisible(show_why)
+        self.why_card.setVisible(show_why)
+        self.why_title.setText(self.tr("referral.why"))
+        self.done_button.setText(self.tr("common.done"))

@@ -1,0 +1,149 @@
+"""The first screens: attract (welcome, language), language choice and purpose."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
+
+from ui.i18n import LANGUAGE_NAMES, LANGUAGES, tr
+from ui.illustrations import IllustrationView
+from ui.screen_base import Screen, pick
+from ui.theme import set_role
+
+PURPOSES = ("travel", "everyday", "sport", "medical")
+
+
+class AttractScreen(Screen):
+    """The welcome screen. Intents: ("language", "en"|"de"), ("start", None), ("staff", None).
+
+    ``render(data)``: ``data.language`` (optional) marks the current language button."""
+
+    screen_name = "attract"
+
+    def build(self) -> None:
+        top = QHBoxLayout()
+        self.staff_button = self.button("staff", role="quiet")
+        self.staff_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        top.addWidget(self.staff_button)
+        top.addStretch(1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for lang in LANGUAGES:
+            b = self.button("language", lang, role="choice")
+            b.setText(LANGUAGE_NAMES[lang])
+            b.setMinimumWidth(self.theme.px(260))
+            b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.language_buttons[lang] = b
+            top.addWidget(b)
+        self.root.addLayout(top)
+        self.picture = IllustrationView("attract", self.theme.px(360))
+        self.root.addWidget(self.picture, 3)
+        self.title = self.label("headline", align=Qt.AlignmentFlag.AlignHCenter)
+        self.body = self.label("body", align=Qt.AlignmentFlag.AlignHCenter)
+        self.privacy = self.label("small", align=Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.title)
+        self.root.addWidget(self.body)
+        self.root.addWidget(self.privacy)
+        self.root.addSpacing(self.theme.px(20))
+        self.start_button = self.button("start")
+        set_role(self.start_button, "primary")
+        self.start_button.setMinimumHeight(self.theme.px(170))
+        self.root.addWidget(self.start_button)
+
+    def refresh(self) -> None:
+        current = pick(self.data, "language", self.lang)
+        for lang, b in self.language_buttons.items():
+            set_role(b, "choice", selected="true" if lang == current else "false")
+        self.staff_button.setText(self.tr("common.staff"))
+        self.title.setText(self.tr("attract.title"))
+        self.body.setText(self.tr("attract.body"))
+        self.privacy.setText(self.tr("attract.privacy"))
+        self.start_button.setText(self.tr("attract.start"))
+
+
+class LanguageScreen(Screen):
+    """Language choice. Intents: ("language", lang), ("back", None)."""
+
+    screen_name = "language"
+
+    def build(self) -> None:
+        self.title = self.label("title")
+        self.root.addWidget(self.title)
+        self.root.addStretch(1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for lang in LANGUAGES:
+            b = self.button("language", lang, role="choice")
+            b.setText(LANGUAGE_NAMES[lang])
+            b.setMinimumHeight(self.theme.px(220))
+            self.language_buttons[lang] = b
+            self.root.addWidget(b)
+        self.root.addStretch(2)
+        self.root.addLayout(self.footer(back=True, start_over=False))
+
+    def refresh(self) -> None:
+        # The title in both languages: whoever stands here can read one of them.
+        self.title.setText(" / ".join(tr("language.title", lang) for lang in LANGUAGES))
+        current = pick(self.data, "language", self.lang)
+        for lang, b in self.language_buttons.items():
+            set_role(b, "choice", selected="true" if lang == current else "false")
+        self.refresh_footer()
+
+
+class _PurposeButton(QPushButton):
+    """A large choice button with a picture, a title and a line of detail."""
+
+    def __init__(self, purpose: str, theme) -> None:
+        super().__init__()
+        set_role(self, "choice")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(theme.px(230))
+        row = QHBoxLayout(self)
+        row.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
+        row.setSpacing(theme.px(28))
+        self.icon = IllustrationView(f"purpose.{purpose}", theme.px(150))
+        self.icon.setFixedSize(theme.px(150), theme.px(150))
+        row.addWidget(self.icon)
+        texts = QVBoxLayout()
+        self.title = QLabel()
+        set_role(self.title, "title")
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        set_role(self.detail, "body")
+        texts.addStretch(1)
+        texts.addWidget(self.title)
+        texts.addWidget(self.detail)
+        texts.addStretch(1)
+        row.addLayout(texts, 1)
+        for child in (self.icon, self.title, self.detail):
+            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+
+
+class PurposeScreen(Screen):
+    """What the stockings are for. Intents: ("purpose", "travel"|...), ("back", None),
+    ("start_over", None). ``render(data)``: ``data.purpose`` marks the current choice."""
+
+    screen_name = "purpose"
+
+    def build(self) -> None:
+        self.title = self.label("title")
+        self.root.addWidget(self.title)
+        self.root.addSpacing(self.theme.px(20))
+        self.purpose_buttons: dict[str, _PurposeButton] = {}
+        for purpose in PURPOSES:
+            b = _PurposeButton(purpose, self.theme)
+            b.clicked.connect(lambda _=False, p=purpose: self.emit_intent("purpose", p))
+            self.purpose_buttons[purpose] = b
+            self.root.addWidget(b)
+        self.root.addStretch(1)
+        self.root.addLayout(self.footer())
+
+    def refresh(self) -> None:
+        self.title.setText(self.tr("purpose.title"))
+        current = pick(self.data, "purpose")
+        current = getattr(current, "value", current)
+        for purpose, b in self.purpose_buttons.items():
+            b.title.setText(self.tr(f"purpose.{purpose}"))
+            b.detail.setText(self.tr(f"purpose.{purpose}.detail"))
+            set_role(b, "choice", selected="true" if purpose == current else "false")
+            for child in (b.title, b.detail):
+                set_role(child, child.property("role"))
+        self.refresh_footer()
