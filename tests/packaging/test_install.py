@@ -1,0 +1,239 @@
+"""install.sh into a clean directory tree (--root): the layout, idempotence, updates."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.packaging.conftest import PACKAGING, make_fake_bundle, run_install
+
+IS_ROOT = os.geteuid() == 0
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Every path under root -> a fingerprint (file hash, link target or 'dir')."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        rel = str(path.relative_to(root))
+        if rel.endswith("-"):  # shadow-utils' backup copies of passwd/group
+            continue
+        if path.is_symlink():
+            out[rel] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            out[rel] = f"dir {stat.S_IMODE(path.stat().st_mode):o}"
+        else:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            out[rel] = f"{stat.S_IMODE(path.stat().st_mode):o} {digest}"
+    return out
+
+
+@pytest.mark.parametrize(
+    ("path", "kind", "mode"),
+    [
+        # the bundle as a release, and the switchable "current" link
+        ("opt/legfit/current", "link", None),
+        ("opt/legfit/current/legfit", "file", 0o755),
+        ("opt/legfit/bin/legfit-session", "file", 0o755),
+        ("opt/legfit/bin/legfit-backup", "file", 0o755),
+        ("usr/local/bin/legfit", "link", None),
+        # per-system directories: private to the kiosk user
+        ("etc/legfit", "dir", 0o750),
+        ("var/lib/legfit", "dir", 0o750),
+        ("var/lib/legfit/backups", "dir", 0o750),
+        ("var/log/legfit", "dir", 0o750),
+        ("var/cache/legfit", "dir", 0o750),
+        # system integration
+        ("etc/systemd/system/legfit-kiosk.service", "file", 0o644),
+        ("etc/systemd/system/legfit-backup.service", "file", 0o644),
+        ("etc/systemd/system/legfit-backup.timer", "file", 0o644),
+        ("etc/systemd/system/graphical.target.wants/legfit-kiosk.service", "link", None),
+        ("etc/systemd/system/timers.target.wants/legfit-backup.timer", "link", None),
+        ("etc/pam.d/legfit-kiosk", "file", 0o644),
+        ("etc/systemd/logind.conf.d/legfit-kiosk.conf", "file", 0o644),
+        ("etc/udev/rules.d/70-legfit-camera.rules", "file", 0o644),
+        ("etc/logrotate.d/legfit", "file", 0o644),
+        ("etc/default/legfit", "file", 0o644),
+    ],
+)
+def test_install_lays_out_the_tree(staged_root, path, kind, mode):
+    target = staged_root / path
+    if kind == "link":
+        assert target.is_symlink(), path
+        return
+    assert target.exists(), path
+    assert (target.is_dir() if kind == "dir" else target.is_file()), path
+    assert stat.S_IMODE(target.stat().st_mode) == mode, path
+
+
+def test_current_points_at_the_installed_bundle(staged_root):
+    current = staged_root / "opt/legfit/current"
+    assert os.readlink(current).startswith("releases/")
+    out = subprocess.run([current / "legfit"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "legfit 1"
+    # The staff command resolves to the current release inside the installed system.
+    assert os.readlink(staged_root / "usr/local/bin/legfit") == "/opt/legfit/current/legfit"
+
+
+def test_the_kiosk_user_is_a_system_account_without_a_shell(staged_root):
+    entries = [line.split(":") for line in (staged_root / "etc/passwd").read_text().splitlines()]
+    legfit = next(e for e in entries if e[0] == "legfit")
+    assert legfit[5] == "/var/lib/legfit"
+    assert legfit[6] == "/usr/sbin/nologin"
+    assert int(legfit[2]) < 1000  # a system account
+    if IS_ROOT:
+        uid = int(legfit[2])
+        for d in ("etc/legfit", "var/lib/legfit", "var/log/legfit"):
+            assert (staged_root / d).stat().st_uid == uid, d
+        # the release itself belongs to root: the kiosk user cannot change its own code
+        release = (staged_root / "opt/legfit/current").resolve()
+        assert release.stat().st_uid == 0
+        assert not (release / "legfit").stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def test_running_it_again_changes_nothing_and_keeps_the_stores_files(staged_root,
+                                                                      fake_bundle):
+    # The store has configured the kiosk and used it.
+    config = staged_root / "etc/legfit/config.json"
+    config.write_text('{"schema_version": 1, "default_language": "de"}')
+    log = staged_root / "var/lib/legfit/sessions.sqlite3"
+    log.write_bytes(b"not touched")
+    defaults = staged_root / "etc/default/legfit"
+    defaults.write_text("QT_SCALE_FACTOR=1.5\n")
+    before = _tree(staged_root)
+
+    again = run_install(staged_root, fake_bundle)
+
+    assert again.returncode == 0, again.stderr
+    assert "already installed" in again.stdout
+    assert _tree(staged_root) == before
+
+
+def test_an_update_switches_release_and_keeps_the_last_three(tmp_path, staged_root):
+    first = os.readlink(staged_root / "opt/legfit/current")
+    seen = [first]
+    for n in range(2, 6):
+        time.sleep(0.01)  # distinct modification times for "newest"
+        bundle = make_fake_bundle(tmp_path / f"bundle{n}", marker=str(n))
+        result = run_install(staged_root, bundle)
+        assert result.returncode == 0, result.stderr
+        seen.append(os.readlink(staged_root / "opt/legfit/current"))
+    assert len(set(seen)) == 5  # every bundle is its own release
+    out = subprocess.run([staged_root / "opt/legfit/current/legfit"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "legfit 5"
+    kept = sorted(p.name for p in (staged_root / "opt/legfit/releases").iterdir())
+    assert kept == sorted(Path(s).name for s in seen[-3:])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        # no bundle built yet
+        (["--bundle", "/nonexistent/legfit"], "no built bundle"),
+        # a typo in an option
+        (["--rot", "x"], "unknown option --rot"),
+    ],
+)
+def test_bad_invocations_end_in_one_clear_line(tmp_path, args, message):
+    result = subprocess.run(["bash", str(PACKAGING / "install.sh"), "--root",
+                             str(tmp_path / "r"), *args], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_interrupted_copy_is_not_taken_for_a_release(tmp_path, staged_root, fake_bundle):
+    releases = staged_root / "opt/legfit/releases"
+    release = os.readlink(staged_root / "opt/legfit/current").split("/")[-1]
+    # A power cut during the copy leaves a release without its completion marker.
+    (releases / release / ".complete").unlink()
+    (releases / release / "legfit").write_text("#!/bin/sh\necho half\n")
+
+    result = run_install(staged_root, fake_bundle)
+
+    assert result.returncode == 0, result.stderr
+    out = subprocess.run([staged_root / "opt/legfit/current/legfit"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "legfit 1"
+
+
+# --- the nightly session-log backup ---------------------------------------------------
+
+def _sqlite3_cli() -> str:
+    import shutil
+
+    path = shutil.which("sqlite3")
+    if path is None:
+        pytest.fail("the sqlite3 command is missing (packaging/scripts/system-deps.sh installs it)")
+    return path
+
+
+def test_backup_copies_the_log_consistently_and_prunes_old_copies(tmp_path):
+    _sqlite3_cli()
+    db = tmp_path / "sessions.sqlite3"
+    with sqlite3.connect(db) as con:
+        con.execute("PRAGMA journal_mode=WAL")
+        con.execute("CREATE TABLE sessions (id TEXT, outcome TEXT)")
+        con.executemany("INSERT INTO sessions VALUES (?, ?)",
+                        [(f"s{i}", "recommend") for i in range(100)])
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    old = backups / "sessions-2000-01-01.sqlite3"
+    old.write_bytes(b"")
+    os.utime(old, (time.time() - 40 * 86400,) * 2)
+    recent = backups / "sessions-2001-01-01.sqlite3"
+    recent.write_bytes(b"")
+    os.utime(recent, (time.time() - 5 * 86400,) * 2)
+
+    result = subprocess.run([PACKAGING / "scripts/backup-sessions.sh", db, backups, "30"],
+                            capture_output=True, text=True)
+
+    assert result.returncode == 0, result.stderr
+    copies = sorted(p.name for p in backups.glob("sessions-*.sqlite3"))
+    today = time.strftime("%Y-%m-%d")
+    assert copies == ["sessions-2001-01-01.sqlite3", f"sessions-{today}.sqlite3"]
+    with sqlite3.connect(backups / f"sessions-{today}.sqlite3") as con:
+        assert con.execute("SELECT count(*) FROM sessions").fetchone() == (100,)
+
+
+def test_backup_of_a_corrupt_log_fails_loudly_and_keeps_no_bad_copy(tmp_path):
+    _sqlite3_cli()
+    db = tmp_path / "sessions.sqlite3"
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    backups = tmp_path / "backups"
+
+    result = subprocess.run([PACKAGING / "scripts/backup-sessions.sh", db, backups, "30"],
+                            capture_output=True, text=True)
+
+    assert result.returncode != 0
+    assert result.stderr.strip()
+    assert not list(backups.glob("sessions-*.sqlite3"))
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # the kiosk session (cage) wrapper
+        "session/legfit-session",
+        # the backup script
+        "scripts/backup-sessions.sh",
+    ],
+)
+def test_shell_scripts_parse_as_posix_sh(script):
+    result = subprocess.run(["sh", "-n", str(PACKAGING / script)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("script", ["install.sh", "scripts/smoke-bundle.sh"])
+def test_bash_scripts_parse(script):
+    result = subprocess.run(["bash", "-n", str(PACKAGING / script)], capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,243 @@
+"""The systemd units, udev rule, logrotate and PAM files parse and say what they must."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.packaging.conftest import PACKAGING
+
+UNITS = ("legfit-kiosk.service", "legfit-backup.service", "legfit-backup.timer")
+SECTION = re.compile(r"^\[([A-Za-z]+)\]$")
+
+
+def parse_unit(text: str) -> dict[str, dict[str, list[str]]]:
+    """systemd's unit syntax: [Section], Key=value, repeated keys accumulate, # and ;
+    comments. Raises ValueError on a line that is none of these."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current = None
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line[0] in "#;":
+            continue
+        if m := SECTION.match(line):
+            current = sections.setdefault(m.group(1), {})
+            continue
+        if current is None or "=" not in line:
+            raise ValueError(f"line {n}: {raw!r}")
+        key, value = line.split("=", 1)
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", key.strip()):
+            raise ValueError(f"line {n}: bad key {key!r}")
+        current.setdefault(key.strip(), []).append(value.strip())
+    return sections
+
+
+def unit(name: str) -> dict[str, dict[str, list[str]]]:
+    return parse_unit((PACKAGING / "systemd" / name).read_text())
+
+
+@pytest.mark.parametrize("name", UNITS)
+def test_every_unit_parses(name):
+    assert unit(name)
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        # systemd waits for READY=1 and restarts on missing WATCHDOG=1 pings
+        ("Type", "notify"),
+        ("WatchdogSec", "30"),
+        # LegFit is cage's child, not the main process
+        ("NotifyAccess", "all"),
+        # comes back after any exit, forever
+        ("Restart", "always"),
+        # a dedicated, unprivileged user
+        ("User", "legfit"),
+        ("NoNewPrivileges", "yes"),
+        ("ProtectSystem", "strict"),
+        ("ProtectHome", "yes"),
+        ("PrivateTmp", "yes"),
+        # the display session cage needs
+        ("PAMName", "legfit-kiosk"),
+        ("TTYPath", "/dev/tty1"),
+        # nothing on the network
+        ("IPAddressDeny", "any"),
+        ("RestrictAddressFamilies", "AF_UNIX AF_NETLINK"),
+        # where the app keeps config, calibration, catalogue and the session log
+        ("ReadWritePaths", "/etc/legfit"),
+        ("StateDirectory", "legfit"),
+        ("LogsDirectory", "legfit"),
+        # the kiosk session itself
+        ("ExecStart", "/opt/legfit/bin/legfit-session"),
+    ],
+)
+def test_the_kiosk_service_says(key, expected):
+    assert expected in unit("legfit-kiosk.service")["Service"][key]
+
+
+@pytest.mark.parametrize(
+    "device",
+    [
+        "char-video4linux rw",  # the camera
+        "char-drm rw",  # the display (KMS) and the GPU
+        "char-input rw",  # the touch screen
+        "/dev/tty1 rw",  # its own console
+    ],
+)
+def test_the_kiosk_service_may_use_the_devices_it_needs(device):
+    service = unit("legfit-kiosk.service")["Service"]
+    assert service["DevicePolicy"] == ["closed"]
+    assert device in service["DeviceAllow"]
+
+
+def test_the_kiosk_service_points_the_app_at_the_system_directories():
+    env = " ".join(unit("legfit-kiosk.service")["Service"]["Environment"])
+    assert "LEGFIT_CONFIG_DIR=/etc/legfit" in env
+    assert "LEGFIT_DATA_DIR=/var/lib/legfit" in env
+
+
+def test_the_kiosk_starts_at_boot_and_never_stops_retrying():
+    kiosk = unit("legfit-kiosk.service")
+    assert kiosk["Install"]["WantedBy"] == ["graphical.target"]
+    assert kiosk["Unit"]["StartLimitIntervalSec"] == ["0"]
+
+
+def test_the_backup_runs_nightly_and_catches_up_after_downtime():
+    timer = unit("legfit-backup.timer")["Timer"]
+    assert timer["Persistent"] == ["true"]
+    assert timer["OnCalendar"] == ["*-*-* 02:30:00"]
+    assert unit("legfit-backup.service")["Service"]["User"] == ["legfit"]
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        # a well-formed unit
+        ("[Service]\nType=notify\n", True),
+        # a key outside any section
+        ("Type=notify\n", False),
+        # a line that is not key=value
+        ("[Service]\nRestart always\n", False),
+    ],
+)
+def test_the_unit_parser_itself_rejects_malformed_units(text, ok):
+    if ok:
+        parse_unit(text)
+    else:
+        with pytest.raises(ValueError):
+            parse_unit(text)
+
+
+# --- systemd's own verifier, on the installed tree ------------------------------------
+
+def _verify(root: Path) -> str:
+    # Give the staged tree systemd's own units (targets, sockets) to resolve against.
+    host_units = Path("/usr/lib/systemd/system")
+    (root / "usr/lib/systemd").mkdir(parents=True, exist_ok=True)
+    link = root / "usr/lib/systemd/system"
+    if not link.is_symlink():
+        link.symlink_to(host_units)
+    result = subprocess.run(["systemd-analyze", "verify", f"--root={root}", *UNITS],
+                            capture_output=True, text=True, timeout=60)
+    # Only complaints about our files count (the host's units are not under test).
+    ours = [line for line in (result.stdout + result.stderr).splitlines()
+            if "legfit" in line and "Too many levels of symbolic links" not in line]
+    return "\n".join(ours)
+
+
+needs_systemd = pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None or not Path("/usr/lib/systemd/system").is_dir(),
+    reason="systemd-analyze is not installed; the unit parser above still checks syntax",
+)
+
+
+@needs_systemd
+def test_systemd_analyze_verify_accepts_the_installed_units(staged_root):
+    assert _verify(staged_root) == ""
+
+
+@needs_systemd
+def test_systemd_analyze_verify_catches_a_broken_unit(staged_root):
+    service = staged_root / "etc/systemd/system/legfit-kiosk.service"
+    service.write_text(service.read_text().replace("WatchdogSec=30", "WatchdogSec=thirty"))
+    complaints = _verify(staged_root)
+    assert "legfit-kiosk.service" in complaints
+    assert "thirty" in complaints
+
+
+# --- udev, logrotate, PAM, logind ------------------------------------------------------
+
+UDEV_KEY = re.compile(r'^(?P<key>[A-Z_]+(?:\{[^}]+\})?)\s*(?P<op>==|!=|\+=|-=|:=|=)\s*"'
+                      r'(?P<value>[^"]*)"$')
+
+
+def parse_udev_rules(text: str) -> list[dict[str, tuple[str, str]]]:
+    rules = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        rule = {}
+        for part in (p.strip() for p in line.split(",")):
+            m = UDEV_KEY.match(part)
+            if not m:
+                raise ValueError(f"line {n}: {part!r}")
+            rule[m["key"]] = (m["op"], m["value"])
+        rules.append(rule)
+    return rules
+
+
+def test_the_udev_rule_gives_the_kiosk_group_the_cameras_only():
+    rules = parse_udev_rules((PACKAGING / "udev/70-legfit-camera.rules").read_text())
+    assert rules == [{
+        "SUBSYSTEM": ("==", "video4linux"),
+        "KERNEL": ("==", "video[0-9]*"),
+        "GROUP": ("=", "legfit"),
+        "MODE": ("=", "0660"),
+    }]
+
+
+def test_the_commented_stable_name_example_is_a_valid_rule_once_uncommented():
+    text = (PACKAGING / "udev/70-legfit-camera.rules").read_text()
+    example = next(line[1:] for line in text.splitlines() if line.startswith("#SUBSYSTEM"))
+    (rule,) = parse_udev_rules(example)
+    assert rule["SYMLINK"] == ("+=", "legfit-camera")
+
+
+def test_logrotate_rotates_the_text_log_as_the_kiosk_user():
+    text = (PACKAGING / "logrotate/legfit").read_text()
+    m = re.search(r"^(\S+)\s*\{(.*?)^\}", text, re.S | re.M)
+    assert m, "no logrotate stanza"
+    assert m.group(1) == "/var/log/legfit/*.log"
+    directives = {line.split()[0]: line.split()[1:] for line in m.group(2).splitlines()
+                  if line.strip() and not line.strip().startswith("#")}
+    assert directives["su"] == ["legfit", "legfit"]
+    assert "copytruncate" in directives  # systemd holds the file open
+    assert int(directives["rotate"][0]) >= 4
+    assert "maxsize" in directives
+
+
+def test_the_pam_session_registers_with_logind():
+    lines = [line.split() for line in (PACKAGING / "session/legfit-kiosk.pam").read_text()
+             .splitlines() if line.strip() and not line.startswith("#")]
+    assert all(len(parts) >= 3 for parts in lines)
+    assert ["session", "required", "pam_systemd.so"] in [p[:3] for p in lines]
+
+
+def test_logind_leaves_no_spare_consoles_and_ignores_the_power_key():
+    conf = parse_unit((PACKAGING / "logind/legfit-kiosk.conf").read_text())["Login"]
+    assert conf["NAutoVTs"] == ["0"]
+    assert conf["HandlePowerKey"] == ["ignore"]
+
+
+def test_the_session_runs_only_legfit_under_cage_without_vt_switching():
+    script = (PACKAGING / "session/legfit-session").read_text()
+    (exec_line,) = [line for line in script.splitlines() if line.startswith("exec ")]
+    assert exec_line.split()[:2] == ["exec", "/usr/bin/cage"]
+    assert " -s " not in exec_line  # -s would allow switching to a text console
+    assert exec_line.split(" -- ")[1].startswith("/opt/legfit/current/legfit run")
+    assert "unset WATCHDOG_PID" in script
