@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from fitting.errors import LegFitError
 from fitting.json_lines import line_of, value_lines
@@ -129,6 +137,17 @@ class Product(BaseModel):
     illustrative: bool
     chart: Chart
     sizes: tuple[Size, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rules(self, info: ValidationInfo) -> Product:
+        # A file reader collects every rule broken, with its line; anyone else building a
+        # Product in code is refused on the first.
+        if not (info.context or {}).get("defer_rules"):
+            problems = _semantic_problems(self)
+            if problems:
+                first = problems[0]
+                raise ValueError(f"{_format_path(first.path)}: {first.message}")
+        return self
 
     @property
     def class_mmhg(self) -> tuple[int, int]:
@@ -376,7 +395,7 @@ def parse_product_file(path: Path) -> tuple[Product | None, SourceStatus]:
     lines = value_lines(text)
     product: Product | None = None
     try:
-        product = Product.model_validate_json(text)
+        product = Product.model_validate_json(text, context={"defer_rules": True})
         problems = _semantic_problems(product)
     except ValidationError as exc:
         problems = _pydantic_problems(exc)

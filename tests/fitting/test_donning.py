@@ -1,0 +1,55 @@
+"""Donning, wear and care content: complete, in both languages, with the warnings."""
+
+import pytest
+
+from fitting.donning import DONNING_STEPS, ILLUSTRATION_KEYS, donning_steps
+
+UI_KEYS = {"morning", "inside_out_to_heel", "foot_in_heel_centred", "pull_up_small_steps",
+           "smooth_no_wrinkles", "behind_knee", "never_roll_top", "gloves", "remove_slowly",
+           "night_off", "drink_water", "warning_signs", "replace_remeasure", "wash_care"}
+
+
+def test_every_illustration_the_ui_draws_is_used_once():
+    assert set(ILLUSTRATION_KEYS) == UI_KEYS
+    assert sorted(s.illustration for s in DONNING_STEPS) == sorted(UI_KEYS)
+    assert len({s.key for s in DONNING_STEPS}) == len(DONNING_STEPS)
+
+
+@pytest.mark.parametrize(("illustration", "kind", "must_say_en", "must_say_de"), [
+    ("morning", "step", "morning", "morgens"),                      # before swelling
+    ("inside_out_to_heel", "step", "inside out", "auf links"),      # turn to the heel
+    ("foot_in_heel_centred", "step", "centred", "mittig"),          # heel in its pocket
+    ("pull_up_small_steps", "step", "small pulls", "kleinen Zügen"),  # not like a sock
+    ("gloves", "step", "gloves", "handschuhe"),                     # grip
+    ("smooth_no_wrinkles", "warning", "ankle", "Knöchel"),          # no folds at the ankle
+    ("behind_knee", "warning", "behind the knee", "Kniekehle"),     # nor behind the knee
+    ("never_roll_top", "warning", "tourniquet", "Aderpresse"),      # never roll the top
+    ("remove_slowly", "step", "slowly", "langsam"),                 # removal
+    ("night_off", "care", "bedtime", "Schlafen"),                   # off at night
+    ("drink_water", "care", "Drink", "Trinken"),                    # hydration
+    ("warning_signs", "warning", "numbness", "Taubheit"),           # stop and ask
+    ("replace_remeasure", "care", "3 to 6 months", "3 bis 6 Monate"),  # and re-measure
+    ("wash_care", "care", "tumble dryer", "Trockner"),              # care
+])
+def test_the_content_covers_the_domain(illustration, kind, must_say_en, must_say_de):
+    (step,) = [s for s in DONNING_STEPS if s.illustration == illustration]
+    assert step.kind == kind
+    assert must_say_en.lower() in step.text("en").lower()
+    assert must_say_de.lower() in step.text("de").lower()
+
+
+def test_remeasuring_is_part_of_replacing():
+    (step,) = [s for s in DONNING_STEPS if s.illustration == "replace_remeasure"]
+    assert "measured again" in step.text_en and "neu messen" in step.text_de
+
+
+def test_steps_come_before_care_and_kinds_filter():
+    kinds = [s.kind for s in DONNING_STEPS]
+    assert kinds[0] == "step" and kinds[-1] == "care"
+    assert all(s.kind == "warning" for s in donning_steps("warning"))
+    assert len(donning_steps()) == len(DONNING_STEPS)
+
+
+def test_to_dict_carries_the_illustration_and_the_language():
+    d = DONNING_STEPS[0].to_dict("de")
+    assert set(d) == {"key", "kind", "illustration", "text"} and "morgens" in d["text"]
