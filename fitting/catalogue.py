@@ -335,7 +335,7 @@ def _semantic_problems(product: Product) -> list[_Problem]:
             problems.append(_Problem(("sizes", i, "thigh_mm"),
                                      "a thigh-high size needs a thigh_mm range"))
         length_names: set[str] = set()
-        ranges: list[tuple[int, tuple[float, float]]] = []
+        ranges: list[tuple[int, str, tuple[float, float]]] = []
         for j, length in enumerate(size.lengths):
             where = ("sizes", i, "lengths", j)
             if length.name in length_names:
@@ -350,14 +350,18 @@ def _semantic_problems(product: Product) -> list[_Problem]:
             elif length.knee_high_length_mm is None:
                 problems.append(_Problem((*where, "knee_high_length_mm"),
                                          f"a {product.style} length needs knee_high_length_mm"))
-            key_range = length.knee_high_length_mm or length.thigh_length_mm
-            if key_range is not None:
-                ranges.append((j, key_range))
-        ranges.sort(key=lambda item: item[1][0])
-        for (_, a), (j, b) in itertools.pairwise(ranges):
-            if b[0] < a[1]:
-                problems.append(_Problem(("sizes", i, "lengths", j),
-                                         f"the lengths of size {size.size!r} overlap"))
+            for key in ("knee_high_length_mm", "thigh_length_mm"):
+                key_range = getattr(length, key)
+                if key_range is not None:
+                    ranges.append((j, key, key_range))
+        for key in ("knee_high_length_mm", "thigh_length_mm"):
+            same = sorted((r for r in ranges if r[1] == key), key=lambda r: r[2][0])
+            for (j_a, _, a), (j, _, b) in itertools.pairwise(same):
+                if b[0] < a[1]:
+                    problems.append(_Problem(
+                        ("sizes", i, "lengths", j, key),
+                        f"the lengths of size {size.size!r} overlap "
+                        f"({size.lengths[j_a].name!r} and {size.lengths[j].name!r})"))
     return problems
 
 
