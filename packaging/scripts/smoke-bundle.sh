@@ -78,9 +78,9 @@ bad = []
 for side in ("left", "right"):
     for key in ("ankle_mm", "calf_mm"):
         got, want = float(legs[side][key]), float(truth[side][key])
-        rel = abs(got - want) / want
+        rel = (got - want) / want
         print(f"smoke:   {side} {key}: {got:.1f} (truth {want:.1f}, {100 * rel:+.1f} %)")
-        if rel > tol:
+        if abs(rel) > tol:
             bad.append(f"{side} {key}")
 if bad:
     sys.exit(f"smoke: off by more than {100 * tol:.0f} %: {', '.join(bad)}")
