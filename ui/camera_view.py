@@ -11,9 +11,8 @@ the image, so the shopper sees where to stand on the picture of themselves.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -23,7 +22,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
 from ui.theme import theme_or_default
-from vision.types import BodyLandmarks, Keypoint, LegLandmarks
+from vision.overlay import FrameOverlay, LegOverlay
+from vision.types import BodyLandmarks, LegLandmarks
 
 FOOT_OUTLINE_POINTS = 28
 
@@ -91,8 +91,8 @@ class CameraView(QWidget):
 
     # --- what the kiosk sets ------------------------------------------------------------
     def set_frame(self, frame_bgr: np.ndarray | None, overlay: object = None) -> None:
-        """Show ``frame_bgr`` (None clears it) with ``overlay`` (a LegOverlay, landmarks or
-        None) drawn over it."""
+        """Show ``frame_bgr`` (None clears it) with ``overlay`` drawn over it (see
+        ``paint_overlay`` for what it may be)."""
         if frame_bgr is None:
             self._image = None
             self._size_wh = None
@@ -158,13 +158,12 @@ class CameraView(QWidget):
 
 
 def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -> None:
-    """Draw what the vision pipeline says it measured, in frame pixel coordinates.
+    """Draw what the vision pipeline found, in frame pixel coordinates.
 
-    Accepts pose landmarks (``BodyLandmarks``) or a leg overlay object: per leg (mapping
-    or ``left``/``right`` attributes) its landmark points, refined edge points and the
-    measured heights as line segments. Shapes are recognised by array shape, so the
-    overlay type can grow fields without this code changing: N x 2 -> points,
-    2 x 2 -> one segment, N x 2 x 2 -> segments, a mapping of name -> point -> landmarks.
+    ``overlay``: a ``FrameOverlay`` (both legs), one ``LegOverlay``, pose landmarks
+    (``BodyLandmarks``) before any profile exists, or None. Refined edges in cyan, the
+    leg axis dashed, the measured heights (cB, cC, cD) as labelled magenta segments,
+    landmarks as yellow dots.
     """
     if overlay is None:
         return
@@ -175,64 +174,44 @@ def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -
     if isinstance(overlay, LegLandmarks):
         _paint_landmarks(painter, overlay, line_px, colours)
         return
-    for value in _children(overlay):
-        _paint_value(painter, value, line_px, colours, "")
+    if isinstance(overlay, FrameOverlay):
+        legs = overlay.legs
+    elif isinstance(overlay, LegOverlay):
+        legs = (overlay,)
+    else:
+        raise TypeError(f"cannot draw an overlay of type {type(overlay).__name__}")
+    for leg in legs:
+        _paint_leg_overlay(painter, leg, line_px, colours)
 
 
-def _children(obj: object) -> list[object]:
-    if isinstance(obj, Mapping):
-        return list(obj.values())
-    if dataclasses.is_dataclass(obj):
-        return [getattr(obj, f.name) for f in dataclasses.fields(obj)]
-    if isinstance(obj, list | tuple):
-        return list(obj)
-    return []
-
-
-def _paint_value(painter: QPainter, value: object, line_px: float, colours, name: str,
-                 depth: int = 0) -> None:
-    if depth > 4 or value is None:
-        return
-    if isinstance(value, LegLandmarks | BodyLandmarks):
-        paint_overlay(painter, value, line_px, colours)
-        return
-    if isinstance(value, Keypoint):
-        _dot(painter, value.x_px, value.y_px, line_px * 2.5, colours.overlay_landmark)
-        return
-    if isinstance(value, np.ndarray) or (isinstance(value, list | tuple) and value
-                                         and _numeric_nested(value)):
-        arr = np.asarray(value, float)
-        if arr.ndim == 1 and arr.shape[0] == 2:
-            _dot(painter, arr[0], arr[1], line_px * 2.5, colours.overlay_landmark)
-        elif arr.ndim == 2 and arr.shape == (2, 2) and "edge" not in name:
-            _segment(painter, arr, line_px, colours.overlay_height)
-        elif arr.ndim == 2 and arr.shape[1] == 2:
-            for x, y in arr[np.isfinite(arr).all(axis=1)]:
-                _dot(painter, x, y, line_px * 0.9, colours.overlay_edge)
-        elif arr.ndim == 3 and arr.shape[1:] == (2, 2):
-            for seg in arr:
-                _segment(painter, seg, line_px, colours.overlay_height)
-        return
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            _paint_value(painter, child, line_px, colours, f"{name}.{key}", depth + 1)
-        return
-    if dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            _paint_value(painter, getattr(value, f.name), line_px, colours,
-                         f"{name}.{f.name}", depth + 1)
-        return
-    if isinstance(value, list | tuple):
-        for child in value:
-            _paint_value(painter, child, line_px, colours, name, depth + 1)
-
-
-def _numeric_nested(value: Sequence) -> bool:
-    try:
-        arr = np.asarray(value, float)
-    except (TypeError, ValueError):
-        return False
-    return arr.ndim >= 1 and arr.size > 0
+def _paint_leg_overlay(painter: QPainter, leg: LegOverlay, line_px: float, colours) -> None:
+    for edge in (leg.left_edge_px, leg.right_edge_px):
+        points = np.asarray(edge, float).reshape(-1, 2)
+        points = points[np.isfinite(points).all(axis=1)]
+        if len(points) >= 2:
+            painter.setPen(QPen(QColor(colours.overlay_edge), line_px))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPolyline(QPolygonF([QPointF(x, y) for x, y in points]))
+    axis = np.asarray(leg.axis_px, float).reshape(-1, 2)
+    if len(axis) == 2 and np.isfinite(axis).all():
+        pen = QPen(QColor(colours.overlay_edge), line_px * 0.8)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(*axis[0]), QPointF(*axis[1]))
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(max(1, round(line_px * 7)))
+    font.setBold(True)
+    painter.setFont(font)
+    for name, segment in leg.height_lines_px.items():
+        seg = np.asarray(segment, float).reshape(2, 2)
+        if not np.isfinite(seg).all():
+            continue
+        _segment(painter, seg, line_px, colours.overlay_height)
+        right = seg[np.argmax(seg[:, 0])]
+        painter.setPen(QColor(colours.overlay_height))
+        painter.drawText(QPointF(right[0] + line_px * 3, right[1] + line_px * 2.5), name)
+    for x, y in leg.landmarks_px.values():
+        _dot(painter, x, y, line_px * 2.2, colours.overlay_landmark)
 
 
 def _dot(painter: QPainter, x: float, y: float, radius: float, colour: str) -> None:

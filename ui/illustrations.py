@@ -41,8 +41,9 @@ _LEG_SIDE = ((38, 0), (39, 20), (41, 45), (43, 72), (40, 80), (30, 86), (14, 92)
              (8, 100), (40, 100), (58, 100), (64, 96), (63, 88), (57, 78), (58, 64),
              (63, 48), (67, 30), (66, 14), (62, 0))
 # A lower leg in front view, knee at the top; the calf bulges out on both sides.
-_LEG_FRONT = ((34, 0), (31, 18), (30, 34), (35, 60), (40, 78), (39, 88), (34, 96), (35, 100),
-              (65, 100), (66, 96), (61, 88), (60, 78), (65, 60), (70, 34), (69, 18), (66, 0))
+_LEG_FRONT = ((36, 0), (33, 12), (30, 28), (31, 42), (36, 60), (41, 76), (40, 84), (37, 90),
+              (30, 96), (30, 100), (70, 100), (70, 96), (63, 90), (60, 84), (59, 76),
+              (64, 60), (69, 42), (70, 28), (67, 12), (64, 0))
 
 
 def _smooth_path(points: Sequence[tuple[float, float]], closed: bool = True) -> QPainterPath:
@@ -432,16 +433,23 @@ DONNING_ILLUSTRATIONS: dict[str, Painter] = {
 # --- the mat, the stances and the guidance pictures ---------------------------------------
 def _foot(p: QPainter, heel: tuple[float, float], toe: tuple[float, float], width: float,
           fill: str, outline: str) -> None:
-    """A footprint from heel to toe (mat coordinates already scaled to the picture)."""
+    """A footprint from heel to toe (mat coordinates already scaled to the picture):
+    narrow, rounded heel, widest at the ball of the foot, rounded toes."""
     dx, dy = toe[0] - heel[0], toe[1] - heel[1]
     length = math.hypot(dx, dy)
+    half = width / 2
+    # Outline in foot coordinates: u along the foot (0 heel .. length toe), v across.
+    right = [(0.0, 0.0), (0.04, 0.55), (0.2, 0.72), (0.5, 0.8), (0.72, 1.0), (0.88, 0.9),
+             (0.97, 0.55), (1.0, 0.0)]
+    left = [(0.97, -0.45), (0.88, -0.8), (0.72, -0.92), (0.5, -0.7), (0.2, -0.68),
+            (0.04, -0.55)]
+    points = [(u * length, v * half) for u, v in right + left]
     p.save()
     p.translate(*heel)
     p.rotate(math.degrees(math.atan2(dy, dx)))
     p.setPen(QPen(QColor(outline), 1.2))
     p.setBrush(QColor(fill))
-    p.drawEllipse(QRectF(-length * 0.08, -width * 0.38, length * 0.45, width * 0.76))
-    p.drawEllipse(QRectF(length * 0.3, -width * 0.5, length * 0.72, width))
+    p.drawPath(_smooth_path(points))
     p.restore()
 
 
@@ -467,7 +475,8 @@ def mat_picture(p: QPainter, c: Colours, highlight: str, show_arrow: bool = Fals
         "front": (((110, 100), (110, -160)), ((-110, 100), (-110, -160))),
         "side": (((-270, -90), (-10, -90)), ((30, 90), (290, 90))),
     }
-    for name, feet in stances.items():
+    # The highlighted stance last, so it is drawn on top of the other.
+    for name, feet in sorted(stances.items(), key=lambda item: item[0] == highlight):
         active = name == highlight
         fill = c.footprint if active else "#C9D1D9"
         outline = c.ok if active else "#8E99A4"
@@ -643,14 +652,14 @@ def _p_medical(p: QPainter, c: Colours) -> None:
 
 
 def _attract(p: QPainter, c: Colours) -> None:
-    _leg(p, c, -2, 2, 0.9, front=True, stocking_from=10)
-    _leg(p, c, 32, 2, 0.9, front=True, stocking_from=10, flip=True)
-    pen = QPen(QColor(c.accent), 2.2)
-    pen.setStyle(Qt.PenStyle.DashLine)
-    p.setPen(pen)
-    for y in (30, 75):
-        p.drawLine(QPointF(72, y), QPointF(98, y))
-    _tick(p, c, 88, 50, 1.0)
+    # A stockinged leg with the tape rings at the calf (cC) and above the ankle (cB).
+    _leg(p, c, 8, 2, 0.94, stocking_from=8)
+    pen = QPen(QColor("#F6C343"), 3.2)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for y, x0, x1 in ((30.2, 44.5, 72.0), (75.5, 47.0, 62.5)):
+        p.setPen(pen)
+        p.drawEllipse(QRectF(x0, y - 3, x1 - x0, 6))
+    _tick(p, c, 86, 16, 1.1)
 
 
 OTHER_ILLUSTRATIONS: dict[str, Painter] = {

@@ -165,6 +165,8 @@ QPushButton[role="choice"] {{ background: {c.surface}; color: {c.text};
 QPushButton[role="choice"]:pressed {{ background: {c.secondary}; }}
 QPushButton[role="choice"][selected="true"] {{ background: {c.primary}; color: {c.on_primary}; }}
 QPushButton[role="choice"][selected="true"] QLabel {{ color: {c.on_primary}; }}
+QPushButton[size="large"] {{ min-height: {t.px(150)}px; }}
+QPushButton[size="tall"] {{ min-height: {t.px(220)}px; }}
 QPushButton[role="answer"] {{ font-size: {t.title_px}px; min-height: {t.px(200)}px; }}
 QPushButton[role="key"] {{ font-size: {t.title_px}px; min-height: {t.px(150)}px;
     background: {c.surface}; color: {c.text}; border-color: {c.border}; }}
@@ -258,6 +260,15 @@ def contrast_ratio(foreground_hex: str, background_hex: str) -> float:
 
     lighter, darker = sorted((luminance(foreground_hex), luminance(background_hex)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
+
+
+def tag(widget, **properties: object) -> None:
+    """Set stylesheet properties on a widget (``size="large"``) and re-polish it."""
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
 
 
 def set_role(widget, role: str, **properties: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ui.screen_base import Screen, pick
+from ui.theme import tag
 from ui.widgets import QrView
 
 
@@ -32,7 +33,7 @@ class HandoffScreen(Screen):
         self.print_button = self.button("print_slip", role="secondary")
         self.finish_button = self.button("next")
         for b in (self.print_button, self.finish_button):
-            b.setMinimumHeight(self.theme.px(150))
+            tag(b, size="large")
             self.root.addWidget(b)
         self.root.addLayout(self.footer(back=True, start_over=False))
 

@@ -13,7 +13,7 @@ from ui.camera_view import CameraView
 from ui.i18n import STRINGS
 from ui.illustrations import GUIDANCE_ILLUSTRATIONS, IllustrationView
 from ui.screen_base import Screen, card, enum_value, pick
-from ui.theme import set_role
+from ui.theme import set_role, tag
 from ui.widgets import ProgressRing
 
 
@@ -142,7 +142,7 @@ class TurnScreen(Screen):
         self.body = self.label("body")
         self.root.addWidget(self.body)
         self.ready_button = self.button("next")
-        self.ready_button.setMinimumHeight(self.theme.px(170))
+        tag(self.ready_button, size="large")
         self.root.addWidget(self.ready_button)
         self.root.addLayout(self.footer())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from ui.screen_base import Screen, card, clear_layout, enum_value, pick
-from ui.theme import set_role
+from ui.theme import set_role, tag
 
 REFERRAL_OUTCOMES = ("emergency", "urgent_doctor", "see_doctor", "pharmacist",
                      "made_to_measure", "staff_check")
@@ -60,7 +60,7 @@ class ReferralScreen(Screen):
         self.root.addWidget(self.why_card)
         self.root.addStretch(1)
         self.done_button = self.button("next")
-        self.done_button.setMinimumHeight(self.theme.px(150))
+        tag(self.done_button, size="large")
         self.root.addWidget(self.done_button)
 
     @property

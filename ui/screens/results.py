@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
 from fitting.measurement import Measurement, MeasurementSource
 from ui.i18n import STRINGS
 from ui.screen_base import Screen, card, clear_layout, enum_value, pick
-from ui.theme import set_role
+from ui.theme import set_role, tag
 from ui.widgets import LegDiagram
 
 
@@ -39,7 +39,7 @@ class ReviewScreen(Screen):
             inner.addWidget(m)
         self.root.addWidget(frame)
         self.next_button = self.button("next")
-        self.next_button.setMinimumHeight(self.theme.px(150))
+        tag(self.next_button, size="large")
         self.root.addWidget(self.next_button)
         self.root.addLayout(self.footer())
 
@@ -86,8 +86,11 @@ def length_text(length: object, lang: str) -> str:
 def class_text(choice: object, lang: str) -> str:
     low, high = pick(choice, "class_mmhg", (0, 0))
     text = STRINGS[lang]["recommendation.mmhg"].format(low=low, high=high)
-    label = pick(choice, "class_label")
-    return f"{text} ({label})" if label else text
+    label = str(pick(choice, "class_label", "") or "")
+    # Catalogue labels often name the pressure already ("15-20 mmHg (class I)").
+    if not label:
+        return text
+    return label if "mmhg" in label.lower() else f"{text} ({label})"
 
 
 class RecommendationScreen(Screen):
@@ -113,7 +116,7 @@ class RecommendationScreen(Screen):
         self.root.addWidget(self.why_card)
         self.root.addStretch(1)
         self.next_button = self.button("next")
-        self.next_button.setMinimumHeight(self.theme.px(150))
+        tag(self.next_button, size="large")
         self.root.addWidget(self.next_button)
         self.root.addLayout(self.footer())
 

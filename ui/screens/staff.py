@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from fitting.measurement import Measurement
 from ui.camera_view import CameraView
 from ui.screen_base import Screen, card, enum_value, pick
-from ui.theme import set_role
+from ui.theme import set_role, tag
 from ui.widgets import ProfilePlot
 
 MAX_PIN_DIGITS = 8
@@ -54,7 +54,7 @@ class StaffPinScreen(Screen):
         for i, key in enumerate(layout):
             b = self.button(role="key" if key.isdigit() else
                             ("secondary" if key == "clear" else None))
-            b.setMinimumHeight(self.theme.px(150))
+            tag(b, size="large")
             if key.isdigit():
                 b.setText(key)
                 b.clicked.connect(lambda _=False, k=key: self.press(k))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVB
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, tr
 from ui.illustrations import IllustrationView
 from ui.screen_base import Screen, pick
-from ui.theme import set_role
+from ui.theme import set_role, tag
 
 PURPOSES = ("travel", "everyday", "sport", "medical")
 
@@ -46,7 +46,7 @@ class AttractScreen(Screen):
         self.root.addSpacing(self.theme.px(20))
         self.start_button = self.button("start")
         set_role(self.start_button, "primary")
-        self.start_button.setMinimumHeight(self.theme.px(170))
+        tag(self.start_button, size="large")
         self.root.addWidget(self.start_button)
 
     def refresh(self) -> None:
@@ -73,7 +73,7 @@ class LanguageScreen(Screen):
         for lang in LANGUAGES:
             b = self.button("language", lang, role="choice")
             b.setText(LANGUAGE_NAMES[lang])
-            b.setMinimumHeight(self.theme.px(220))
+            tag(b, size="tall")
             self.language_buttons[lang] = b
             self.root.addWidget(b)
         self.root.addStretch(2)
@@ -95,7 +95,7 @@ class _PurposeButton(QPushButton):
         super().__init__()
         set_role(self, "choice")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setMinimumHeight(theme.px(230))
+        tag(self, size="tall")
         row = QHBoxLayout(self)
         row.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
         row.setSpacing(theme.px(28))
