@@ -302,7 +302,7 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
     fitting_points = [r for r in results if r.size]
     candidates = tuple(sorted({(r.size, r.length) for r in fitting_points
                                if r.status is not FitStatus.MADE_TO_MEASURE},
-                              key=lambda c: (_size_index(product, c[0]), c[1] or "")))
+                              key=lambda c: _candidate_order(product, c)))
     names = _names([r for r in fitting_points if r.status is not FitStatus.MADE_TO_MEASURE])
     also_mtm = any(r.status is FitStatus.MADE_TO_MEASURE for r in results)
     extra_en = " or made-to-measure" if also_mtm else ""
@@ -319,11 +319,14 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
                      candidates, (_sentence(reason),), tuple(unsure))
 
 
-def _size_index(product: Product, name: str | None) -> int:
+def _candidate_order(product: Product, candidate: tuple[str | None, str | None]
+                     ) -> tuple[int, int]:
+    """Small to large, short to long, as the chart lists them."""
     for i, size in enumerate(product.sizes):
-        if size.size == name:
-            return i
-    return len(product.sizes)
+        if size.size == candidate[0]:
+            names = [ln.name for ln in size.lengths]
+            return i, names.index(candidate[1]) if candidate[1] in names else -1
+    return len(product.sizes), -1
 
 
 def size_legs(product: Product, measurement: Measurement) -> ProductSizing:

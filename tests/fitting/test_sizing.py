@@ -1,0 +1,161 @@
+"""RAL sizing: every boundary of a chart with known numbers, uncertainty, both legs."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fitting.catalogue import load_catalogue
+from fitting.measurement import Leg
+from fitting.sizing import FitStatus, size_leg, size_legs
+
+from .helpers import leg, make_product, pair
+
+PRODUCT = make_product()  # S [200,220) M [220,240) L [240,260); lengths [350,400) [400,450)
+FITS, CHECK, MTM = FitStatus.FITS, FitStatus.STAFF_CHECK, FitStatus.MADE_TO_MEASURE
+
+
+@pytest.mark.parametrize(("ankle", "calf", "length", "status", "size", "length_name", "code"), [
+    # --- the ankle chooses the size: low end inclusive, high end exclusive
+    (199.9, 330, 420, MTM, None, None, "ankle_below_sizes"),  # just under the smallest size
+    (200.0, 330, 420, FITS, "S", "long", "standard_size"),    # S starts at 200
+    (219.9, 340, 420, FITS, "S", "long", "standard_size"),    # still S just under 220
+    (220.0, 340, 420, FITS, "M", "long", "standard_size"),    # 220 is M, not S
+    (239.9, 360, 420, FITS, "M", "long", "standard_size"),    # still M
+    (240.0, 360, 420, FITS, "L", "long", "standard_size"),    # 240 is L
+    (259.9, 400, 420, FITS, "L", "long", "standard_size"),    # the top of L
+    (260.0, 400, 420, MTM, None, None, "ankle_above_sizes"),  # past the largest size
+    # --- the calf must fit the size the ankle chose; never upsized
+    (210, 299.9, 420, MTM, "S", None, "calf_below_size"),     # under S's calf range
+    (210, 300.0, 420, FITS, "S", "long", "standard_size"),    # S calf starts at 300
+    (210, 359.9, 420, FITS, "S", "long", "standard_size"),    # S calf just under 360
+    (210, 360.0, 420, MTM, "S", None, "calf_above_size"),     # M's calf range would fit: no
+    (230, 319.9, 420, MTM, "M", None, "calf_below_size"),     # under M's calf range
+    (230, 320.0, 420, FITS, "M", "long", "standard_size"),    # M calf starts at 320
+    (230, 389.9, 420, FITS, "M", "long", "standard_size"),    # M calf just under 390
+    (230, 390.0, 420, MTM, "M", None, "calf_above_size"),     # M calf ends at 390
+    (250, 339.9, 420, MTM, "L", None, "calf_below_size"),     # under L's calf range
+    (250, 340.0, 420, FITS, "L", "long", "standard_size"),    # L calf starts at 340
+    (250, 419.9, 420, FITS, "L", "long", "standard_size"),    # L calf just under 420
+    (250, 420.0, 420, MTM, "L", None, "calf_above_size"),     # L calf ends at 420
+    # --- the length chooses short or long, or none
+    (230, 350, 349.9, MTM, "M", None, "length_below_sizes"),  # shorter than short
+    (230, 350, 350.0, FITS, "M", "short", "standard_size"),   # short starts at 350
+    (230, 350, 399.9, FITS, "M", "short", "standard_size"),   # still short
+    (230, 350, 400.0, FITS, "M", "long", "standard_size"),    # 400 is long
+    (230, 350, 449.9, FITS, "M", "long", "standard_size"),    # still long
+    (230, 350, 450.0, MTM, "M", None, "length_above_sizes"),  # longer than long
+    (230, 350, None, CHECK, "M", None, "length_not_measured"),  # length unknown: staff tape
+])
+def test_every_boundary_of_the_chart(ankle, calf, length, status, size, length_name, code):
+    result = size_leg(PRODUCT, leg(ankle, calf, length))
+    assert (result.status, result.size, result.length) == (status, size, length_name)
+    (reason,) = result.reasons
+    assert reason.code == code and reason.text_en[0].isupper()
+    assert reason.text_en != reason.text_de
+
+
+def test_calf_too_big_says_why_it_is_not_upsized():
+    (reason,) = size_leg(PRODUCT, leg(210, 365)).reasons
+    assert "loose at the ankle" in reason.text_en and "made-to-measure" in reason.text_en
+
+
+@pytest.mark.parametrize("product", load_catalogue().products, ids=lambda p: p.id)
+def test_every_boundary_of_every_bundled_chart(product):
+    """Low end inclusive, high end exclusive, for each size of every demo line."""
+    for i, size in enumerate(product.sizes):
+        calf = sum(size.calf_mm) / 2
+        length = sum(size.lengths[0].knee_high_length_mm or (400, 401)) / 2
+        for ankle, expected in ((size.ankle_mm[0], size.size),
+                                (size.ankle_mm[1] - 0.01, size.size),
+                                (size.ankle_mm[1], product.sizes[i + 1].size
+                                 if i + 1 < len(product.sizes) else None)):
+            result = size_leg(product, leg(ankle, calf, length))
+            assert result.size == expected, (product.id, ankle)
+        fits = size_leg(product, leg(size.ankle_mm[0], calf, length))
+        expected_status = FITS if product.style != "thigh-high" else CHECK
+        assert fits.status is expected_status, (product.id, size.size)
+
+
+@pytest.mark.parametrize(("measured", "status", "candidates", "uncertain"), [
+    # ankle 219 +/- 2 reaches 220: S or M, a tape decides
+    (leg(219, 340, 420, sd=2), CHECK, (("S", "long"), ("M", "long")), ("ankle",)),
+    # ankle 218 +/- 2 just touches 220, which is already M
+    (leg(218, 340, 420, sd=2), CHECK, (("S", "long"), ("M", "long")), ("ankle",)),
+    # ankle 217.9 +/- 2 stays inside S
+    (leg(217.9, 340, 420, sd=2), FITS, (("S", "long"),), ()),
+    # ankle 201 +/- 2 could be under the chart: S or made-to-measure
+    (leg(201, 330, 420, sd=2), CHECK, (("S", "long"),), ("ankle",)),
+    # ankle 195 +/- 2 is under the chart either way: made-to-measure, no check needed
+    (leg(195, 330, 420, sd=2), MTM, (), ()),
+    # calf 358 +/- 3 reaches S's calf limit 360: fit or made-to-measure
+    (leg(210, 358, 420, sd=3), CHECK, (("S", "long"),), ("calf",)),
+    # calf 362 +/- 3 measured past the limit could still fit: a tape decides
+    (leg(210, 362, 420, sd=3), CHECK, (("S", "long"),), ("calf",)),
+    # length 398 +/- 5: short or long
+    (leg(230, 350, 398, length_sd=5), CHECK, (("M", "short"), ("M", "long")), ("length",)),
+    # a zero spread is a tape measurement
+    (leg(219.99, 340, 420, sd=0), FITS, (("S", "long"),), ()),
+    # ankle and calf both near a boundary
+    (leg(239, 388, 420, sd=2), CHECK, (("M", "long"), ("L", "long")), ("ankle", "calf")),
+])
+def test_a_measurement_straddling_a_boundary_goes_to_staff(measured, status, candidates,
+                                                           uncertain):
+    result = size_leg(PRODUCT, measured)
+    assert result.status is status
+    assert result.candidates == candidates
+    assert result.uncertain == uncertain
+    if status is CHECK:
+        (reason,) = result.reasons
+        assert reason.code == "size_boundary_uncertain" and "tape" in reason.text_en
+
+
+def test_legs_are_sized_separately_and_a_difference_is_flagged():
+    sizing = size_legs(PRODUCT, pair(leg(215, 340), leg(225, 345)))
+    assert (sizing.left.leg, sizing.left.size) == (Leg.LEFT, "S")
+    assert (sizing.right.leg, sizing.right.size) == (Leg.RIGHT, "M")
+    assert sizing.status is CHECK
+    assert sizing.reasons[-1].code == "legs_differ"
+    assert sizing.reasons[0].text_en.startswith("Left leg: ")
+    assert sizing.reasons[1].text_de.startswith("Rechtes Bein: ")
+
+
+def test_the_pair_is_as_good_as_its_worse_leg():
+    sizing = size_legs(PRODUCT, pair(leg(215, 340), leg(215, 370)))
+    assert sizing.status is MTM
+
+
+girth = st.floats(min_value=150, max_value=320, allow_nan=False)
+calf = st.floats(min_value=250, max_value=520, allow_nan=False)
+length = st.floats(min_value=300, max_value=500, allow_nan=False)
+PRODUCTS = (PRODUCT, *load_catalogue().products)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(PRODUCTS), girth, girth, calf, length)
+def test_sizing_is_monotonic_in_the_ankle_girth(product, a, b, c, ln):
+    low, high = sorted((a, b))
+    index = {s.size: i for i, s in enumerate(product.sizes)}
+    r_low, r_high = size_leg(product, leg(low, c, ln)), size_leg(product, leg(high, c, ln))
+    if r_low.size and r_high.size:
+        assert index[r_low.size] <= index[r_high.size]
+    if r_low.size is None and r_high.size is not None:
+        assert low < product.sizes[0].ankle_mm[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(girth, calf, length, st.floats(min_value=0.5, max_value=6))
+def test_a_clean_fit_under_uncertainty_holds_at_every_corner(a, c, ln, sd):
+    result = size_leg(PRODUCT, leg(a, c, ln, sd=sd, length_sd=sd))
+    if result.status is FITS:
+        for da in (-sd, sd):
+            for dc in (-sd, sd):
+                for dl in (-sd, sd):
+                    corner = size_leg(PRODUCT, leg(a + da, c + dc, ln + dl))
+                    assert (corner.status, corner.size, corner.length) == (
+                        FITS, result.size, result.length)
+
+
+@settings(max_examples=200, deadline=None)
+@given(girth, calf, length)
+def test_a_tape_measurement_never_needs_a_staff_check_on_a_knee_high(a, c, ln):
+    assert size_leg(PRODUCT, leg(a, c, ln)).status is not CHECK
