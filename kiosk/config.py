@@ -52,6 +52,9 @@ class KioskConfig(BaseModel):
     # turn it on, and never on by default.
     fitting_record: bool = False
     fullscreen: bool = True
+    # The command that prints a slip PDF (its path is appended), e.g. ["lp", "-d", "counter"];
+    # without one the slip is saved for staff to print.
+    print_command: tuple[str, ...] | None = None
 
 
 def migrate(raw: dict[str, Any], where: str) -> dict[str, Any]:

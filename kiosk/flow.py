@@ -18,7 +18,7 @@ difference); only "recommend" ever shows a product.
 ```mermaid
 stateDiagram-v2
     [*] --> attract: calibrated
-    [*] --> staff_pin: not calibrated (set-up needed)
+    [*] --> setup: not calibrated (cannot measure: staff must set it up)
     attract --> language: start / next
     language --> purpose: language chosen / next
     purpose --> screener: purpose chosen
@@ -27,7 +27,7 @@ stateDiagram-v2
     screener --> measure_front: last answer, outcome recommend
     screener --> review: last answer, staff already entered tape girths
     measure_front --> turn: front stance complete
-    turn --> measure_side: next
+    turn --> measure_side: next, or the side stance is seen
     measure_side --> review: both stances measured
     review --> recommendation: next, decide says recommend
     review --> referral: next, decide refers (made-to-measure, staff check, doctor)
@@ -48,13 +48,14 @@ stateDiagram-v2
     state "any state" as any
     any --> staff_pin: staff
     staff_pin --> staff: right PIN
-    staff_pin --> setup: right PIN (not calibrated)
     staff_pin --> any: back (returns where it came from)
     staff --> any: next / back (returns where it came from)
     staff --> review: tape entry (screener already passed)
     staff --> setup: setup
-    setup --> staff: back
-    setup --> attract: calibrated
+    setup --> staff: back (calibrated)
+    setup --> staff_pin: staff
+    staff --> setup: next / back (not calibrated)
+    staff --> attract: calibration saved, then next / back
     any --> attract: start over / idle timeout (session wiped)
 ```
 """
@@ -101,7 +102,7 @@ class FlowState(StrEnum):
     SETUP = "setup"
 
 
-STAFF_STATES = frozenset({FlowState.STAFF_PIN, FlowState.STAFF, FlowState.SETUP})
+STAFF_STATES = frozenset({FlowState.STAFF_PIN, FlowState.STAFF})
 MEASURING_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.TURN, FlowState.MEASURE_SIDE})
 
 
@@ -213,12 +214,9 @@ class SessionFlow:
         self._last_activity_s = clock()
         self._person_on_mat = False
         self._started_at: datetime | None = None
-        self._pin_target: FlowState = FlowState.STAFF
-        home = FlowState.ATTRACT if calibrated else FlowState.STAFF_PIN
+        home = FlowState.ATTRACT if calibrated else FlowState.SETUP
         self._status = FlowStatus(state=home, language=default_language,
                                   question_ids=self._question_ids, calibrated=calibrated)
-        if not calibrated:
-            self._pin_target = FlowState.SETUP
 
     # -- observing -------------------------------------------------------------------
 
@@ -266,8 +264,8 @@ class SessionFlow:
     def idle_timeout_for(self, state: FlowState) -> float | None:
         if state is FlowState.ATTRACT:
             return None
-        if not self._status.calibrated and state is FlowState.STAFF_PIN:
-            return None
+        if state is FlowState.SETUP and not self._status.calibrated:
+            return None  # the uncalibrated kiosk's home screen
         if state in STAFF_STATES:
             return self._staff_idle_timeout_s
         if state is FlowState.REFERRAL:
@@ -390,10 +388,8 @@ class SessionFlow:
             return self._go(FlowState.DONNING)
         if state in (FlowState.STAFF_PIN, FlowState.STAFF):
             return self._leave_staff()
-        if state is FlowState.SETUP:
-            if s.calibrated:
-                return self._go(FlowState.STAFF)
-            return self._go(FlowState.STAFF_PIN)
+        if state is FlowState.SETUP and s.calibrated:
+            return self._go(FlowState.STAFF)
         # The referral screen has no way back to the questions: a red flag is not undone
         # by changing an answer; staff can take over.
         return False
@@ -411,6 +407,14 @@ class SessionFlow:
         """The measurer has enough frames of one stance ("front" or "side")."""
         if stance == "front" and self.state is FlowState.MEASURE_FRONT:
             return self._go(FlowState.TURN)
+        return False
+
+    def stance_seen(self, stance: str) -> bool:
+        """The shopper stands in a stance the pipeline accepts: on the turn screen, the
+        side stance moves on by itself (no need to walk back to the screen)."""
+        if stance == "side" and self.state is FlowState.TURN:
+            self._last_activity_s = self._clock()
+            return self._go(FlowState.MEASURE_SIDE)
         return False
 
     def measured(self, measurement: Measurement) -> bool:
@@ -443,7 +447,6 @@ class SessionFlow:
         self.touch()
         if self.state in STAFF_STATES:
             return False
-        self._pin_target = FlowState.STAFF
         return self._go(FlowState.STAFF_PIN, staff_return=self.state)
 
     def pin(self, pin: str) -> bool:
@@ -458,7 +461,7 @@ class SessionFlow:
             left = self._staff.tries_left
             return self._set(notice="pin_wrong",
                              notice_detail=f"Wrong PIN: {left} tries left before a lock.")
-        return self._go(self._pin_target)
+        return self._go(FlowState.STAFF)
 
     def tape_entry(self, data: Mapping[str, Any]) -> bool:
         """Staff enter (or override) girths measured with a tape.
@@ -513,12 +516,16 @@ class SessionFlow:
             return self._wipe() or changed
         return changed
 
+    def notify(self, notice: str, detail: str = "") -> bool:
+        """A notice from the app for the screen showing now ("slip_printed", ...)."""
+        return self._set(notice=notice, notice_detail=detail)
+
     def _leave_staff(self) -> bool:
         s = self._status
         if not s.calibrated:
-            return self._go(FlowState.STAFF_PIN, staff_return=None)
+            return self._go(FlowState.SETUP, staff_return=None)
         target = s.staff_return or FlowState.ATTRACT
-        if target in STAFF_STATES:
+        if target in STAFF_STATES or target is FlowState.SETUP:
             target = FlowState.ATTRACT
         return self._go(target, staff_return=None)
 
@@ -588,8 +595,7 @@ class SessionFlow:
         """Forget everything about the session and go home."""
         s = self._status
         self._started_at = None
-        home = FlowState.ATTRACT if s.calibrated else FlowState.STAFF_PIN
-        self._pin_target = FlowState.STAFF if s.calibrated else FlowState.SETUP
+        home = FlowState.ATTRACT if s.calibrated else FlowState.SETUP
         self._last_activity_s = self._clock()
         self._publish(FlowStatus(state=home, language=self._default_language,
                                  question_ids=self._question_ids, calibrated=s.calibrated,

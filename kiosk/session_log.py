@@ -116,8 +116,10 @@ class SessionLog(Protocol):
     def close(self) -> None: ...
 
 
-class FakeSessionLog:
-    """An in-memory log for tests; ``fail_with`` makes every write fail with that message."""
+class MemorySessionLog:
+    """A log kept in memory: the demo (which never touches a store's log) and tests.
+
+    ``fail_with`` makes every write fail with that message (a locked or full disk)."""
 
     def __init__(self, fail_with: str | None = None) -> None:
         self.records: dict[str, SessionRecord] = {}
@@ -142,6 +144,9 @@ class FakeSessionLog:
 
     def close(self) -> None:
         self.closed = True
+
+
+FakeSessionLog = MemorySessionLog
 
 
 _COLUMNS = tuple(SessionRecord.__dataclass_fields__)

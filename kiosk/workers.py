@@ -6,7 +6,9 @@ instead of building a backlog, and the live view never lags behind the shopper.
 
 - ``CameraWorker`` reads a ``FrameSource``. When the camera fails (unplugged, frozen
   driver) it reports it in ``status``, closes the source and opens a new one every
-  ``retry_s`` until the camera is back. A recorded video can be paced to ``pace_fps``.
+  ``retry_s`` until the camera is back. A recorded video can be paced to ``pace_fps``,
+  or replayed in ``lockstep`` (the next frame only once the vision thread took the last
+  one: every frame is measured, for the headless demo, whatever the machine's speed).
 - ``VisionWorker`` takes the newest camera frame it has not seen, runs the pose model
   (for "is someone on the mat") or, while measuring, the leg measurer, and publishes a
   ``VisionUpdate``. The measurer is owned by this thread alone: the UI thread only sets
@@ -39,6 +41,7 @@ class LatestSlot(Generic[T]):
         self._cond = threading.Condition()
         self._value: T | None = None
         self._seq = 0
+        self._taken = 0
 
     def put(self, value: T) -> None:
         with self._cond:
@@ -56,6 +59,19 @@ class LatestSlot(Generic[T]):
         with self._cond:
             self._cond.wait_for(lambda: self._seq > seq, timeout=timeout_s)
             return self._seq, self._value
+
+    def take_newer(self, seq: int, timeout_s: float) -> tuple[int, T | None]:
+        """``wait_newer`` for the consumer: also records what it took (see ``wait_taken``)."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._seq > seq, timeout=timeout_s)
+            self._taken = self._seq
+            self._cond.notify_all()
+            return self._seq, self._value
+
+    def wait_taken(self, seq: int, timeout_s: float) -> bool:
+        """Wait until the consumer has taken value ``seq`` (lockstep replay)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._taken >= seq, timeout=timeout_s)
 
     def wake(self) -> None:
         with self._cond:
@@ -77,11 +93,13 @@ class CameraWorker:
 
     def __init__(self, open_source: Callable[[], FrameSource], *, read_timeout_s: float = 2.0,
                  retry_s: float = 1.0, pace_fps: float | None = None,
+                 lockstep: bool = False,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._open_source = open_source
         self._read_timeout_s = read_timeout_s
         self._retry_s = retry_s
         self._pace_s = 1.0 / pace_fps if pace_fps else None
+        self._lockstep = lockstep
         self._clock = clock
         self.frames: LatestSlot[Frame] = LatestSlot()
         self._status = CameraStatus(ok=True, message="starting")
@@ -147,6 +165,10 @@ class CameraWorker:
                     delay = next_due - self._clock()
                     if delay > 0 and self._stop.wait(delay):
                         break
+                if self._lockstep:
+                    seq = self.frames.get()[0]
+                    while not self._stop.is_set() and not self.frames.wait_taken(seq, 0.1):
+                        pass
                 self.frames.put(frame)
                 s = self.status
                 if not s.ok or s.message:
@@ -218,6 +240,8 @@ class VisionWorker:
         self._expected = Stance.NONE
         self._round = 0
         self._reset_requested = False
+        self._next_measurer: StanceMeasurer | None = None
+        self._swap_requested = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-vision", daemon=True)
         self.processed = 0
@@ -239,6 +263,12 @@ class VisionWorker:
     def alive(self) -> bool:
         return self._thread.is_alive()
 
+    def set_measurer(self, measurer: StanceMeasurer | None) -> None:
+        """Swap the measurer (a new calibration); the thread picks it up at its next frame."""
+        with self._lock:
+            self._next_measurer = measurer
+            self._swap_requested = True
+
     def measure(self, stance: Stance) -> None:
         """Measure this stance from now on (NONE: only watch for a person)."""
         with self._lock:
@@ -258,7 +288,7 @@ class VisionWorker:
         seen = 0
         measured_round = -1
         while not self._stop.is_set():
-            seen, frame = self._frames.wait_newer(seen, timeout_s=0.25)
+            seen, frame = self._frames.take_newer(seen, timeout_s=0.25)
             if frame is None or self._stop.is_set():
                 continue
             with self._lock:
@@ -266,6 +296,9 @@ class VisionWorker:
                 reset = self._reset_requested
                 self._reset_requested = False
                 round_ = self._round
+                if self._swap_requested:
+                    self._measurer, self._next_measurer = self._next_measurer, None
+                    self._swap_requested = False
             if reset and self._measurer is not None:
                 self._measurer.reset()
             started = self._clock()

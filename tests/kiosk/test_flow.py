@@ -480,20 +480,33 @@ def test_an_impossible_prescription_is_refused():
 
 # -- an uncalibrated kiosk ---------------------------------------------------------------
 
-def test_uncalibrated_kiosk_opens_the_staff_only_setup_and_never_measures():
+def test_uncalibrated_kiosk_opens_the_setup_screen_and_never_measures():
     flow, clock, _, _ = make_flow(calibrated=False)
-    assert flow.state is S.STAFF_PIN
-    assert not flow.start() and flow.state is S.STAFF_PIN
+    assert flow.state is S.SETUP
+    assert not flow.start() and not flow.next() and flow.state is S.SETUP
     clock.advance(10_000)
-    assert not flow.tick()  # the PIN pad is home: nothing to time out
-    assert flow.pin(STAFF_PIN) and flow.state is S.SETUP
-    assert flow.back() and flow.state is S.STAFF_PIN  # leaving set-up locks again
+    assert not flow.tick()  # set-up is this kiosk's home: nothing to time out
+    assert flow.staff() and flow.state is S.STAFF_PIN
+    assert flow.pin(STAFF_PIN) and flow.state is S.STAFF
+    assert flow.next() and flow.state is S.SETUP  # leaving staff: still not calibrated
+    flow.staff()
     flow.pin(STAFF_PIN)
     clock.advance(121)
-    assert flow.tick() and flow.state is S.STAFF_PIN
+    assert flow.tick() and flow.state is S.SETUP  # staff mode closes itself
+    flow.staff()
     flow.pin(STAFF_PIN)
-    assert flow.calibration_done()
+    assert flow.calibration_done() and flow.state is S.STAFF
+    assert flow.next()
     assert flow.state is S.ATTRACT and flow.status.calibrated
+
+
+def test_turn_screen_moves_on_by_itself_when_the_side_stance_is_seen():
+    flow, _, _, _ = make_flow()
+    drive_to(flow, S.MEASURE_FRONT)
+    assert not flow.stance_seen("side")  # not before the front view is done
+    flow.stance_complete("front")
+    assert not flow.stance_seen("front")
+    assert flow.stance_seen("side") and flow.state is S.MEASURE_SIDE
 
 
 def test_staff_can_open_setup_from_the_staff_screen():

@@ -1,0 +1,322 @@
+"""The composition root: the kiosk's parts (``kiosk.assembly``) wired to the window.
+
+``KioskController`` connects the parts to the ui's ``KioskWindow``: it observes the
+flow and shows the matching screen, routes the window's intents to the flow, and pulls
+the workers' newest frame and result on a QTimer (a slow stage drops frames, nothing
+queues). ``run_gui`` is ``legfit run`` and ``legfit demo`` with a display;
+``kiosk.headless`` drives the same parts without one.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+from calibration.calibration_file import save_calibration
+from calibration.floor import estimate_floor_pose
+from fitting.errors import LegFitError
+from kiosk.assembly import KioskOptions, KioskParts, assemble
+from kiosk.flow import FlowState, FlowStatus
+from kiosk.session_log import SessionLog
+from kiosk.watchdog import SystemdNotifier
+
+# The live view's timer: fast enough for a 30 fps camera; each tick only copies
+# references out of the workers' slots.
+PUMP_INTERVAL_MS = 15
+LIVE_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE})
+
+
+# -- what each screen is shown -------------------------------------------------------------
+
+def history_rows(session_log: SessionLog, limit: int = 50) -> list[dict[str, str]]:
+    """The session log as the staff history table shows it."""
+    rows = []
+    for r in session_log.recent(limit):
+        girths = ""
+        if r.left_ankle_mm is not None and r.right_ankle_mm is not None:
+            girths = (f"L {r.left_ankle_mm:.0f}/{r.left_calf_mm:.0f}  "
+                      f"R {r.right_ankle_mm:.0f}/{r.right_calf_mm:.0f} mm ({r.source})")
+        product = "; ".join(f"{p.get('product_name')} {p.get('size')}"
+                            for p in r.recommendation)
+        rows.append({"time": r.finished_at.replace("T", " ")[:16], "outcome": r.outcome,
+                     "girths": girths, "product": product})
+    return rows
+
+
+def profile_data(result: Any) -> tuple[dict[str, list[tuple[float, float]]], dict[str, float]]:
+    """Width profiles per leg and view, and the cB/cC heights, for the staff review plot."""
+    profiles: dict[str, list[tuple[float, float]]] = {}
+    marks: dict[str, float] = {}
+    if result is None:
+        return profiles, marks
+    for (leg, view), p in sorted(getattr(result, "profiles", {}).items(),
+                                 key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        heights = np.asarray(p.heights_mm, float)
+        values = np.asarray(p.value_mm, float)
+        ok = np.isfinite(values)
+        profiles[f"{leg} {getattr(view, 'value', view)}"] = [
+            (float(h), float(v)) for h, v in zip(heights[ok], values[ok], strict=True)]
+    for leg, g in getattr(result, "girths", {}).items():
+        marks[f"cB {leg}"] = float(g.ankle.height_mm)
+        marks[f"cC {leg}"] = float(g.calf.height_mm)
+    return profiles, marks
+
+
+class KioskController(QObject):
+    """Connects the kiosk's parts to the window; lives on the Qt main thread."""
+
+    def __init__(self, parts: KioskParts, window: Any, *,
+                 pump_interval_ms: int = PUMP_INTERVAL_MS,
+                 slip_dir: Path | None = None,
+                 print_file: Callable[[Path], None] | None = None,
+                 notifier: SystemdNotifier | None = None,
+                 on_quit: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.parts = parts
+        self.window = window
+        self.flow = parts.flow
+        self.session = parts.session
+        self._slip_dir = slip_dir
+        self._print_file = print_file
+        self._notifier = notifier or SystemdNotifier(None)
+        self._on_quit = on_quit
+        self._state: FlowState | None = None
+        self.frames_shown = 0
+        self.updates_seen = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(pump_interval_ms)
+        self._timer.timeout.connect(self.pump)
+        window.intent.connect(self.on_intent)
+        window.user_activity.connect(self.flow.touch)
+        self.flow.subscribe(self._on_status)
+        if parts.calibration is not None:
+            window.set_calibration(parts.calibration, parts.mat)
+        self._started = False
+        self._stopped = False
+
+    def start(self) -> None:
+        self._started = True
+        self.session.start()
+        self._on_status(self.flow.status)
+        self._timer.start()
+        self._notifier.ready("showing the attract screen")
+
+    def stop(self) -> list[str]:
+        """Stop the timer and every worker thread (joined); idempotent."""
+        if self._stopped:
+            return []
+        self._stopped = True
+        self._timer.stop()
+        self._notifier.stopping()
+        return self.parts.close()
+
+    # -- flow -> window ------------------------------------------------------------------
+
+    def _on_status(self, status: FlowStatus) -> None:
+        w = self.window
+        if status.language != w.language:
+            w.set_language(status.language)
+        entering = status.state is not self._state
+        self._state = status.state
+        if entering and status.state in LIVE_STATES:
+            screen = w.screen(status.state.value)
+            if hasattr(screen, "reset"):
+                screen.reset()
+        w.show_screen(status.state.value, self.screen_data(status))
+
+    def screen_data(self, status: FlowStatus) -> object:
+        state = status.state
+        if state is FlowState.STAFF_PIN:
+            return {"notice": status.notice, "notice_detail": status.notice_detail,
+                    "tries_left": self.parts.staff_auth.tries_left}
+        if state is FlowState.STAFF:
+            return self.staff_page(status)
+        if state is FlowState.SETUP:
+            return {"notice_detail": self.parts.calibration_problem}
+        return status
+
+    def staff_page(self, status: FlowStatus) -> dict[str, Any]:
+        parts = self.parts
+        result = self.session.last_result
+        profiles, marks = profile_data(result)
+        overlays = getattr(result, "overlays", {}) or {}
+        update = self.session.latest_update
+        cal = parts.calibration
+        if cal is not None and cal.floor_pose is not None:
+            p = cal.floor_pose
+            cal_status = (f"camera {p.camera_height_mm:.0f} mm above the floor, "
+                          f"{p.distance_to_mat_centre_mm:.0f} mm from the mat centre, "
+                          f"pitch {p.pitch_deg:.1f} deg")
+        else:
+            cal_status = parts.calibration_problem
+        problems = [status.log_problem] if status.log_problem else []
+        return {
+            "measurement": status.measurement,
+            "profiles_mm": profiles, "profile_marks_mm": marks,
+            "review_frame_bgr": None, "review_overlay": next(iter(overlays.values()), None),
+            "calibration_status": cal_status,
+            "calibration_text": ("Find the mat: nobody on it, the whole mat in view, then "
+                                 "press Finish." if parts.intrinsics_only is not None
+                                 else "Calibrate the camera first with 'legfit calibrate'."),
+            "calibration_frame_bgr": None if update is None else update.frame.image_bgr,
+            "catalogue": parts.catalogue,
+            "history": history_rows(parts.session_log),
+            "notice": status.notice,
+            "notice_detail": " ".join([status.notice_detail, *problems]).strip(),
+        }
+
+    # -- window -> flow ------------------------------------------------------------------
+
+    def on_intent(self, name: str, payload: object) -> None:
+        self.flow.touch()
+        try:
+            if name == "print_slip":
+                self.print_slip()
+            elif name == "quit":
+                if self.flow.state is FlowState.STAFF:
+                    self.quit()
+            elif name == "calibration_finish":
+                if self.flow.state is FlowState.STAFF:
+                    self.find_mat()
+            elif name == "calibration_capture":
+                if self.flow.state is FlowState.STAFF:
+                    self.flow.notify("calibration_intrinsics",
+                                     "Camera intrinsics are made with 'legfit calibrate' "
+                                     "(a ChArUco board in many poses); then find the mat here.")
+            else:
+                self.flow.handle(name, payload)
+        except LegFitError as exc:
+            # Never a traceback in front of a shopper: the one sentence goes on screen.
+            self.flow.notify("error", str(exc))
+
+    def print_slip(self) -> None:
+        from ui.slip import write_slip
+
+        status = self.flow.status
+        verdict = status.decision if status.decision is not None else status.screening
+        if verdict is None or status.fitting_code is None:
+            return
+        slip_dir = self._slip_dir or Path(tempfile.gettempdir()) / "legfit-slips"
+        slip_dir.mkdir(parents=True, exist_ok=True)
+        path = write_slip(slip_dir / f"{status.fitting_code}.pdf", verdict,
+                          status.fitting_code, status.language)
+        if self._print_file is not None:
+            self._print_file(path)
+        self.flow.notify("slip_printed", str(path))
+
+    def find_mat(self) -> None:
+        """Staff set-up: the floor pose from the mat in the newest camera frame."""
+        parts = self.parts
+        if parts.intrinsics_only is None:
+            self.flow.notify("calibration_missing", parts.calibration_problem)
+            return
+        _, frame = self.session.camera.frames.get()
+        if frame is None:
+            self.flow.notify("camera_unavailable", "no camera frame to find the mat in")
+            return
+        intrinsics = parts.intrinsics_only.intrinsics
+        h, w = frame.image_bgr.shape[:2]
+        intrinsics.check_frame_size(w, h)
+        pose = estimate_floor_pose(frame.image_bgr, intrinsics, parts.mat)
+        calibration = parts.intrinsics_only.with_floor_pose(pose)
+        if not parts.options.demo:
+            target = (parts.options.calibration_file or parts.config.calibration_file
+                      or parts.paths.calibration_file)
+            save_calibration(calibration, target)
+        parts.calibration = calibration
+        parts.intrinsics_only = calibration
+        parts.calibration_problem = ""
+        self.session.vision.set_measurer(parts.measurer_factory(calibration))
+        self.window.set_calibration(calibration, parts.mat)
+        self.flow.calibration_done()
+        self.flow.notify("calibration_saved",
+                         f"Mat found ({len(pose.markers_used)} markers, "
+                         f"{pose.reprojection_error_px:.2f} px): camera "
+                         f"{pose.camera_height_mm:.0f} mm above the floor.")
+
+    def quit(self) -> None:
+        self.stop()
+        if hasattr(self.window, "allow_close"):
+            self.window.allow_close()
+        self.window.close()
+        if self._on_quit is not None:
+            self._on_quit()
+
+    # -- the timer -----------------------------------------------------------------------
+
+    def pump(self) -> None:
+        try:
+            pumped = self.session.pump()
+        except LegFitError as exc:
+            self.flow.notify("error", str(exc))
+            return
+        if pumped.new_update:
+            self.updates_seen += 1
+        if pumped.frame is not None and self.flow.state in LIVE_STATES:
+            u = pumped.update
+            fresh = u is not None and u.stance.value == self.flow.state.value.split("_")[1]
+            self.window.set_live_frame(pumped.frame.image_bgr,
+                                       u.overlay if fresh else None,
+                                       u.guidance if fresh else None,
+                                       u.progress if fresh else None)
+            self.frames_shown += 1
+        if self._notifier.enabled:
+            self._notifier.ping(healthy=self.session.camera.alive and self.session.vision.alive)
+
+
+def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
+    """Open the kiosk window and run until staff quit it (or the service stops it)."""
+    from ui.main_window import KioskWindow
+
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    parts = assemble(options)
+    for note in parts.notes:
+        sys.stderr.write(f"legfit: {note}\n")
+    window = KioskWindow(lang=parts.flow.status.language,
+                         kiosk_mode=options.fullscreen and parts.config.fullscreen)
+    slip_dir = (Path(tempfile.gettempdir()) / "legfit-slips" if options.demo
+                else parts.paths.data_dir / "slips")
+    printer = parts.config.print_command
+    controller = KioskController(
+        parts, window, slip_dir=slip_dir,
+        print_file=(lambda path: _print(printer, path)) if printer else None,
+        notifier=SystemdNotifier.from_environment(), on_quit=app.quit)
+    app.aboutToQuit.connect(controller.stop)
+    # systemd stops the kiosk with SIGTERM; Python only sees it between Qt events, so a
+    # short timer lets the handler run.
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    keepalive = QTimer()
+    keepalive.start(250)
+    keepalive.timeout.connect(lambda: None)
+    if not options.fullscreen or not parts.config.fullscreen:
+        window.resize(540, 960)
+        window.show()
+    controller.start()
+    code = app.exec()
+    stuck = controller.stop()
+    if stuck:
+        sys.stderr.write(f"legfit: worker threads did not stop: {', '.join(stuck)}\n")
+    return code
+
+
+def _print(command: Sequence[str], path: Path) -> None:
+    try:
+        subprocess.run([*command, str(path)], check=True, timeout=30,
+                       capture_output=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PrintFailed(f"the slip could not be printed ({exc.__class__.__name__}); it is "
+                          f"saved as {path}") from None
+
+
+class PrintFailed(LegFitError):
+    """The printer refused the slip (it stays saved for staff)."""

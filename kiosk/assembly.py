@@ -1,0 +1,188 @@
+"""Assembling the kiosk from its parts, without Qt.
+
+``assemble`` builds everything the kiosk is made of (settings, catalogue, calibration,
+frame source, pose model, measurer, session log, staff PIN, the flow and the workers)
+from the command line's options. Every part can be handed in instead (tests, the
+benchmark); nothing below reads a setting on its own. ``kiosk.app`` wires the parts to
+the window; ``kiosk.headless`` drives them without one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from calibration.calibration_file import load_calibration
+from calibration.camera import CameraCalibration
+from calibration.mat import MatSpec, load_mat_spec
+from fitting.catalogue import Catalogue, load_catalogue
+from fitting.errors import LegFitError
+from kiosk.config import KioskConfig, load_config
+from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO, demo_calibration
+from kiosk.domain import FittingDomain
+from kiosk.flow import SessionFlow
+from kiosk.paths import KioskPaths
+from kiosk.session import KioskSession
+from kiosk.session_log import MemorySessionLog, SessionLog, SqliteSessionLog
+from kiosk.staff import StaffAuth, hash_pin
+from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
+from vision.protocols import FrameSource, PoseEstimator
+
+# A recorded video is paced to this rate in the GUI demo (the file itself is 15 fps;
+# playing it a little faster keeps the demo short, as a live camera would run at 25-30).
+DEMO_PACE_FPS = 25.0
+
+
+@dataclass(frozen=True)
+class KioskOptions:
+    """What the command line chose."""
+
+    mode: str = "run"  # "run": live camera; "demo": the recorded fitting
+    video: Path = DEMO_VIDEO
+    demo_calibration: Path = DEMO_CALIBRATION
+    camera_device: int | str | None = None
+    calibration_file: Path | None = None
+    catalogue_dir: Path | None = None
+    fullscreen: bool = True
+    pace_fps: float | None = None
+    lockstep: bool = False
+    language: str | None = None
+
+    @property
+    def demo(self) -> bool:
+        return self.mode == "demo"
+
+
+@dataclass
+class KioskParts:
+    """Everything the kiosk is made of; ``close`` stops and releases it all."""
+
+    options: KioskOptions
+    paths: KioskPaths
+    config: KioskConfig
+    mat: MatSpec
+    catalogue: Catalogue
+    calibration: CameraCalibration | None
+    calibration_problem: str
+    flow: SessionFlow
+    session: KioskSession
+    session_log: SessionLog
+    staff_auth: StaffAuth
+    estimator: PoseEstimator
+    measurer_factory: Callable[[CameraCalibration], StanceMeasurer]
+    intrinsics_only: CameraCalibration | None = None
+    closed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def close(self, timeout_s: float = 5.0) -> list[str]:
+        """Stop and join the workers, then release the model and the log."""
+        if self.closed:
+            return []
+        self.closed = True
+        stuck = self.session.stop(timeout_s)
+        with contextlib.suppress(Exception):
+            self.estimator.close()
+        self.session_log.close()
+        return stuck
+
+
+def _load_run_calibration(path: Path) -> tuple[CameraCalibration | None,
+                                                CameraCalibration | None, str]:
+    """(calibration with a floor pose, intrinsics-only calibration, problem sentence)."""
+    if not path.is_file():
+        return None, None, (f"no camera calibration at {path}: run 'legfit calibrate', then "
+                            "find the mat from the staff screen")
+    try:
+        calibration = load_calibration(path)
+    except LegFitError as exc:
+        return None, None, str(exc)
+    if calibration.floor_pose is None:
+        return None, calibration, ("the calibration has no floor pose yet: stand nobody on "
+                                   "the mat and find the mat from the staff screen")
+    return calibration, calibration, ""
+
+
+def default_estimator() -> PoseEstimator:
+    from vision.pose_mediapipe import MediaPipePoseEstimator
+
+    return MediaPipePoseEstimator()
+
+
+def default_measurer_factory(mat: MatSpec, estimator: PoseEstimator
+                             ) -> Callable[[CameraCalibration], StanceMeasurer]:
+    from vision.measurer import LegMeasurer
+    from vision.stance import StanceChecker
+
+    def build(calibration: CameraCalibration) -> StanceMeasurer:
+        return LegMeasurer(calibration, mat, estimator,
+                           checker_factory=lambda cal: StanceChecker(cal, mat))
+
+    return build
+
+
+def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
+             config: KioskConfig | None = None,
+             estimator: PoseEstimator | None = None,
+             measurer_factory: Callable[[CameraCalibration], StanceMeasurer] | None = None,
+             open_source: Callable[[], FrameSource] | None = None,
+             session_log: SessionLog | None = None,
+             clock: Callable[[], float] = time.monotonic) -> KioskParts:
+    """Build every part of the kiosk; each can be replaced (tests, benchmarks)."""
+    paths = paths or KioskPaths.from_environment()
+    mat = load_mat_spec()
+    notes: list[str] = []
+    if options.demo:
+        # The demo never reads or writes a store's settings, log or calibration.
+        config = config or KioskConfig(staff_pin=hash_pin(DEMO_STAFF_PIN), fullscreen=False)
+        calibration = demo_calibration(options.video, options.demo_calibration, mat)
+        intrinsics_only, problem = calibration, ""
+        session_log = session_log or MemorySessionLog()
+        catalogue = load_catalogue(options.catalogue_dir)
+    else:
+        config = config or load_config(paths.config_file)
+        cal_path = options.calibration_file or config.calibration_file or paths.calibration_file
+        calibration, intrinsics_only, problem = _load_run_calibration(cal_path)
+        session_log = session_log or SqliteSessionLog(config.session_log_file
+                                                      or paths.session_log_file)
+        store_catalogue = options.catalogue_dir or config.catalogue_dir or paths.catalogue_dir
+        if store_catalogue.is_dir():
+            catalogue = load_catalogue(store_catalogue)
+        else:
+            catalogue = load_catalogue(None)
+            notes.append(f"no store catalogue at {store_catalogue}: using the bundled "
+                         "illustrative demo catalogue")
+    if open_source is None:
+        open_source = _source_factory(options, config)
+    estimator = estimator or default_estimator()
+    measurer_factory = measurer_factory or default_measurer_factory(mat, estimator)
+    staff_auth = StaffAuth(config.staff_pin, clock)
+    flow = SessionFlow(FittingDomain(catalogue), staff_auth, clock, session_log=session_log,
+                       calibrated=calibration is not None,
+                       idle_timeout_s=config.idle_timeout_s,
+                       default_language=options.language or config.default_language)
+    pace = options.pace_fps
+    if pace is None and options.demo and not options.lockstep:
+        pace = DEMO_PACE_FPS
+    camera = CameraWorker(open_source, pace_fps=pace, lockstep=options.lockstep)
+    measurer = measurer_factory(calibration) if calibration is not None else None
+    vision = VisionWorker(camera.frames, estimator, measurer)
+    session = KioskSession(flow, camera, vision)
+    return KioskParts(options=options, paths=paths, config=config, mat=mat,
+                      catalogue=catalogue, calibration=calibration,
+                      calibration_problem=problem, flow=flow, session=session,
+                      session_log=session_log, staff_auth=staff_auth, estimator=estimator,
+                      measurer_factory=measurer_factory, intrinsics_only=intrinsics_only,
+                      notes=notes)
+
+
+def _source_factory(options: KioskOptions, config: KioskConfig) -> Callable[[], FrameSource]:
+    from vision.sources import CameraSource, VideoFileSource
+
+    if options.demo:
+        return lambda: VideoFileSource(options.video, loop=True)
+    device = options.camera_device if options.camera_device is not None \
+        else config.camera.device
+    return lambda: CameraSource(device, config.camera.size_wh, config.camera.rotate_deg)

@@ -1,0 +1,122 @@
+"""The demo without a window: the same parts and flow, driven by a scripted shopper.
+
+For CI, smoke tests and machines without a display. The shopper answers every screener
+question "no", chooses a purpose, and stands where the recording stands; the frames go
+through the real pipeline (pose model, measurer, screener, sizing). The recording is
+replayed in lockstep, so every frame is measured whatever the machine's speed and the
+result does not depend on how busy it is.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from fitting.errors import LegFitError
+from kiosk.assembly import KioskParts
+from kiosk.flow import FlowState
+from vision.errors import MeasurementRefused
+
+DEFAULT_TIMEOUT_S = 600.0
+
+
+class DemoDidNotFinish(MeasurementRefused):
+    """The headless demo did not reach a decision in time; says where it stopped."""
+
+
+@dataclass(frozen=True)
+class HeadlessResult:
+    decision: object
+    measurement: object
+    states: tuple[FlowState, ...]
+    seconds: float
+
+
+def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str = "en",
+                 out: TextIO, timeout_s: float = DEFAULT_TIMEOUT_S, poll_s: float = 0.01,
+                 clock: Callable[[], float] = time.monotonic) -> HeadlessResult:
+    """Drive one session to its decision; progress lines go to ``out``."""
+    flow, session = parts.flow, parts.session
+    states: list[FlowState] = []
+    started = clock()
+    last_progress = -1.0
+    last_guidance = ""
+    decision = None
+    session.start()
+    try:
+        while True:
+            pumped = session.pump()
+            state = flow.state
+            if not states or states[-1] is not state:
+                states.append(state)
+                out.write(f"  [{clock() - started:5.1f} s] {state.value}\n")
+                last_progress = -1.0
+            u = pumped.update
+            if pumped.new_update and u is not None and u.error:
+                raise DemoDidNotFinish(f"the vision pipeline failed: {u.error}")
+            if state in (FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE) and u is not None \
+                    and u.stance.value == state.value.removeprefix("measure_"):
+                key = str(getattr(u.guidance, "message_key", u.guidance or ""))
+                last_guidance = key or last_guidance
+                if u.progress >= last_progress + 0.25 or (u.progress >= 1 > last_progress):
+                    last_progress = u.progress
+                    out.write(f"           {u.stance.value} view: {u.progress:4.0%} ({key})\n")
+            if state is FlowState.SETUP:
+                raise DemoDidNotFinish(parts.calibration_problem or "the kiosk is not calibrated")
+            if state is FlowState.ATTRACT:
+                flow.handle("start")
+            elif state is FlowState.LANGUAGE:
+                flow.handle("language", language)
+            elif state is FlowState.PURPOSE:
+                flow.handle("purpose", purpose)
+            elif state is FlowState.SCREENER:
+                flow.handle("answer", (flow.status.question_id, False))
+            elif state in (FlowState.REVIEW, FlowState.RECOMMENDATION, FlowState.DONNING):
+                if state is FlowState.REVIEW:
+                    out.write(_measurement_line(flow.status.measurement))
+                flow.handle("next")
+            elif state in (FlowState.HANDOFF, FlowState.REFERRAL):
+                decision = flow.status.decision or flow.status.screening
+                break
+            if clock() - started > timeout_s:
+                where = f"{state.value}, last guidance {last_guidance!r}" if last_guidance \
+                    else state.value
+                raise DemoDidNotFinish(
+                    f"the demo did not reach a decision within {timeout_s:.0f} s "
+                    f"(stopped at {where})")
+            time.sleep(poll_s)
+    finally:
+        stuck = parts.close()
+        if stuck:
+            out.write(f"  worker threads did not stop: {', '.join(stuck)}\n")
+    return HeadlessResult(decision, flow.status.measurement, tuple(states),
+                          clock() - started)
+
+
+def _measurement_line(m: object) -> str:
+    if m is None:
+        return "           no measurement\n"
+    left, right = m.left, m.right  # type: ignore[attr-defined]
+
+    def leg(name: str, x: object) -> str:
+        return (f"{name} ankle {x.ankle_mm:.0f} +/- {x.ankle_sd_mm or 0:.0f} mm, "  # type: ignore[attr-defined]
+                f"calf {x.calf_mm:.0f} +/- {x.calf_sd_mm or 0:.0f} mm")  # type: ignore[attr-defined]
+
+    return f"           measured: {leg('left', left)}; {leg('right', right)}\n"
+
+
+def decision_json(decision: object, lang: str) -> str:
+    """The decision as ``legfit recommend --json`` gives it, on one line."""
+    if decision is None:
+        raise LegFitError("the demo ended without a decision to print")
+    to_dict = getattr(decision, "to_dict", None)
+    if to_dict is not None:
+        return json.dumps(to_dict(lang), ensure_ascii=False)
+    # A referral by the screener alone: the same shape, with nothing to buy or wear.
+    reasons = getattr(decision, "reasons", ())
+    return json.dumps({"outcome": str(decision.outcome.value),  # type: ignore[attr-defined]
+                       "reasons": [r.to_dict(lang) for r in reasons],
+                       "recommendations": [], "donning": []}, ensure_ascii=False)
