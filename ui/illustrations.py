@@ -697,9 +697,11 @@ class IllustrationView(QWidget):
     """A widget that shows one picture, square, as large as its space allows."""
 
     def __init__(self, key: str | None = None, min_side_px: int = 120,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, backdrop: str | None = None) -> None:
         super().__init__(parent)
         self._key = key
+        # A disc behind the picture keeps it visible on a coloured (selected) button.
+        self._backdrop = backdrop
         self.setMinimumSize(min_side_px, min_side_px)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -719,5 +721,13 @@ class IllustrationView(QWidget):
         from ui.theme import theme_or_default
 
         painter = QPainter(self)
-        draw_illustration(painter, QRectF(self.rect()), self._key, theme_or_default().colours)
+        rect = QRectF(self.rect())
+        if self._backdrop is not None:
+            side = min(rect.width(), rect.height())
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(self._backdrop))
+            painter.drawEllipse(rect.center(), side / 2, side / 2)
+            rect = rect.adjusted(side * 0.14, side * 0.14, -side * 0.14, -side * 0.14)
+        draw_illustration(painter, rect, self._key, theme_or_default().colours)
         painter.end()

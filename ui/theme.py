@@ -143,7 +143,7 @@ QLabel[role="emergency_number"] {{ font-size: {t.px(260)}px; font-weight: bold;
     color: {c.on_emergency}; }}
 QLabel[role="on_emergency"] {{ color: {c.on_emergency}; font-size: {t.title_px}px;
     font-weight: bold; }}
-QLabel[role="on_emergency_body"] {{ color: {c.on_emergency}; font-size: {t.body_px}px; }}
+QLabel[role="on_emergency_body"] {{ color: {c.on_emergency}; font-size: {t.px(40)}px; }}
 QFrame[role="card"] {{ background: {c.surface}; border: {max(1, t.px(2))}px solid {c.border};
     border-radius: {radius}px; }}
 QFrame[role="notice"] {{ background: {c.warning_surface}; border: {max(1, t.px(2))}px solid
@@ -165,8 +165,8 @@ QPushButton[role="choice"] {{ background: {c.surface}; color: {c.text};
 QPushButton[role="choice"]:pressed {{ background: {c.secondary}; }}
 QPushButton[role="choice"][selected="true"] {{ background: {c.primary}; color: {c.on_primary}; }}
 QPushButton[role="choice"][selected="true"] QLabel {{ color: {c.on_primary}; }}
-QPushButton[size="large"] {{ min-height: {t.px(150)}px; }}
-QPushButton[size="tall"] {{ min-height: {t.px(220)}px; }}
+QPushButton[height_class="large"] {{ min-height: {t.px(150)}px; }}
+QPushButton[height_class="tall"] {{ min-height: {t.px(220)}px; }}
 QPushButton[role="answer"] {{ font-size: {t.title_px}px; min-height: {t.px(200)}px; }}
 QPushButton[role="key"] {{ font-size: {t.title_px}px; min-height: {t.px(150)}px;
     background: {c.surface}; color: {c.text}; border-color: {c.border}; }}
@@ -263,7 +263,7 @@ def contrast_ratio(foreground_hex: str, background_hex: str) -> float:
 
 
 def tag(widget, **properties: object) -> None:
-    """Set stylesheet properties on a widget (``size="large"``) and re-polish it."""
+    """Set stylesheet properties on a widget (``height_class="large"``) and re-polish it."""
     for name, value in properties.items():
         widget.setProperty(name, value)
     style = widget.style()

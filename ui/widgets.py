@@ -185,6 +185,15 @@ def paint_leg_diagram(painter: QPainter, rect: QRectF, measurement: Measurement 
     painter.restore()
 
 
+# The ± shown to the shopper is a 95 % interval (two standard deviations): "the true value
+# is very likely within this range" must hold for about 19 people in 20, not 2 in 3.
+INTERVAL_SIGMAS = 2.0
+
+
+def _interval(sd_mm: float | None) -> float | None:
+    return None if sd_mm is None else INTERVAL_SIGMAS * sd_mm
+
+
 def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasurement | None,
                    lang: str, colours: Colours, font: QFont, bold: QFont) -> None:
     line_h = font.pixelSize() * 1.35
@@ -194,7 +203,7 @@ def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasureme
                      Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)
     top = col.y() + line_h * 1.6
     leg_h = col.height() - line_h * 1.6 - line_h * 0.5
-    leg_w = min(col.width() * 0.42, leg_h * 0.42)
+    leg_w = min(col.width() * 0.4, leg_h * 0.3)
     # The leg sits toward the column's left; the labels take the space on its right.
     leg_x = col.x() + col.width() * 0.06
     painter.setPen(QPen(QColor(colours.text), max(1.0, font.pixelSize() / 12)))
@@ -204,10 +213,10 @@ def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasureme
     label_x = leg_x + leg_w * 1.02
     label_w = col.right() - label_x - col.width() * 0.02
     rows = (
-        ("review.cc", _CC_Y, None if leg is None else format_cm(leg.calf_mm, leg.calf_sd_mm,
-                                                                  lang), colours.primary),
-        ("review.cb", _CB_Y, None if leg is None else format_cm(leg.ankle_mm, leg.ankle_sd_mm,
-                                                                  lang), colours.accent),
+        ("review.cc", _CC_Y, None if leg is None else format_cm(
+            leg.calf_mm, _interval(leg.calf_sd_mm), lang), colours.primary),
+        ("review.cb", _CB_Y, None if leg is None else format_cm(
+            leg.ankle_mm, _interval(leg.ankle_sd_mm), lang), colours.accent),
     )
     for key, y_unit, value, colour in rows:
         y = top + y_unit / 100 * leg_h
@@ -234,7 +243,7 @@ def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasureme
         painter.drawLine(QPointF(x_arrow, y), QPointF(x_arrow + 6, y + sign * 10))
     y_mid = top + leg_h * 0.53
     value = (tr("review.unknown", lang) if length is None
-             else format_cm(length, leg.knee_high_length_sd_mm, lang))
+             else format_cm(length, _interval(leg.knee_high_length_sd_mm), lang))
     _label_block(painter, QRectF(label_x + 8, y_mid - line_h * 1.1, label_w, line_h * 2.2),
                  tr("review.ld", lang), value, colours.text, font, bold)
 

@@ -33,7 +33,7 @@ class HandoffScreen(Screen):
         self.print_button = self.button("print_slip", role="secondary")
         self.finish_button = self.button("next")
         for b in (self.print_button, self.finish_button):
-            tag(b, size="large")
+            tag(b, height_class="large")
             self.root.addWidget(b)
         self.root.addLayout(self.footer(back=True, start_over=False))
 

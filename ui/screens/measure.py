@@ -49,10 +49,8 @@ class MeasureScreen(Screen):
         row.addWidget(self.guidance_picture)
         texts = QVBoxLayout()
         self.guidance_text = self.label("guidance")
-        self.guidance_detail = self.label("small")
         texts.addStretch(1)
         texts.addWidget(self.guidance_text)
-        texts.addWidget(self.guidance_detail)
         texts.addStretch(1)
         row.addLayout(texts, 1)
         self.ring = ProgressRing()
@@ -97,8 +95,6 @@ class MeasureScreen(Screen):
         accepted = bool(pick(self._guidance, "accepted", False))
         self.guidance_text.setText(self.guidance_text_for(key))
         set_role(self.guidance_text, "guidance", accepted="true" if accepted else "false")
-        self.guidance_detail.setText(self.tr("measure.progress") if accepted else "")
-        self.guidance_detail.setVisible(accepted)
         picture = key if key in GUIDANCE_ILLUSTRATIONS else "step_on_footprints"
         self.guidance_picture.set_key(f"guidance.{picture}")
         self.ring.set_progress(self._progress)
@@ -142,7 +138,7 @@ class TurnScreen(Screen):
         self.body = self.label("body")
         self.root.addWidget(self.body)
         self.ready_button = self.button("next")
-        tag(self.ready_button, size="large")
+        tag(self.ready_button, height_class="large")
         self.root.addWidget(self.ready_button)
         self.root.addLayout(self.footer())
 

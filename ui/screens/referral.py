@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from ui.illustrations import IllustrationView
 from ui.screen_base import Screen, card, clear_layout, enum_value, pick
 from ui.theme import set_role, tag
 
 REFERRAL_OUTCOMES = ("emergency", "urgent_doctor", "see_doctor", "pharmacist",
                      "made_to_measure", "staff_check")
+
+# A calm picture for each outcome: a warning for today's doctor visit, the medical cross
+# for a check first, the measured leg where it is about size.
+REFERRAL_PICTURES = {"emergency": "warning_signs", "urgent_doctor": "warning_signs",
+                     "see_doctor": "purpose.medical", "pharmacist": "purpose.medical",
+                     "made_to_measure": "attract", "staff_check": "attract"}
 
 
 def _verdict(data: object) -> object:
@@ -40,10 +47,15 @@ class ReferralScreen(Screen):
                                          align=Qt.AlignmentFlag.AlignHCenter)
         self.emergency_calm = self.label("on_emergency",
                                          align=Qt.AlignmentFlag.AlignHCenter)
+        self.emergency_staff = self.label("on_emergency_body",
+                                          align=Qt.AlignmentFlag.AlignHCenter)
+        em.addStretch(1)
         for w in (self.emergency_title, self.emergency_number, self.emergency_body,
                   self.emergency_calm):
             em.addWidget(w)
-        self.root.addWidget(self.emergency_panel)
+            em.addStretch(1)
+        em.addWidget(self.emergency_staff)
+        self.root.addWidget(self.emergency_panel, 1)
         # Every other referral: title, what it means, what to do, and why.
         self.title = self.label("title")
         self.body = self.label("body")
@@ -58,9 +70,10 @@ class ReferralScreen(Screen):
         self.root.addWidget(self.why_title)
         self.why_card, self.why_layout = card()
         self.root.addWidget(self.why_card)
-        self.root.addStretch(1)
+        self.picture = IllustrationView(None, self.theme.px(300))
+        self.root.addWidget(self.picture, 1)
         self.done_button = self.button("next")
-        tag(self.done_button, size="large")
+        tag(self.done_button, height_class="large")
         self.root.addWidget(self.done_button)
 
     @property
@@ -80,7 +93,9 @@ class ReferralScreen(Screen):
         self.emergency_number.setText(self.tr("referral.emergency.number"))
         self.emergency_body.setText(self.tr("referral.emergency.body"))
         self.emergency_calm.setText(self.tr("referral.emergency.calm"))
-        for w in (self.title, self.body, self.action_card):
+        self.emergency_staff.setText(self.tr("referral.emergency.staff"))
+        self.picture.set_key(REFERRAL_PICTURES[outcome])
+        for w in (self.title, self.body, self.action_card, self.picture):
             w.setVisible(not emergency)
         if not emergency:
             self.title.setText(self.tr(f"referral.{outcome}.title"))
@@ -88,6 +103,10 @@ class ReferralScreen(Screen):
             self.action_label.setText(self.tr(f"referral.{outcome}.action"))
         reasons = [r for r in (pick(_verdict(self.data), "reasons") or ())
                    if hasattr(r, "text")]
+        # The reasons that asked for a referral; advice notes (about a product class or
+        # the purpose) do not belong on a screen that sells nothing.
+        asking = [r for r in reasons if getattr(r, "action", None) is not None]
+        reasons = asking or reasons
         clear_layout(self.why_layout)
         for reason in reasons:
             line = self.label("body")

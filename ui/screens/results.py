@@ -39,7 +39,7 @@ class ReviewScreen(Screen):
             inner.addWidget(m)
         self.root.addWidget(frame)
         self.next_button = self.button("next")
-        tag(self.next_button, size="large")
+        tag(self.next_button, height_class="large")
         self.root.addWidget(self.next_button)
         self.root.addLayout(self.footer())
 
@@ -116,7 +116,7 @@ class RecommendationScreen(Screen):
         self.root.addWidget(self.why_card)
         self.root.addStretch(1)
         self.next_button = self.button("next")
-        tag(self.next_button, size="large")
+        tag(self.next_button, height_class="large")
         self.root.addWidget(self.next_button)
         self.root.addLayout(self.footer())
 

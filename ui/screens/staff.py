@@ -54,7 +54,7 @@ class StaffPinScreen(Screen):
         for i, key in enumerate(layout):
             b = self.button(role="key" if key.isdigit() else
                             ("secondary" if key == "clear" else None))
-            tag(b, size="large")
+            tag(b, height_class="large")
             if key.isdigit():
                 b.setText(key)
                 b.clicked.connect(lambda _=False, k=key: self.press(k))

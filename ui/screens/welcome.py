@@ -46,7 +46,7 @@ class AttractScreen(Screen):
         self.root.addSpacing(self.theme.px(20))
         self.start_button = self.button("start")
         set_role(self.start_button, "primary")
-        tag(self.start_button, size="large")
+        tag(self.start_button, height_class="large")
         self.root.addWidget(self.start_button)
 
     def refresh(self) -> None:
@@ -73,7 +73,7 @@ class LanguageScreen(Screen):
         for lang in LANGUAGES:
             b = self.button("language", lang, role="choice")
             b.setText(LANGUAGE_NAMES[lang])
-            tag(b, size="tall")
+            tag(b, height_class="tall")
             self.language_buttons[lang] = b
             self.root.addWidget(b)
         self.root.addStretch(2)
@@ -95,11 +95,12 @@ class _PurposeButton(QPushButton):
         super().__init__()
         set_role(self, "choice")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        tag(self, size="tall")
+        tag(self, height_class="tall")
         row = QHBoxLayout(self)
         row.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
         row.setSpacing(theme.px(28))
-        self.icon = IllustrationView(f"purpose.{purpose}", theme.px(150))
+        self.icon = IllustrationView(f"purpose.{purpose}", theme.px(150),
+                                     backdrop=theme.colours.surface)
         self.icon.setFixedSize(theme.px(150), theme.px(150))
         row.addWidget(self.icon)
         texts = QVBoxLayout()
