@@ -101,14 +101,16 @@ def _refine(mag_row: np.ndarray, guess_x: float, x0: int, window_px: int
     hi = min(mag_row.shape[0] - 2, round(g) + window_px)
     if hi - lo < 2:
         return None
-    seg = mag_row[lo:hi + 1]
     xs = np.arange(lo, hi + 1)
-    # Prefer the strong peak nearest the mask's edge: a mild Gaussian weight.
+    seg = mag_row[lo:hi + 1]
+    peaks = (seg >= mag_row[lo - 1:hi]) & (seg >= mag_row[lo + 1:hi + 2])
+    if not peaks.any():
+        return None
+    # Of the local peaks, the strong one nearest the mask's edge (a mild Gaussian weight).
     weight = np.exp(-0.5 * ((xs - g) / window_px) ** 2)
-    k = int(np.argmax(seg * weight)) + lo
+    score = np.where(peaks, seg * weight, -1.0)
+    k = int(xs[np.argmax(score)])
     m0, m1, p1 = float(mag_row[k]), float(mag_row[k - 1]), float(mag_row[k + 1])
-    if m0 < m1 or m0 < p1:
-        return None  # the best point is on a slope at the window's end, not a peak
     denom = m1 - 2 * m0 + p1
     offset = 0.5 * (m1 - p1) / denom if denom < 0 else 0.0
     return x0 + k + float(np.clip(offset, -0.5, 0.5)), m0

@@ -1,0 +1,214 @@
+"""Accuracy of the camera measurement against exact tape girths (synthetic scenes).
+
+For every scene in ../shared/data/synthetic-dev (front.png, side.png, calibration.json,
+truth.json) this runs the same pipeline as ``legfit measure`` (MediaPipe pose and mask by
+default; ``--landmarks truth`` uses the scene's true landmarks and mask to separate the
+geometry's error from the pose model's) and compares cB, cC and the knee-high length with
+the truth. Prints a table and writes bench/results/accuracy.json: per-scene errors, MAE,
+RMSE and worst case per measure, and the share of legs sized as the truth would be in the
+demo catalogue (when it loads). The demo video is measured end to end too (``--demo``).
+
+    python bench/accuracy.py [--scenes DIR] [--landmarks mediapipe|truth] [--demo]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from calibration.calibration_file import load_calibration  # noqa: E402
+from calibration.mat import load_mat_spec  # noqa: E402
+from fitting.measurement import Leg  # noqa: E402
+from vision.errors import MeasurementRefused  # noqa: E402
+from vision.fakes import FakePoseEstimator, landmarks_from_truth  # noqa: E402
+from vision.measurer import LegMeasurer, measure_paths  # noqa: E402
+from vision.types import Frame, PoseResult, Stance  # noqa: E402
+
+SHARED = REPO.parent / "shared" / "data"
+MEASURES = (("ankle_mm", "cB"), ("calf_mm", "cC"), ("knee_high_length_mm", "lD"))
+TARGETS = {"cB_mae_mm": 3.0, "cC_mae_mm": 5.0, "worst_girth_mm": 8.0}
+
+
+def _mediapipe_factory(static: bool):
+    from vision.pose_mediapipe import MediaPipePoseEstimator
+
+    return MediaPipePoseEstimator(static_image_mode=static)
+
+
+def _checker_factory(mat):
+    from vision.stance import StanceChecker
+
+    return lambda calibration: StanceChecker(calibration, mat, still_frames=1)
+
+
+def measure_scene_truth(scene: Path, calibration, mat, truth: dict):
+    """The pipeline with the scene's true landmarks and mask in place of the pose model."""
+    measurer = None
+    for view, stance in (("front", Stance.FRONT), ("side", Stance.SIDE)):
+        image = cv2.imread(str(scene / f"{view}.png"))
+        mask = (cv2.imread(str(scene / f"{view}_mask.png"), cv2.IMREAD_GRAYSCALE) / 255.0
+                ).astype(np.float32)
+        lm = landmarks_from_truth(truth, view, (image.shape[1], image.shape[0]))
+        fake = FakePoseEstimator([PoseResult(lm, mask)])
+        if measurer is None:
+            measurer = LegMeasurer(calibration, mat, fake)
+        measurer.pose_estimator = fake
+        measurer.add(Frame(image, 0.0, 0), stance)
+    return measurer.result()
+
+
+def size_of(catalogue, ankle_mm: float, calf_mm: float) -> str | None:
+    """The size the RAL rule picks in the first knee-high line: cB chooses, cC must fit."""
+    product = next((p for p in catalogue.products if "knee" in p.style.lower()),
+                   catalogue.products[0])
+    for size in product.sizes:
+        if size.fits_ankle(ankle_mm):
+            return size.size if size.fits_calf(calf_mm) else f"{size.size}*"
+    return None
+
+
+def _stats(errors: list[float]) -> dict[str, float]:
+    e = np.asarray(errors, float)
+    if e.size == 0:
+        return {}
+    return {"n": int(e.size), "mae_mm": round(float(np.mean(np.abs(e))), 2),
+            "rmse_mm": round(float(math.sqrt(np.mean(e ** 2))), 2),
+            "bias_mm": round(float(np.mean(e)), 2),
+            "worst_mm": round(float(np.max(np.abs(e))), 2)}
+
+
+def measure_demo(mat, use_checker: bool) -> dict:
+    demo = SHARED / "demo"
+    truth = json.loads((demo / "truth.json").read_text())
+    calibration = load_calibration(demo / "calibration.json")
+    video = demo / "fitting-demo.mp4"
+    started = time.perf_counter()
+    result, _ = measure_paths([video], [video], calibration, mat, _mediapipe_factory,
+                              checker_factory=_checker_factory(mat) if use_checker else None)
+    out = {"seconds": round(time.perf_counter() - started, 1),
+           "frames": result.diagnostics["frames"], "legs": {}}
+    for leg in ("left", "right"):
+        got = result.measurement.leg(Leg(leg)).to_dict()
+        out["legs"][leg] = {
+            label: {"measured": got.get(key), "truth": truth[leg][key],
+                    "error_mm": round(got[key] - truth[leg][key], 1) if key in got else None,
+                    "sd_mm": got.get(key.replace("_mm", "_sd_mm"))}
+            for key, label in MEASURES}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scenes", type=Path, default=SHARED / "synthetic-dev")
+    ap.add_argument("--landmarks", choices=("mediapipe", "truth"), default="mediapipe")
+    ap.add_argument("--no-checker", action="store_true",
+                    help="skip the stance checker (the measurer's own checks only)")
+    ap.add_argument("--demo", action="store_true", help="also measure the demo video")
+    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "accuracy.json")
+    args = ap.parse_args(argv)
+
+    mat = load_mat_spec()
+    try:
+        from fitting.catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    except Exception as exc:  # the bench reports without sizes rather than failing
+        print(f"(no size comparison: {exc})")
+        catalogue = None
+
+    scenes = sorted(p for p in args.scenes.glob("scene_*") if (p / "truth.json").is_file())
+    rows, errors = [], {label: [] for _, label in MEASURES}
+    size_hits = size_total = 0
+    refused = []
+    started = time.perf_counter()
+    header = (f"{'scene':<11}{'leg':<6}" + "".join(f"{lab + ' meas':>10}{'truth':>8}{'err':>7}"
+                                                   for _, lab in MEASURES) + f"{'size':>9}")
+    print(header)
+    for scene in scenes:
+        truth = json.loads((scene / "truth.json").read_text())
+        calibration = load_calibration(scene / "calibration.json")
+        try:
+            if args.landmarks == "truth":
+                result = measure_scene_truth(scene, calibration, mat, truth)
+            else:
+                result, _ = measure_paths(
+                    [scene / "front.png"], [scene / "side.png"], calibration, mat,
+                    _mediapipe_factory,
+                    checker_factory=None if args.no_checker else _checker_factory(mat))
+        except MeasurementRefused as exc:
+            print(f"{scene.name:<11}refused: {exc}")
+            refused.append({"scene": scene.name, "reason": str(exc)})
+            continue
+        for leg in ("left", "right"):
+            got = result.measurement.leg(Leg(leg)).to_dict()
+            row = {"scene": scene.name, "leg": leg}
+            line = f"{scene.name:<11}{leg:<6}"
+            for key, label in MEASURES:
+                err = got[key] - truth[leg][key]
+                errors[label].append(err)
+                row[label] = {"measured": got[key], "truth": truth[leg][key],
+                              "error_mm": round(err, 1),
+                              "sd_mm": got.get(key.replace("_mm", "_sd_mm"))}
+                line += f"{got[key]:>10.1f}{truth[leg][key]:>8.1f}{err:>+7.1f}"
+            if catalogue is not None:
+                s_meas = size_of(catalogue, got["ankle_mm"], got["calf_mm"])
+                s_true = size_of(catalogue, truth[leg]["ankle_mm"], truth[leg]["calf_mm"])
+                row["size"] = {"measured": s_meas, "truth": s_true}
+                size_total += 1
+                size_hits += s_meas == s_true
+                line += f"{(s_meas or '-') + '/' + (s_true or '-'):>9}"
+            rows.append(row)
+            print(line)
+    elapsed = time.perf_counter() - started
+
+    summary = {label: _stats(e) for label, e in errors.items()}
+    girth_errors = [abs(e) for lab in ("cB", "cC") for e in errors[lab]]
+    summary["worst_girth_mm"] = round(max(girth_errors), 2) if girth_errors else None
+    summary["legs_worse_than_8mm"] = int(sum(e > 8.0 for e in girth_errors))
+    if size_total:
+        summary["size_match_share"] = round(size_hits / size_total, 3)
+    targets_met = bool(summary.get("cB") and summary.get("cC")
+                       and summary["cB"]["mae_mm"] <= TARGETS["cB_mae_mm"]
+                       and summary["cC"]["mae_mm"] <= TARGETS["cC_mae_mm"]
+                       and summary["worst_girth_mm"] <= TARGETS["worst_girth_mm"]
+                       and not refused)
+    print()
+    for label in ("cB", "cC", "lD"):
+        s = summary[label]
+        if s:
+            print(f"{label}: MAE {s['mae_mm']:.2f} mm  RMSE {s['rmse_mm']:.2f} mm  "
+                  f"bias {s['bias_mm']:+.2f} mm  worst {s['worst_mm']:.2f} mm  (n={s['n']})")
+    if size_total:
+        print(f"size as the truth's: {size_hits}/{size_total} legs "
+              f"({100 * size_hits / size_total:.0f} %)")
+    print(f"legs with a girth worse than 8 mm: {summary['legs_worse_than_8mm']}; "
+          f"refused scenes: {len(refused)}; targets met: {targets_met}; {elapsed:.0f} s")
+
+    demo = None
+    if args.demo:
+        demo = measure_demo(mat, not args.no_checker)
+        print("demo video:", json.dumps(demo["legs"]))
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({
+        "what": "camera girths vs exact tape girths on the synthetic development scenes",
+        "landmarks": args.landmarks, "stance_checker": not args.no_checker,
+        "scenes": len(scenes), "targets": TARGETS, "targets_met": targets_met,
+        "summary": summary, "refused": refused, "rows": rows, "demo_video": demo,
+        "seconds": round(elapsed, 1)}, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
