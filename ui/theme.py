@@ -130,6 +130,7 @@ QLabel {{ background: transparent; }}
 QLabel[role="title"] {{ font-size: {t.title_px}px; font-weight: bold; }}
 QLabel[role="headline"] {{ font-size: {t.headline_px}px; font-weight: bold; }}
 QLabel[role="body"] {{ font-size: {t.body_px}px; }}
+QLabel[role="lead"] {{ font-size: {t.px(44)}px; }}
 QLabel[role="small"] {{ font-size: {t.small_px}px; color: {c.muted_text}; }}
 QLabel[role="step"] {{ font-size: {t.small_px}px; color: {c.muted_text}; font-weight: bold; }}
 QLabel[role="guidance"] {{ font-size: {t.title_px}px; font-weight: bold; }}

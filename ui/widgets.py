@@ -76,11 +76,17 @@ def qr_matrix(text: str) -> list[list[bool]]:
 
 
 def paint_qr(painter: QPainter, rect: QRectF, matrix: Sequence[Sequence[bool]],
-             dark: str = "#000000", light: str = "#FFFFFF") -> None:
-    """Draw a QR matrix as vector squares into the largest square inside ``rect``."""
+             dark: str = "#000000", light: str = "#FFFFFF", snap: bool = False) -> None:
+    """Draw a QR matrix as vector squares into the largest square inside ``rect``.
+
+    ``snap`` rounds the module size to whole pixels (on screen), so no light seams show
+    between modules; on paper the vector squares are exact anyway."""
     n = len(matrix)
     side = min(rect.width(), rect.height())
     module = side / n
+    if snap and module >= 1:
+        module = float(int(module))
+        side = module * n
     x0 = rect.x() + (rect.width() - side) / 2
     y0 = rect.y() + (rect.height() - side) / 2
     painter.save()
@@ -126,7 +132,7 @@ class QrView(QWidget):
         if not self._matrix:
             return
         painter = QPainter(self)
-        paint_qr(painter, QRectF(self.rect()), self._matrix)
+        paint_qr(painter, QRectF(self.rect()), self._matrix, snap=True)
         painter.end()
 
 

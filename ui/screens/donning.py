@@ -40,7 +40,7 @@ class DonningScreen(Screen):
         self.root.addWidget(self.picture, 1)
         self.text_card, inner = card()
         self.kind = self.label("step")
-        self.text = self.label("title")
+        self.text = self.label("lead")
         inner.addWidget(self.kind)
         inner.addWidget(self.text)
         self.root.addWidget(self.text_card)

@@ -84,13 +84,10 @@ def length_text(length: object, lang: str) -> str:
 
 
 def class_text(choice: object, lang: str) -> str:
+    """The compression class as its pressure range: the same in every language (the
+    catalogue's own label is in one language only, so it stays off the shopper's screen)."""
     low, high = pick(choice, "class_mmhg", (0, 0))
-    text = STRINGS[lang]["recommendation.mmhg"].format(low=low, high=high)
-    label = str(pick(choice, "class_label", "") or "")
-    # Catalogue labels often name the pressure already ("15-20 mmHg (class I)").
-    if not label:
-        return text
-    return label if "mmhg" in label.lower() else f"{text} ({label})"
+    return STRINGS[lang]["recommendation.mmhg"].format(low=low, high=high)
 
 
 class RecommendationScreen(Screen):

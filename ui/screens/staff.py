@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fitting.measurement import Measurement
 from ui.camera_view import CameraView
+from ui.illustrations import IllustrationView
 from ui.screen_base import Screen, card, enum_value, pick
 from ui.theme import set_role, tag
 from ui.widgets import ProfilePlot
@@ -148,7 +149,9 @@ def _table(columns: int) -> QTableWidget:
     table = QTableWidget(0, columns)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
     table.setWordWrap(True)
     return table
 
@@ -184,8 +187,8 @@ class StaffScreen(Screen):
         row = QHBoxLayout()
         self.exit_button = self.button("back")
         self.quit_button = self.button("quit", role="secondary")
-        row.addWidget(self.exit_button, 2)
-        row.addWidget(self.quit_button, 1)
+        row.addWidget(self.exit_button)
+        row.addWidget(self.quit_button)
         self.root.addLayout(row)
 
     # --- tabs ---------------------------------------------------------------------------
@@ -334,7 +337,8 @@ class StaffScreen(Screen):
         self.calibration_text.setText(str(pick(d, "calibration_text", "") or ""))
         frame = pick(d, "calibration_frame_bgr")
         self.calibration_view.set_frame(frame, pick(d, "calibration_overlay"))
-        self.calibration_view.setVisible(frame is not None)
+        self.calibration_view.set_message("" if frame is not None
+                                          else self.tr("staff.calibration.no_frame"))
         self.capture_button.setText(self.tr("staff.calibration.capture"))
         self.finish_calibration_button.setText(self.tr("staff.calibration.finish"))
 
@@ -388,7 +392,8 @@ class SetupScreen(Screen):
         self.detail = self.label("small")
         for w in (self.title, self.body, frame, self.detail):
             self.root.addWidget(w)
-        self.root.addStretch(1)
+        self.picture = IllustrationView("guidance.step_on_footprints", self.theme.px(300))
+        self.root.addWidget(self.picture, 1)
         self.staff_button = self.button("staff")
         self.root.addWidget(self.staff_button)
 
