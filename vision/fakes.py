@@ -8,16 +8,26 @@
   after N frames, as an unplugged camera) or freeze (nothing new: ``read`` waits its
   timeout and raises, exactly as ``CameraSource`` does).
 - ``FakeCapture``: stands in for ``cv2.VideoCapture`` inside ``CameraSource``.
+- ``SyntheticScene`` and scene edits (``hide_ankle``, ``cover_lower_legs``,
+  ``two_people``): the refusal cases, made from scenes whose truth is exact.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+import cv2
 import numpy as np
 
+from calibration.calibration_file import load_calibration
+from calibration.camera import CameraCalibration
+from calibration.floor import estimate_floor_pose
+from calibration.mat import MatSpec
 from vision.errors import CameraUnavailable
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
@@ -195,3 +205,85 @@ class FakeCapture:
 
     def release(self) -> None:
         self._released.set()
+
+
+# ---- edits of synthetic scenes: the refusal cases, made from scenes with known truth -------
+
+def hide_ankle(image_bgr: np.ndarray, truth_leg: Mapping,
+               colour_bgr: tuple[int, int, int] = (90, 90, 90)) -> np.ndarray:
+    """A copy with a flat box (a bag, a box on the floor) over one leg's ankle."""
+    out = image_bgr.copy()
+    ankle = np.asarray(truth_leg["ankle_joint_px"], float)
+    half = int(np.linalg.norm(truth_knee_px(truth_leg) - ankle) * 0.22)
+    x, y = int(ankle[0]), int(ankle[1])
+    out[max(0, y - half):y + half + 1, max(0, x - half):x + half + 1] = colour_bgr
+    return out
+
+
+def cover_lower_legs(image_bgr: np.ndarray, mask_u8: np.ndarray, truth_stance: Mapping,
+                     cloth_bgr: tuple[int, int, int] = (70, 45, 30)) -> np.ndarray:
+    """A copy whose lower legs wear trousers: the person's pixels from above the knees down
+    to the ankles take the cloth's colour, keeping the rendered shading (folds and form
+    stay, so a pose model still sees legs). ``mask_u8`` is the scene's person mask."""
+    out = image_bgr.copy()
+    top = min(truth_knee_px(truth_stance[g])[1] for g in ("left", "right"))
+    bottom = max(float(truth_stance[g]["ankle_joint_px"][1]) for g in ("left", "right"))
+    shank = bottom - top
+    y0, y1 = int(top - 0.3 * shank), int(bottom + 0.05 * shank)
+    band = out[y0:y1]
+    person = mask_u8[y0:y1] > 127
+    grey = cv2.cvtColor(band, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    shade = grey / max(float(np.median(grey[person])), 1.0)
+    cloth = np.clip(shade[..., None] * np.asarray(cloth_bgr, np.float32), 0, 255)
+    band[person] = cloth[person].astype(np.uint8)
+    return out
+
+
+def two_people(image_a_bgr: np.ndarray, image_b_bgr: np.ndarray, mask_b_u8: np.ndarray,
+               shift_x_px: int) -> np.ndarray:
+    """Scene A with the person of scene B pasted beside them, ``shift_x_px`` to the right."""
+    out = image_a_bgr.copy()
+    w = out.shape[1]
+    src = slice(0, w - shift_x_px) if shift_x_px >= 0 else slice(-shift_x_px, w)
+    dst = slice(shift_x_px, w) if shift_x_px >= 0 else slice(0, w + shift_x_px)
+    person = mask_b_u8[:, src] > 127
+    region = out[:, dst]
+    region[person] = image_b_bgr[:, src][person]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class SyntheticScene:
+    """One scene of the synthetic development set: images, masks, truth, calibration.
+
+    ``calibration`` holds the intrinsics only; ``with_floor_pose`` adds the pose the mat
+    gives in the front image (what the kiosk does at set-up).
+    """
+
+    name: str
+    images_bgr: dict[str, np.ndarray]
+    masks_u8: dict[str, np.ndarray]
+    truth: dict
+    calibration: CameraCalibration
+
+    @classmethod
+    def load(cls, scene_dir: Path) -> SyntheticScene:
+        scene_dir = Path(scene_dir)
+        images = {v: cv2.imread(str(scene_dir / f"{v}.png"), cv2.IMREAD_COLOR)
+                  for v in ("front", "side")}
+        masks = {v: cv2.imread(str(scene_dir / f"{v}_mask.png"), cv2.IMREAD_GRAYSCALE)
+                 for v in ("front", "side")}
+        truth = json.loads((scene_dir / "truth.json").read_text("utf-8"))
+        return cls(scene_dir.name, images, masks, truth,
+                   load_calibration(scene_dir / "calibration.json"))
+
+    def with_floor_pose(self, mat: MatSpec) -> CameraCalibration:
+        pose = estimate_floor_pose(self.images_bgr["front"], self.calibration.intrinsics, mat)
+        return self.calibration.with_floor_pose(pose)
+
+    def size_wh(self) -> tuple[int, int]:
+        h, w = self.images_bgr["front"].shape[:2]
+        return w, h
+
+    def truth_landmarks(self, view: str) -> BodyLandmarks:
+        return landmarks_from_truth(self.truth, view, self.size_wh())

@@ -1,0 +1,482 @@
+"""Stance and guidance: may this frame be measured, and if not, what should the shopper do?
+
+``StanceChecker.check(frame, pose, expected)`` answers with one ``Guidance``: the stance
+seen (front, side or none), a message key for the UI (``GUIDANCE_TEXT_EN`` holds the
+English sentence; the UI translates by key) and whether the frame is accepted. The checks
+run from the cheapest and most basic to the finest, and the first failure is the answer,
+because a shopper can act on one instruction at a time:
+
+1. light (the whole frame)          -> too_dark
+2. a person at all                  -> no_person
+3. one person only                  -> two_people (needs a ``Segmenter`` that sees everyone)
+4. both lower legs and feet inside  -> legs_out_of_frame
+5. light on the legs                -> too_dark
+6. lower legs bare                  -> uncover_calves
+7. both ankles in view              -> left_ankle_hidden / right_ankle_hidden
+8. which stance, the expected one?  -> turn_to_side / face_camera
+9. feet on that stance's footprints -> step_on_footprints
+10. standing still                  -> hold_still
+
+Garments and ankles come before the stance: an occluder or a trouser leg drags the
+landmarks about, and "step onto the footprints" would then be the wrong advice.
+otherwise                           -> ok (accepted)
+
+The checker keeps a short landmark history for the stillness check: one checker per
+camera stream, ``reset()`` between shoppers. Pure numpy/OpenCV, no Qt, no vendor types.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from calibration.camera import CameraCalibration
+from calibration.mat import MatSpec
+from vision.protocols import Segmenter
+from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult, Stance
+
+LEGS = ("left", "right")
+
+GUIDANCE_TEXT_EN: dict[str, str] = {
+    "no_person": "No person in view: please step onto the mat.",
+    "two_people": "Two people in view: only the person being measured may stand on the mat.",
+    "step_on_footprints": "Step onto the footprints.",
+    "legs_out_of_frame": "No lower legs in view: your legs and feet must be inside the picture.",
+    "left_ankle_hidden": "Left ankle hidden: nothing may cover your left ankle.",
+    "right_ankle_hidden": "Right ankle hidden: nothing may cover your right ankle.",
+    "uncover_calves": "Calves covered: roll your trousers above the knee.",
+    "too_dark": "Too dark: the light on your legs is not enough to measure.",
+    "hold_still": "Hold still.",
+    "turn_to_side": "Turn to your left so your right side faces the camera.",
+    "face_camera": "Face the camera and stand on the front footprints.",
+    "ok": "Good: stay like this.",
+    "done": "Done: that view is measured.",
+}
+
+
+@dataclass(frozen=True)
+class Guidance:
+    """The checker's verdict on one frame.
+
+    ``message_key`` is a key of ``GUIDANCE_TEXT_EN`` (and of the UI's translations);
+    ``detail`` is a short technical note for staff and logs (numbers, which check).
+    """
+
+    stance: Stance
+    message_key: str
+    accepted: bool
+    detail: str = ""
+
+    @property
+    def text_en(self) -> str:
+        return GUIDANCE_TEXT_EN[self.message_key]
+
+
+@dataclass(frozen=True)
+class StanceThresholds:
+    """The numbers behind each check, in one place, each with why it has its value.
+
+    Length-like thresholds are fractions of the shank (knee to ankle) in pixels, so they
+    hold at any distance and resolution.
+    """
+
+    # A landmark below this visibility was not found at all: off-image ones are ~0.04,
+    # while the far leg in the side stance can be as low as ~0.3 and still be right.
+    min_visibility: float = 0.1
+    # Feet must stand this far inside the image border (fraction of the image height).
+    border_margin: float = 0.01
+    # Whole frame: 90th percentile of grey below this -> too dark to find anyone.
+    dark_frame_p90: float = 45.0
+    # Leg region: median grey below this, or 10-90 % spread below the next -> too dark/flat.
+    dark_leg_median: float = 35.0
+    flat_leg_spread: float = 12.0
+    # A foot's centre on the floor farther than this from its footprint's centre (mm).
+    # People rarely stand exactly on the marks (the scenes show up to ~60 mm); the
+    # measurement places each leg from the landmarks, so only gross misplacement matters.
+    footprint_tolerance_mm: float = 130.0
+    # Feet turned more than this from the footprint's direction (degrees).
+    foot_yaw_tolerance_deg: float = 40.0
+    # Colour distance (Lab, L weighted 0.5) between the lower leg and the face's skin above
+    # which the calf counts as covered; bare legs in the scenes stay below ~15.
+    covered_distance: float = 22.0
+    # ... and between the ankle and skin above which the ankle counts as hidden.
+    hidden_ankle_distance: float = 24.0
+    # A second silhouette bigger than this share of the measured person's -> two people.
+    second_person_share: float = 0.2
+    # Stillness: landmarks must stay within this fraction of the shank over the window.
+    still_motion: float = 0.04
+
+
+def _footprint_dir(heel_xy: np.ndarray, toe_xy: np.ndarray) -> np.ndarray:
+    d = toe_xy - heel_xy
+    return d / max(float(np.linalg.norm(d)), 1e-9)
+
+
+def _angle_deg(a: np.ndarray, b: np.ndarray) -> float:
+    c = float(np.clip(np.dot(a, b) / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9), -1, 1))
+    return math.degrees(math.acos(c))
+
+
+def _patches_lab(image_bgr: np.ndarray, centres_xy: list[np.ndarray], r: int,
+                 mask: np.ndarray | None) -> list[np.ndarray | None]:
+    """Median Lab colour of the person's pixels in square patches around each centre; None
+    for a patch that is off the image or mostly not the person.
+
+    Only the patches are converted to Lab, all in one call: converting the leg region,
+    or each patch separately, costs milliseconds per frame.
+    """
+    h, w = image_bgr.shape[:2]
+    step = max(1, r // 8)  # ~17 x 17 samples are plenty for a median colour
+    pieces: list[np.ndarray] = []
+    keeps: list[np.ndarray | None] = []
+    for xy in centres_xy:
+        x, y = round(float(xy[0])), round(float(xy[1]))
+        x0, x1, y0, y1 = max(0, x - r), min(w, x + r + 1), max(0, y - r), min(h, y + r + 1)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            pieces.append(np.empty((0, 3), np.uint8))
+            keeps.append(None)
+            continue
+        pieces.append(image_bgr[y0:y1:step, x0:x1:step].reshape(-1, 3))
+        keeps.append(None if mask is None else mask[y0:y1:step, x0:x1:step].reshape(-1) > 0.5)
+    if not pieces or sum(len(p) for p in pieces) == 0:
+        return [None] * len(centres_xy)
+    # One row, not one column: OpenCV converts row by row, and N rows of 1 pixel are slow.
+    lab_all = cv2.cvtColor(np.concatenate(pieces)[None], cv2.COLOR_BGR2LAB)[0]
+    out: list[np.ndarray | None] = []
+    start = 0
+    for piece, keep in zip(pieces, keeps, strict=True):
+        lab = lab_all[start:start + len(piece)]
+        start += len(piece)
+        if len(lab) == 0:
+            out.append(None)
+            continue
+        if keep is not None:
+            if keep.mean() < 0.3:
+                out.append(None)
+                continue
+            lab = lab[keep]
+        out.append(np.median(lab, axis=0))
+    return out
+
+
+def _skin_distance(a: np.ndarray, b: np.ndarray) -> float:
+    # Lightness varies with shading along a leg; chroma is what tells cloth from skin.
+    d = a.astype(float) - b.astype(float)
+    return float(math.sqrt((0.5 * d[0]) ** 2 + d[1] ** 2 + d[2] ** 2))
+
+
+class StanceChecker:
+    """Judges frames for the measurement: stance, framing, garments, light, stillness.
+
+    ``calibration`` must carry the floor pose (from the mat). ``segmenter`` (optional) is a
+    model that sees every person (selfie segmentation); without it a second person is only
+    noticed when the pose mask shows one. ``still_frames`` is how many consecutive frames
+    must agree before one is accepted (1 for single photos).
+    """
+
+    def __init__(self, calibration: CameraCalibration, mat: MatSpec,
+                 segmenter: Segmenter | None = None, still_frames: int = 3,
+                 thresholds: StanceThresholds | None = None):
+        self.calibration = calibration
+        self.mat = mat
+        self.segmenter = segmenter
+        self.still_frames = max(1, still_frames)
+        self.t = thresholds or StanceThresholds()
+        calibration.require_floor_pose()
+        # Footprints in the image, once: per stance and leg, heel and toe pixels.
+        self._prints_mm: dict[Stance, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+        for stance in (Stance.FRONT, Stance.SIDE):
+            spec = mat.stance(stance.value)
+            self._prints_mm[stance] = {
+                leg: (np.asarray(spec.foot(leg).heel_xy_mm, float),
+                      np.asarray(spec.foot(leg).toe_xy_mm, float)) for leg in LEGS}
+        self._history: deque[tuple[float, np.ndarray, float]] = deque(maxlen=self.still_frames)
+        self._history_stance: Stance | None = None
+
+    def reset(self) -> None:
+        """Forget the stillness history (a new shopper or a new stance)."""
+        self._history.clear()
+        self._history_stance = None
+
+    # ---- the checks ---------------------------------------------------------------
+
+    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None) -> Guidance:
+        image = frame.image_bgr
+        h, w = image.shape[:2]
+        # The green channel on a sparse grid is brightness enough to find a dark frame.
+        k = max(1, max(h, w) // 120)
+        p90 = float(np.percentile(image[::k, ::k, 1], 90))
+        if p90 < self.t.dark_frame_p90:
+            self.reset()
+            return Guidance(Stance.NONE, "too_dark", False, f"frame 90th percentile grey {p90:.0f}")
+        lm = pose.landmarks
+        if lm is None:
+            self.reset()
+            return Guidance(Stance.NONE, "no_person", False, "no pose found")
+
+        two = self._second_person(frame, pose, lm)
+        if two is not None:
+            self.reset()
+            return Guidance(Stance.NONE, "two_people", False, two)
+
+        outside = self._legs_outside(lm, w, h)
+        if outside is not None:
+            self.reset()
+            return Guidance(Stance.NONE, "legs_out_of_frame", False, outside)
+
+        dark = self._leg_light(image, lm)
+        if dark is not None:
+            self.reset()
+            return Guidance(Stance.NONE, "too_dark", False, dark)
+
+        garment = self._garment_check(image, pose, lm)
+        if garment is not None:
+            self.reset()
+            return Guidance(Stance.NONE, garment[0], False, garment[1])
+
+        feet = {leg: self._foot_on_floor_mm(lm, leg) for leg in LEGS}
+        stance, stance_detail = self._classify(lm, feet)
+        if expected is not None and stance is not expected:
+            self.reset()
+            key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
+            return Guidance(stance, key, False, stance_detail)
+        if stance is Stance.NONE:
+            self.reset()
+            return Guidance(stance, "step_on_footprints", False, stance_detail)
+
+        off = self._off_footprints(feet, stance)
+        if off is not None:
+            self.reset()
+            return Guidance(stance, "step_on_footprints", False, off)
+
+        moving = self._motion(frame, lm, stance)
+        if moving is not None:
+            return Guidance(stance, "hold_still", False, moving)
+        return Guidance(stance, "ok", True, stance_detail)
+
+    # ---- people -------------------------------------------------------------------
+
+    def _second_person(self, frame: Frame, pose: PoseResult, lm: BodyLandmarks) -> str | None:
+        """Another silhouette beside the one the pose model tracks."""
+        if self.segmenter is None:
+            return None
+        small_fn = getattr(self.segmenter, "segment_small", None)
+        everyone = small_fn(frame) if callable(small_fn) else self.segmenter.segment(frame)
+        sh, sw = everyone.shape[:2]
+        h, w = frame.image_bgr.shape[:2]
+        if pose.mask is not None:
+            k = max(1, pose.mask.shape[0] // sh)  # subsample first: resizing 2 Mpx costs ms
+            person = cv2.resize(pose.mask[::k, ::k], (sw, sh),
+                                interpolation=cv2.INTER_NEAREST) > 0.3
+        else:
+            person = np.zeros((sh, sw), bool)
+            pts = np.array([[k.x_px, k.y_px] for k in self._all_points(lm) if k.in_image])
+            if len(pts):
+                x0, y0 = (pts.min(0) * (sw / w, sh / h)).astype(int)
+                x1, y1 = (pts.max(0) * (sw / w, sh / h)).astype(int)
+                person[max(0, y0):y1 + 1, max(0, x0):x1 + 1] = True
+        # Grow the tracked person a little: the two masks disagree by a few pixels at edges.
+        grow = max(3, round(0.02 * max(sh, sw)))
+        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
+        person_grown = cv2.dilate(person.astype(np.uint8), kernel) > 0
+        other = ((everyone > 0.5) & ~person_grown).astype(np.uint8)
+        area_person = max(int(person.sum()), 1)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(other, connectivity=8)
+        biggest = int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0
+        share = biggest / area_person
+        if share > self.t.second_person_share:
+            return f"second silhouette {share:.0%} of the measured person's"
+        return None
+
+    @staticmethod
+    def _all_points(lm: BodyLandmarks) -> list[Keypoint]:
+        return [*lm.left.all(), *lm.right.all(), lm.nose, lm.left_shoulder, lm.right_shoulder]
+
+    # ---- framing ------------------------------------------------------------------
+
+    def _legs_outside(self, lm: BodyLandmarks, w: int, h: int) -> str | None:
+        margin = self.t.border_margin * h
+        for leg in LEGS:
+            ll = lm.leg(leg)
+            for name, kp in (("knee", ll.knee), ("ankle", ll.ankle), ("heel", ll.heel),
+                             ("toe", ll.toe)):
+                inside = (margin <= kp.x_px <= w - 1 - margin
+                          and margin <= kp.y_px <= h - 1 - margin)
+                if not inside:
+                    return f"{leg} {name} outside the image at ({kp.x_px:.0f}, {kp.y_px:.0f})"
+                if kp.visibility < self.t.min_visibility:
+                    return f"{leg} {name} not found (visibility {kp.visibility:.2f})"
+        return None
+
+    # ---- stance and footprints ---------------------------------------------------
+
+    def _foot_on_floor_mm(self, lm: BodyLandmarks, leg: str) -> tuple[np.ndarray, np.ndarray]:
+        """Heel and toe landmarks back-projected to the floor (mm, x-y).
+
+        The heel landmark marks the back of the heel a few centimetres above the floor and
+        the toe landmark the toe tip near it; intersecting their rays with planes at those
+        heights keeps the estimate from sliding away from the camera.
+        """
+        ll = lm.leg(leg)
+        heel = self.calibration.back_project_to_plane(
+            ll.heel.xy_px[None], np.array([0.0, 0.0, 30.0]), np.array([0.0, 0.0, 1.0]))[0]
+        toe = self.calibration.back_project_to_plane(
+            ll.toe.xy_px[None], np.array([0.0, 0.0, 10.0]), np.array([0.0, 0.0, 1.0]))[0]
+        return heel[:2], toe[:2]
+
+    def classify(self, lm: BodyLandmarks) -> tuple[Stance, str]:
+        """Front, side or none (with a note of the evidence) for these landmarks."""
+        return self._classify(lm, {leg: self._foot_on_floor_mm(lm, leg) for leg in LEGS})
+
+    def _classify(self, lm: BodyLandmarks,
+                  feet: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[Stance, str]:
+        """Front, side or none, from where the feet point on the floor.
+
+        Facing the camera the feet point toward it (-y); in the side stance they point
+        along +x. Feet pointing -x mean the shopper turned the wrong way (shown as NONE,
+        so the guidance asks them to turn). The shoulders confirm: wide apart in the image
+        when facing the camera, nearly on top of each other from the side.
+        """
+        dirs = [_footprint_dir(*feet[leg]) for leg in LEGS]
+        mean_dir = dirs[0] + dirs[1]
+        to_front = _angle_deg(mean_dir, np.array([0.0, -1.0]))
+        to_side = _angle_deg(mean_dir, np.array([1.0, 0.0]))
+        shoulder_px = abs(lm.left_shoulder.x_px - lm.right_shoulder.x_px)
+        shank_px = float(np.mean([np.linalg.norm(lm.leg(g).knee.xy_px - lm.leg(g).ankle.xy_px)
+                                  for g in LEGS]))
+        ratio = shoulder_px / max(shank_px, 1e-6)
+        detail = (f"feet {to_front:.0f} deg from facing the camera, {to_side:.0f} deg from "
+                  f"side; shoulders {ratio:.2f} shank")
+        if to_front <= 45:
+            return Stance.FRONT, detail
+        if to_side <= 45:
+            return Stance.SIDE, detail
+        # Feet unclear (e.g. pointing diagonally): let the shoulders decide when they are
+        # clear; a frontal shoulder line is about 0.9-1.1 shank, a side one below 0.4.
+        if ratio > 0.75 and to_front < 70:
+            return Stance.FRONT, detail
+        if ratio < 0.35 and to_side < 70:
+            return Stance.SIDE, detail
+        return Stance.NONE, detail
+
+    def footprint_check(self, lm: BodyLandmarks, stance: Stance) -> str | None:
+        """None when both feet stand on the stance's footprints, else what is wrong."""
+        return self._off_footprints({leg: self._foot_on_floor_mm(lm, leg) for leg in LEGS},
+                                    stance)
+
+    def _off_footprints(self, feet: dict[str, tuple[np.ndarray, np.ndarray]],
+                        stance: Stance) -> str | None:
+        for leg in LEGS:
+            heel, toe = feet[leg]
+            print_heel, print_toe = self._prints_mm[stance][leg]
+            # Compare the heels: feet longer than the print pass its toe, not its heel.
+            miss = float(np.linalg.norm(heel - print_heel))
+            yaw = _angle_deg(toe - heel, print_toe - print_heel)
+            if miss > self.t.footprint_tolerance_mm:
+                return f"{leg} heel {miss:.0f} mm from its footprint"
+            if yaw > self.t.foot_yaw_tolerance_deg:
+                return f"{leg} foot turned {yaw:.0f} deg from its footprint"
+        return None
+
+    # ---- garments, ankles, light --------------------------------------------------
+
+    @staticmethod
+    def _leg_crop(image: np.ndarray, lm: BodyLandmarks) -> tuple[np.ndarray, np.ndarray]:
+        """The lower-leg region (knees to feet) and its top-left offset."""
+        pts = np.array([k.xy_px for leg in LEGS for k in
+                        (lm.leg(leg).knee, lm.leg(leg).ankle, lm.leg(leg).heel,
+                         lm.leg(leg).toe)])
+        shank = float(np.mean([np.linalg.norm(lm.leg(g).knee.xy_px - lm.leg(g).ankle.xy_px)
+                               for g in LEGS]))
+        pad = 0.25 * shank
+        h, w = image.shape[:2]
+        x0 = int(max(0, pts[:, 0].min() - pad))
+        x1 = int(min(w, pts[:, 0].max() + pad + 1))
+        y0 = int(max(0, pts[:, 1].min() - pad))
+        y1 = int(min(h, pts[:, 1].max() + pad + 1))
+        return image[y0:y1, x0:x1], np.array([x0, y0], float)
+
+    def garment_scores(self, image: np.ndarray, pose: PoseResult,
+                       lm: BodyLandmarks) -> dict[str, dict[str, float]]:
+        """Per leg, the colour distances that tell bare skin from cloth or an occluder.
+
+        The reference is skin seen on the face and neck (at the nose, and a quarter of the
+        way to the shoulders), under the same light as the legs. ``calf``: the median over
+        four samples along the shank of the distance to that skin. ``ankle``: the largest
+        over three samples around the ankle joint (an occluder anywhere there counts) of
+        the distance to the nearer of face skin and the leg's own calf (the far ankle in
+        the side view is shaded differently from the face, but like its own calf).
+        NaN where nothing could be sampled (no face in view, samples off the person).
+        """
+        mid = (lm.left_shoulder.xy_px + lm.right_shoulder.xy_px) / 2
+        nose = lm.nose.xy_px
+        r_face = max(2, int(0.1 * np.linalg.norm(mid - nose)))
+        refs = [c for c in _patches_lab(image, [nose, nose + (mid - nose) * 0.25], r_face,
+                                        pose.mask) if c is not None]
+        calf_f = (0.25, 0.4, 0.55, 0.7)
+        ankle_f = (0.88, 0.97, 1.04)
+        out: dict[str, dict[str, float]] = {}
+        for leg in LEGS:
+            ll = lm.leg(leg)
+            knee, ankle = ll.knee.xy_px, ll.ankle.xy_px
+            r = max(2, int(0.04 * float(np.linalg.norm(knee - ankle))))
+            colours = _patches_lab(image, [knee + (ankle - knee) * f for f in calf_f + ankle_f],
+                                   r, pose.mask)
+            calf_c = [c for c in colours[:len(calf_f)] if c is not None]
+            ankle_c = [c for c in colours[len(calf_f):] if c is not None]
+            calf_d = [min(_skin_distance(c, q) for q in refs) for c in calf_c] if refs else []
+            ankle_refs = refs + ([np.median(calf_c, axis=0)] if calf_c else [])
+            ankle_d = [min(_skin_distance(c, q) for q in ankle_refs) for c in ankle_c] \
+                if ankle_refs else []
+            out[leg] = {"calf": float(np.median(calf_d)) if calf_d else float("nan"),
+                        "ankle": float(max(ankle_d)) if ankle_d else float("nan")}
+        return out
+
+    def _garment_check(self, image: np.ndarray, pose: PoseResult,
+                       lm: BodyLandmarks) -> tuple[str, str] | None:
+        scores = self.garment_scores(image, pose, lm)
+        for leg in LEGS:
+            calf = scores[leg]["calf"]
+            if calf > self.t.covered_distance:
+                return "uncover_calves", f"{leg} calf colour {calf:.0f} from skin"
+        for leg in LEGS:
+            ankle = scores[leg]["ankle"]
+            if ankle > self.t.hidden_ankle_distance:
+                return f"{leg}_ankle_hidden", f"{leg} ankle colour {ankle:.0f} from skin"
+        return None
+
+    def _leg_light(self, image: np.ndarray, lm: BodyLandmarks) -> str | None:
+        crop, _ = self._leg_crop(image, lm)
+        step = max(1, crop.shape[0] // 160)  # ~160 rows are plenty for a brightness figure
+        # Green is close enough to luminance for a light check and needs no conversion.
+        p10, p50, p90 = np.percentile(crop[::step, ::step, 1], (10, 50, 90))
+        if p50 < self.t.dark_leg_median:
+            return f"leg region median grey {p50:.0f}"
+        if p90 - p10 < self.t.flat_leg_spread:
+            return f"leg region contrast {p90 - p10:.0f} grey levels"
+        return None
+
+    # ---- stillness ----------------------------------------------------------------
+
+    def _motion(self, frame: Frame, lm: BodyLandmarks, stance: Stance) -> str | None:
+        pts = np.array([k.xy_px for leg in LEGS for k in
+                        (lm.leg(leg).knee, lm.leg(leg).ankle, lm.leg(leg).heel,
+                         lm.leg(leg).toe)])
+        shank = float(np.mean([np.linalg.norm(lm.leg(g).knee.xy_px - lm.leg(g).ankle.xy_px)
+                               for g in LEGS]))
+        if self._history_stance is not stance or (
+                self._history and frame.timestamp_s - self._history[-1][0] > 1.0):
+            self._history.clear()
+        self._history_stance = stance
+        self._history.append((frame.timestamp_s, pts, shank))
+        if len(self._history) < self.still_frames:
+            return f"{len(self._history)} of {self.still_frames} steady frames"
+        stack = np.stack([p for _, p, _ in self._history])
+        spread = float((stack.max(0) - stack.min(0)).max()) / max(shank, 1e-6)
+        if spread > self.t.still_motion:
+            return f"legs moved {spread:.1%} of the shank over {len(self._history)} frames"
+        return None
