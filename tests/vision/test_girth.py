@@ -1,0 +1,91 @@
+"""The cross-section model and the search for cB and cC on a girth curve."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from vision.aggregate import RobustProfile, leg_girths
+from vision.girth import ellipse_perimeter_mm, girth_sd_mm, superellipse_perimeter_mm
+from vision.profile import HEIGHTS_MM
+
+
+def _exact_ellipse_perimeter(width: float, depth: float) -> float:
+    """Arc length by brute force (200 000 segments): the reference for Ramanujan."""
+    t = np.linspace(0, 2 * math.pi, 200_001)
+    x, y = width / 2 * np.cos(t), depth / 2 * np.sin(t)
+    return float(np.sum(np.hypot(np.diff(x), np.diff(y))))
+
+
+@pytest.mark.parametrize(("width", "depth"), [
+    (70.0, 70.0),     # a circle: pi * d
+    (60.0, 90.0),     # an ankle-like section, deeper than wide
+    (130.0, 120.0),   # a calf-like section
+    (40.0, 120.0),    # an extreme ratio: Ramanujan still exact to well under 0.1 mm
+])
+def test_ramanujan_matches_the_exact_ellipse_perimeter(width, depth):
+    assert abs(float(ellipse_perimeter_mm(width, depth))
+               - _exact_ellipse_perimeter(width, depth)) < 0.05
+
+
+@pytest.mark.parametrize(("exponent", "expected"), [
+    (2.0, math.pi * 100),        # n = 2: the circle of diameter 100
+    (2.0001, math.pi * 100),     # the numerical path agrees with the closed form at n ~ 2
+    (4.0, 50 * 7.01769),         # the squircle: perimeter 7.01769 per unit half-axis
+])
+def test_superellipse_perimeter_limits(exponent, expected):
+    got = float(superellipse_perimeter_mm(100.0, 100.0, exponent))
+    assert abs(got - expected) / expected < 0.001
+
+
+def test_girth_sd_grows_with_the_diameters_spread():
+    small = girth_sd_mm(60, 90, 0.2, 0.2, "ankle")
+    large = girth_sd_mm(60, 90, 2.0, 2.0, "ankle")
+    assert large > small > 0
+    # A circle's girth moves by pi/2 per mm of either diameter: sd ~ pi/2 * sqrt(2) * 2.
+    assert large == pytest.approx(math.hypot(math.pi / 2 * 2.0 * math.sqrt(2),
+                                             0.008 * math.pi * 75), rel=0.1)
+
+
+def _profile(values: np.ndarray, ankle_t: float = 80.0, knee_t: float = 500.0
+             ) -> RobustProfile:
+    return RobustProfile(value_mm=values, sd_mm=np.full_like(values, 0.3),
+                         frames=np.full(len(values), 10), ankle_t_mm=ankle_t,
+                         knee_t_mm=knee_t, depth_sd_rel=0.003, frame_count=10)
+
+
+def _leg_shape(h: np.ndarray, narrow_at: float, wide_at: float) -> np.ndarray:
+    """A lower-leg-like diameter profile: narrowest at ``narrow_at``, widest at ``wide_at``."""
+    d = 60 + 70 * np.exp(-0.5 * ((h - wide_at) / 110) ** 2)
+    d += 25 * np.exp(-0.5 * ((h - 60) / 30) ** 2)  # the malleoli below cB
+    d -= 4 * np.exp(-0.5 * ((h - narrow_at) / 25) ** 2)
+    return d
+
+
+@pytest.mark.parametrize(("narrow_at", "wide_at"), [
+    (140.0, 390.0),   # a typical adult
+    (180.0, 430.0),   # a tall person: everything higher
+])
+def test_cb_and_cc_are_found_at_the_girth_extremes(narrow_at, wide_at):
+    h = HEIGHTS_MM
+    d = _leg_shape(h, narrow_at, wide_at)
+    d[h > 560] = np.nan  # nothing measured above the knee
+    girths = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    curve = np.asarray(ellipse_perimeter_mm(d, d * 1.05))
+    lo = (h >= 80) & (h <= 520)
+    assert abs(girths.calf.height_mm - h[lo][np.nanargmax(curve[lo])]) <= 5
+    assert girths.calf.girth_mm == pytest.approx(np.nanmax(curve[lo]), abs=0.5)
+    assert abs(girths.ankle.height_mm - narrow_at) <= 25
+    assert girths.knee_high_length_mm == pytest.approx(560.0 - 35.0)
+    assert not girths.front_only
+
+
+def test_front_only_uses_the_prior_and_says_so():
+    d = _leg_shape(HEIGHTS_MM, 140, 390)
+    d[HEIGHTS_MM > 560] = np.nan
+    both = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
+    alone = leg_girths(_profile(d, knee_t=560.0), None)
+    assert alone.front_only and alone.notes
+    assert alone.calf.sd_mm > 2 * both.calf.sd_mm
