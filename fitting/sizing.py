@@ -253,9 +253,8 @@ def _length_boundaries(product: Product) -> list[float]:
                    for v in (ln.knee_high_length_mm or ())})
 
 
-def _names(points: Sequence[_Point]) -> str:
-    labels = sorted({f"{p.size} {p.length}" if p.length else (p.size or "none")
-                     for p in points if p.size})
+def _names(candidates: Sequence[tuple[str | None, str | None]]) -> str:
+    labels = [f"{size} {length}" if length else str(size) for size, length in candidates]
     return ", ".join(labels) if labels else "no standard size"
 
 
@@ -303,17 +302,18 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
     candidates = tuple(sorted({(r.size, r.length) for r in fitting_points
                                if r.status is not FitStatus.MADE_TO_MEASURE},
                               key=lambda c: _candidate_order(product, c)))
-    names = _names([r for r in fitting_points if r.status is not FitStatus.MADE_TO_MEASURE])
+    names = _names(candidates)
     also_mtm = any(r.status is FitStatus.MADE_TO_MEASURE for r in results)
     extra_en = " or made-to-measure" if also_mtm else ""
     extra_de = " oder Maßanfertigung" if also_mtm else ""
     reason = Reason(
         "size_boundary_uncertain",
-        f"{en}{', '.join(unsure_en)} lies within its measuring uncertainty of a size "
-        f"boundary (could be {names}{extra_en}). A tape measurement by staff settles it.",
+        f"{en}{', '.join(unsure_en)} lies within its measuring uncertainty of a "
+        f"boundary in the size chart (could be {names}{extra_en}). A tape measurement by "
+        "staff settles it.",
         f"{de}{', '.join(unsure_de)} liegt innerhalb der Messunsicherheit an einer "
-        f"Größengrenze (möglich: {names}{extra_de}). Eine Messung mit dem Maßband durch das "
-        "Personal klärt das.",
+        f"Grenze der Größentabelle (möglich: {names}{extra_de}). Eine Messung mit dem "
+        "Maßband durch das Personal klärt das.",
         Outcome.STAFF_CHECK)
     return LegSizing(which, product.id, FitStatus.STAFF_CHECK, point.size, point.length,
                      candidates, (_sentence(reason),), tuple(unsure))
