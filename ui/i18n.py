@@ -96,6 +96,8 @@ _EN: dict[str, str] = {
     "measure.instructions": "Stand on the green footprints, bare lower legs, arms relaxed.",
     "measure.progress": "Hold still",
     "measure.waiting": "Starting the camera …",
+    "measure.refused": "We could not measure this time. Please follow the instructions "
+                       "below and stand still again, or ask staff for help.",
     "guidance.no_person": "Please step onto the mat",
     "guidance.two_people": "Only one person on the mat, please",
     "guidance.step_on_footprints": "Stand on the green footprints",
@@ -149,6 +151,8 @@ _EN: dict[str, str] = {
     "length.short": "Short",
     "length.long": "Long",
     "length.regular": "Regular",
+    "length.normal": "Normal",
+    "length.one_length": "One length",
     # Donning
     "donning.title": "Putting them on and caring for them",
     "donning.kind.step": "Step",
@@ -162,6 +166,8 @@ _EN: dict[str, str] = {
                     "It holds no name and no picture.",
     "handoff.print": "Print slip",
     "handoff.printed": "Your slip is printing.",
+    "handoff.print_failed": "The slip could not be printed. Please show the code at the "
+                            "counter.",
     "handoff.finish": "Finish",
     # Staff PIN
     "staff_pin.title": "Staff sign-in",
@@ -304,6 +310,9 @@ _DE: dict[str, str] = {
                             "frei, Arme locker.",
     "measure.progress": "Bitte still stehen",
     "measure.waiting": "Die Kamera startet …",
+    "measure.refused": "Die Messung hat diesmal nicht geklappt. Bitte folgen Sie den "
+                       "Hinweisen unten und stehen Sie noch einmal still, oder fragen Sie "
+                       "das Personal.",
     "guidance.no_person": "Bitte stellen Sie sich auf die Matte",
     "guidance.two_people": "Bitte nur eine Person auf der Matte",
     "guidance.step_on_footprints": "Stellen Sie sich auf die grünen Fußabdrücke",
@@ -356,6 +365,8 @@ _DE: dict[str, str] = {
     "length.short": "Kurz",
     "length.long": "Lang",
     "length.regular": "Normal",
+    "length.normal": "Normal",
+    "length.one_length": "Einheitslänge",
     "donning.title": "Anziehen und Pflege",
     "donning.kind.step": "Schritt",
     "donning.kind.warning": "Wichtig",
@@ -367,6 +378,8 @@ _DE: dict[str, str] = {
                     "Größen. Er enthält keinen Namen und kein Bild.",
     "handoff.print": "Beleg drucken",
     "handoff.printed": "Ihr Beleg wird gedruckt.",
+    "handoff.print_failed": "Der Beleg konnte nicht gedruckt werden. Bitte zeigen Sie den "
+                            "Code an der Theke.",
     "handoff.finish": "Fertig",
     "staff_pin.title": "Anmeldung Personal",
     "staff_pin.body": "Geben Sie die Personal-PIN ein.",

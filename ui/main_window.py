@@ -94,7 +94,11 @@ class KioskWindow(QMainWindow):
     def language(self) -> str:
         return self._lang
 
-    def screen(self, name: str) -> Screen:
+    def screen(self, name: str | None = None):  # type: ignore[override]
+        """The screen widget called ``name``; without a name, Qt's ``QWidget.screen()``
+        (the display the window is on), which this name would otherwise hide."""
+        if name is None:
+            return super().screen()
         try:
             return self.screens[name]
         except KeyError:

@@ -48,9 +48,15 @@ class HandoffScreen(Screen):
             self.qr.set_text(code)
         self.code.setText(code)
         self.body.setText(self.tr("handoff.body"))
-        printed = pick(self.data, "notice") == "slip_printed"
-        self.printed.setText(self.tr("handoff.printed") if printed else "")
-        self.printed.setVisible(printed)
+        notice = pick(self.data, "notice")
+        if notice == "slip_printed":
+            message = self.tr("handoff.printed")
+        elif notice == "error":
+            message = self.tr("handoff.print_failed")
+        else:
+            message = ""
+        self.printed.setText(message)
+        self.printed.setVisible(bool(message))
         self.print_button.setText(self.tr("handoff.print"))
         self.finish_button.setText(self.tr("handoff.finish"))
         self.refresh_footer()

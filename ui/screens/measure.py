@@ -38,6 +38,12 @@ class MeasureScreen(Screen):
         self.instructions = self.label("small")
         self.root.addWidget(self.title)
         self.root.addWidget(self.instructions)
+        self.notice_card, notice = card("notice")
+        self.notice_text = self.label("body")
+        self.notice_detail = self.label("small")
+        notice.addWidget(self.notice_text)
+        notice.addWidget(self.notice_detail)
+        self.root.addWidget(self.notice_card)
         self.camera = CameraView()
         self.root.addWidget(self.camera, 1)
         panel, inner = card()
@@ -109,6 +115,13 @@ class MeasureScreen(Screen):
             self.camera.set_message(self.tr("measure.waiting"))
         else:
             self.camera.set_message("")
+        refused = pick(self.data, "notice") == "measurement_refused"
+        self.notice_card.setVisible(refused)
+        self.notice_text.setText(self.tr("measure.refused"))
+        # The pipeline's one-sentence reason, for the staff member who comes to help.
+        detail = str(pick(self.data, "notice_detail", "") or "") if refused else ""
+        self.notice_detail.setText(detail)
+        self.notice_detail.setVisible(bool(detail))
         if pick(self.data, "progress") is not None:
             self._progress = float(pick(self.data, "progress"))
         if pick(self.data, "guidance") is not None:

@@ -1,0 +1,28 @@
+"""Fixtures for the screens: one themed kiosk window at the portrait design size."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.theme import Theme
+
+
+@pytest.fixture
+def window(qtbot):
+    """A KioskWindow at 1080 x 1920 with the design-size theme, shown offscreen."""
+    from ui.main_window import KioskWindow
+
+    w = KioskWindow(theme=Theme.for_screen(1080, None))
+    qtbot.addWidget(w)
+    w.resize(1080, 1920)
+    w.show()
+    yield w
+    w.allow_close()
+
+
+@pytest.fixture
+def intents(window):
+    """Every intent the window emits, in order."""
+    seen: list[tuple[str, object]] = []
+    window.intent.connect(lambda name, payload: seen.append((name, payload)))
+    return seen
