@@ -1,0 +1,198 @@
+"""Stance and guidance: front vs side, feet on the footprints, stillness, bare legs accepted.
+
+Exact geometry first (landmarks projected from known floor positions through the scene's
+camera), then the real pose model on all 24 synthetic scenes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from calibration.mat import load_mat_spec
+from vision.fakes import FakePoseEstimator, SyntheticScene, landmarks_from_truth
+from vision.pose_mediapipe import MediaPipePoseEstimator
+from vision.stance import GUIDANCE_TEXT_EN, Guidance, StanceChecker
+from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
+
+SCENES = [f"scene_{i}" for i in range(1000, 1024)]
+MESSAGE_KEYS = {"no_person", "two_people", "step_on_footprints", "legs_out_of_frame",
+                "left_ankle_hidden", "right_ankle_hidden", "uncover_calves", "too_dark",
+                "hold_still", "turn_to_side", "face_camera", "ok", "done"}
+
+
+@pytest.fixture(scope="module")
+def mat():
+    return load_mat_spec()
+
+
+@pytest.fixture(scope="module")
+def estimator():
+    est = MediaPipePoseEstimator(static_image_mode=True)
+    yield est
+    est.close()
+
+
+@pytest.fixture(scope="module")
+def scene_1000(shared_data, mat):
+    s = SyntheticScene.load(shared_data / "synthetic-dev" / "scene_1000")
+    return s, s.with_floor_pose(mat)
+
+
+def test_every_agreed_message_key_has_one_sentence():
+    assert set(GUIDANCE_TEXT_EN) == MESSAGE_KEYS
+    assert all(t.strip() and "\n" not in t for t in GUIDANCE_TEXT_EN.values())
+    assert Guidance(Stance.NONE, "too_dark", False).text_en.startswith("Too dark")
+
+
+# ---- exact geometry: feet placed on the floor in millimetres, projected by the camera ---
+
+def _feet_landmarks(cal, feet_mm: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+                    size_wh) -> BodyLandmarks:
+    """Landmarks of a person whose heels and toes stand at the given floor points (mm).
+
+    Heel landmark 30 mm and toe 10 mm above the floor (as the checker assumes), ankle 80 mm
+    above the heel, knee 480 mm; a frontal upper body above.
+    """
+    w, h = size_wh
+
+    def kp(p_mm) -> Keypoint:
+        x, y = cal.project_mm(np.array([p_mm], float))[0]
+        return Keypoint(float(x), float(y), 0.95, bool(0 <= x < w and 0 <= y < h))
+
+    legs = {}
+    for leg, (heel, toe) in feet_mm.items():
+        hx, hy = heel
+        legs[leg] = LegLandmarks(hip=kp((hx, hy + 40, 900)), knee=kp((hx, hy + 40, 500)),
+                                 ankle=kp((hx, hy + 40, 80)), heel=kp((hx, hy, 30)),
+                                 toe=kp((*toe, 10)))
+    return BodyLandmarks(left=legs["left"], right=legs["right"], nose=kp((0, 100, 1650)),
+                         left_shoulder=kp((180, 100, 1450)),
+                         right_shoulder=kp((-180, 100, 1450)))
+
+
+def _on_prints(mat, stance: str, shift_mm=(0.0, 0.0), turn_deg: float = 0.0):
+    """Heel and toe floor points of the stance's footprints, shifted and turned."""
+    feet = {}
+    c, s = np.cos(np.radians(turn_deg)), np.sin(np.radians(turn_deg))
+    for leg in ("left", "right"):
+        fp = mat.stance(stance).foot(leg)
+        heel = np.add(fp.heel_xy_mm, shift_mm)
+        d = np.subtract(fp.toe_xy_mm, fp.heel_xy_mm)
+        toe = heel + np.array([c * d[0] - s * d[1], s * d[0] + c * d[1]])
+        feet[leg] = (tuple(heel), tuple(toe))
+    return feet
+
+
+@pytest.mark.parametrize("stance, shift_mm, turn_deg, expected_stance, on_prints", [
+    # exactly on the front footprints
+    ("front", (0, 0), 0, Stance.FRONT, True),
+    # exactly on the side footprints
+    ("side", (0, 0), 0, Stance.SIDE, True),
+    # 60 mm to the side of the front prints: people never stand exactly; still fine
+    ("front", (60, 0), 0, Stance.FRONT, True),
+    # 80 mm behind the side prints: fine
+    ("side", (0, 80), 0, Stance.SIDE, True),
+    # 250 mm to the right of the front prints: off the footprints
+    ("front", (250, 0), 0, Stance.FRONT, False),
+    # 200 mm in front of (toward the camera) the side prints: off
+    ("side", (0, -200), 0, Stance.SIDE, False),
+    # front prints, feet turned 30 degrees out: still the front stance, and on the prints
+    ("front", (0, 0), 30, Stance.FRONT, True),
+    # side stance turned the wrong way (toes toward -x, left side to the camera): no stance
+    ("side", (0, 0), 180, Stance.NONE, False),
+])
+def test_stance_and_footprints_from_exact_geometry(scene_1000, mat, stance, shift_mm,
+                                                   turn_deg, expected_stance, on_prints):
+    scene, cal = scene_1000
+    lm = _feet_landmarks(cal, _on_prints(mat, stance, shift_mm, turn_deg), scene.size_wh())
+    checker = StanceChecker(cal, mat, still_frames=1)
+    got, detail = checker.classify(lm)
+    assert got is expected_stance, detail
+    if expected_stance is not Stance.NONE:
+        assert (checker.footprint_check(lm, expected_stance) is None) == on_prints
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_truth_landmarks_classify_and_stand_on_the_prints(shared_data, mat, scene):
+    # The scenes' own knee/ankle/heel/toe truth: right stance, on the prints, every scene
+    s = SyntheticScene.load(shared_data / "synthetic-dev" / scene)
+    checker = StanceChecker(s.with_floor_pose(mat), mat, still_frames=1)
+    for view, stance in (("front", Stance.FRONT), ("side", Stance.SIDE)):
+        lm = landmarks_from_truth(s.truth, view, s.size_wh())
+        got, detail = checker.classify(lm)
+        assert got is stance, f"{scene} {view}: {detail}"
+        assert checker.footprint_check(lm, stance) is None
+        other = Stance.SIDE if stance is Stance.FRONT else Stance.FRONT
+        assert checker.footprint_check(lm, other) is not None
+
+
+# ---- the real pose model on every scene -------------------------------------------------
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_bare_legs_on_the_prints_are_accepted_in_both_views(shared_data, mat, estimator, scene):
+    """Every synthetic view (bare lower legs, on the prints) is accepted, in the right
+    stance; asked for the other stance, the shopper is told to turn."""
+    s = SyntheticScene.load(shared_data / "synthetic-dev" / scene)
+    cal = s.with_floor_pose(mat)
+    for view, stance, wrong_key in (("front", Stance.FRONT, "turn_to_side"),
+                                    ("side", Stance.SIDE, "face_camera")):
+        frame = Frame(s.images_bgr[view], 0.0, 0)
+        pose = estimator.estimate(frame)
+        checker = StanceChecker(cal, mat, still_frames=1)
+        g = checker.check(frame, pose, expected=stance)
+        assert (g.message_key, g.stance, g.accepted) == ("ok", stance, True), \
+            f"{scene} {view}: {g}"
+        other = Stance.SIDE if stance is Stance.FRONT else Stance.FRONT
+        g = checker.check(frame, pose, expected=other)
+        assert (g.message_key, g.accepted) == (wrong_key, False), f"{scene} {view}: {g}"
+
+
+# ---- stillness ------------------------------------------------------------------------
+
+def _shifted(result: PoseResult, dx_px: float) -> PoseResult:
+    def mv(k: Keypoint) -> Keypoint:
+        return dataclasses.replace(k, x_px=k.x_px + dx_px)
+
+    lm = result.landmarks
+    legs = {g: LegLandmarks(*(mv(k) for k in lm.leg(g).all())) for g in ("left", "right")}
+    return PoseResult(BodyLandmarks(legs["left"], legs["right"], mv(lm.nose),
+                                    mv(lm.left_shoulder), mv(lm.right_shoulder)), result.mask)
+
+
+@pytest.mark.parametrize("shifts_px, expected", [
+    # three identical frames: still, accepted on the third
+    ([0, 0, 0], ["hold_still", "hold_still", "ok"]),
+    # a pixel of jitter (far below 4 % of a ~350 px shank): still
+    ([0, 1, -1], ["hold_still", "hold_still", "ok"]),
+    # 40 px sway (over 10 % of the shank): hold still, however long it goes on
+    ([0, 40, 0, 40], ["hold_still"] * 4),
+    # moving, then settling: accepted once the last three frames agree
+    ([0, 40, 40, 40, 40], ["hold_still"] * 3 + ["ok"] * 2),
+])
+def test_hold_still_until_frames_agree(scene_1000, mat, estimator, shifts_px, expected):
+    scene, cal = scene_1000
+    image = scene.images_bgr["front"]
+    base = estimator.estimate(Frame(image, 0.0, 0))
+    fake = FakePoseEstimator([_shifted(base, dx) for dx in shifts_px], cycle=False)
+    checker = StanceChecker(cal, mat, still_frames=3)
+    keys = []
+    for i in range(len(shifts_px)):
+        frame = Frame(image, i / 15, i)
+        keys.append(checker.check(frame, fake.estimate(frame), Stance.FRONT).message_key)
+    assert keys == expected
+
+
+def test_a_gap_in_time_restarts_the_stillness_count(scene_1000, mat, estimator):
+    scene, cal = scene_1000
+    image = scene.images_bgr["front"]
+    pose = estimator.estimate(Frame(image, 0.0, 0))
+    checker = StanceChecker(cal, mat, still_frames=2)
+    assert checker.check(Frame(image, 0.0, 0), pose).message_key == "hold_still"
+    assert checker.check(Frame(image, 0.1, 1), pose).message_key == "ok"
+    # Two seconds without a frame (the shopper left?): count again
+    assert checker.check(Frame(image, 2.1, 2), pose).message_key == "hold_still"
+    checker.reset()
+    assert checker.check(Frame(image, 2.2, 3), pose).message_key == "hold_still"
