@@ -73,15 +73,31 @@ def calibration_from_dict(raw: Any, where: str = "calibration") -> CameraCalibra
                                                     "floor_pose.t_world_to_camera_mm", where),
                 reprojection_error_px=float(fp.get("reprojection_error_px", 0.0)),
                 markers_used=tuple(int(i) for i in fp.get("markers_used", ())),
+                camera_position_sd_mm=(
+                    None if fp.get("camera_position_sd_mm") is None else tuple(
+                        _number_matrix(fp["camera_position_sd_mm"], (3,),
+                                       "floor_pose.camera_position_sd_mm", where).tolist())),
+                corners_used=int(fp.get("corners_used", 0)),
             )
         except CalibrationInvalid as exc:
             raise CalibrationInvalid(f"{where}: {exc}") from None
+        except (TypeError, ValueError):
+            raise CalibrationInvalid(
+                f"{where}: floor_pose holds a value of the wrong type") from None
 
     known = {"schema_version", "image_size_wh", "camera_matrix", "dist_coeffs", "floor_pose",
              "rms_px", "board", "views", "created_at", "camera_id"}
     rms = raw.get("rms_px")
-    if rms is not None and (not isinstance(rms, int | float) or rms < 0):
+    if rms is not None and (not isinstance(rms, int | float) or isinstance(rms, bool)
+                            or not np.isfinite(rms) or rms < 0):
         raise CalibrationInvalid(f"{where}: rms_px must be a non-negative number")
+    for key in ("board", "created_at", "camera_id"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise CalibrationInvalid(f"{where}: {key} must be text")
+    views = raw.get("views")
+    if views is not None and (not isinstance(views, int) or isinstance(views, bool)
+                              or views < 0):
+        raise CalibrationInvalid(f"{where}: views must be a whole number of views")
     return CameraCalibration(
         intrinsics=intrinsics, floor_pose=pose,
         rms_px=None if rms is None else float(rms),
@@ -112,6 +128,9 @@ def calibration_to_dict(cal: CameraCalibration) -> dict[str, Any]:
             "t_world_to_camera_mm": p.t_world_to_camera_mm.tolist(),
             "reprojection_error_px": p.reprojection_error_px,
             "markers_used": list(p.markers_used),
+            "corners_used": p.corners_used,
+            "camera_position_sd_mm": (None if p.camera_position_sd_mm is None
+                                      else list(p.camera_position_sd_mm)),
             "camera_height_mm": p.camera_height_mm,
             "distance_to_mat_centre_mm": p.distance_to_mat_centre_mm,
             "pitch_deg": p.pitch_deg,

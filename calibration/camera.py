@@ -83,6 +83,10 @@ class FloorPose:
     t_world_to_camera_mm: np.ndarray
     reprojection_error_px: float = 0.0
     markers_used: tuple[int, ...] = ()
+    # One standard deviation of the camera centre (x, y, z mm) from the marker corners'
+    # scatter; None when unknown (e.g. a pose typed in or from an older file).
+    camera_position_sd_mm: tuple[float, float, float] | None = None
+    corners_used: int = 0
 
     def __post_init__(self) -> None:
         r = np.asarray(self.r_world_to_camera_3x3, dtype=float).reshape(3, 3)
