@@ -286,7 +286,11 @@ class VisionWorker:
 
     def _run(self) -> None:
         seen = 0
-        measured_round = -1
+        # The round's result (or refusal) rides on every later update of that round: the
+        # UI keeps only the newest update, so a one-off message could be overwritten
+        # before the main thread looked.
+        done_round = -1
+        done: dict[str, Any] = {}
         while not self._stop.is_set():
             seen, frame = self._frames.take_newer(seen, timeout_s=0.25)
             if frame is None or self._stop.is_set():
@@ -303,7 +307,7 @@ class VisionWorker:
                 self._measurer.reset()
             started = self._clock()
             try:
-                update = self._process(frame, expected, round_, measured_round)
+                update = self._process(frame, expected, round_, done_round)
             except LegFitError as exc:
                 update = VisionUpdate(frame=frame, stance=expected, pose=None,
                                       person_on_mat=False, error=str(exc), round=round_)
@@ -312,7 +316,11 @@ class VisionWorker:
                                       person_on_mat=False,
                                       error=f"vision pipeline failed: {exc}", round=round_)
             if update.measurement is not None or update.refused is not None:
-                measured_round = round_
+                done_round = round_
+                done = {"measurement": update.measurement, "result": update.result,
+                        "refused": update.refused}
+            elif done_round == round_:
+                update = _replace(update, **done)
             self.processed += 1
             self.updates.put(_with_time(update, self._clock() - started))
 

@@ -1,0 +1,256 @@
+"""Whole kiosk sessions, window and threads included, with a fake camera and measurer.
+
+The window is the ui's real ``KioskWindow`` (offscreen); intents are sent through its
+screens as a tap would send them. The screener and the sizing are the real ones with
+the bundled catalogue; only the camera, the pose model and the measurer are fakes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+
+from fitting.measurement import MeasurementSource
+from fitting.outcome import Outcome
+from kiosk.assembly import KioskOptions
+from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO
+from tests.kiosk.app_helpers import measurement, start_kiosk
+from tests.kiosk.flow_helpers import TAPE_ENTRY
+from tests.kiosk.vision_helpers import NOBODY, blank_frames
+from vision.errors import CameraUnavailable
+from vision.fakes import FakePoseEstimator, ScriptedFrameSource
+
+# Generous: the machine may be busy; a passing wait returns as soon as it holds.
+WAIT_MS = 20000
+
+
+@pytest.fixture
+def kiosk(qtbot, tmp_path):
+    made = []
+
+    def make(**kwargs):
+        k = start_kiosk(qtbot, tmp_path, **kwargs)
+        made.append(k)
+        return k
+
+    yield make
+    for k in made:
+        assert k.controller.stop() == []
+
+
+def on_screen(qtbot, k, name: str) -> None:
+    qtbot.waitUntil(lambda: k.window.current_screen == name, timeout=WAIT_MS)
+
+
+def to_measuring(qtbot, k, lang: str = "en", purpose: str = "everyday") -> None:
+    on_screen(qtbot, k, "attract")
+    k.send("start")
+    k.send("language", lang)
+    k.send("purpose", purpose)
+    k.answer_all()
+    on_screen(qtbot, k, "measure_front")
+
+
+def test_happy_path_to_handoff_and_back_to_attract(qtbot, kiosk):
+    k = kiosk(measured=measurement())
+    to_measuring(qtbot, k, lang="de")
+    assert k.window.language == "de"
+    on_screen(qtbot, k, "review")  # front, turn and side measured by themselves
+    assert k.window.screen("review").data.measurement == measurement()
+    assert k.controller.frames_shown > 0  # the live view got camera frames
+    k.send("next")
+    on_screen(qtbot, k, "recommendation")
+    (choice,) = k.flow.status.decision.recommendations
+    assert (choice.size, choice.length) == ("S", "long")
+    k.send("next")
+    on_screen(qtbot, k, "donning")
+    k.send("next")
+    on_screen(qtbot, k, "handoff")
+    k.send("print_slip")
+    code = k.flow.status.fitting_code
+    assert (k.slip_dir / f"{code}.pdf").read_bytes().startswith(b"%PDF")
+    assert k.window.screen("handoff").data.notice == "slip_printed"
+    k.send("next")
+    on_screen(qtbot, k, "attract")
+    assert k.window.language == "en"  # the next shopper starts afresh
+    (record,) = k.log.records.values()
+    assert record.outcome == "recommend" and record.left_ankle_mm == 207
+    assert record.recommendation[0]["size"] == "S"
+
+
+@pytest.mark.parametrize("yes, outcome", [
+    ("emergency_symptoms", Outcome.EMERGENCY),    # stops at once: call the emergency number
+    ("one_leg_swelling", Outcome.URGENT_DOCTOR),  # a possible clot: doctor today
+    ("numbness", Outcome.SEE_DOCTOR),             # neuropathy: doctor first
+    ("fibre_allergy", Outcome.PHARMACIST),        # after the last question: pharmacist
+])
+def test_each_screener_referral_ends_on_the_referral_screen(qtbot, kiosk, yes, outcome):
+    k = kiosk()
+    on_screen(qtbot, k, "attract")
+    k.send("start")
+    k.send("language", "en")
+    k.send("purpose", "everyday")
+    k.answer_all(frozenset({yes}))
+    on_screen(qtbot, k, "referral")
+    shown = k.window.screen("referral").data.referral
+    assert shown.outcome is outcome
+    assert not getattr(shown, "recommendations", ())  # never a product
+    assert k.measurer.counts == {s: 0 for s in k.measurer.counts}  # nothing measured
+    k.send("next")
+    on_screen(qtbot, k, "attract")
+
+
+@pytest.mark.parametrize("measured, outcome", [
+    (measurement(ankle_mm=150, calf_mm=250), Outcome.MADE_TO_MEASURE),   # below every size
+    (measurement(length_mm=520), Outcome.MADE_TO_MEASURE),               # longer than any
+    (measurement(ankle_mm=200), Outcome.STAFF_CHECK),                    # on a size boundary
+    (measurement(right_calf_mm=385), Outcome.URGENT_DOCTOR),             # calves differ 35 mm
+])
+def test_each_decision_referral_after_measuring(qtbot, kiosk, measured, outcome):
+    k = kiosk(measured=measured)
+    to_measuring(qtbot, k)
+    on_screen(qtbot, k, "review")
+    k.send("next")
+    on_screen(qtbot, k, "referral")
+    assert k.flow.status.outcome is outcome
+    assert k.window.screen("referral").data.referral.outcome is outcome
+    assert k.log.records[k.flow.status.session_id].outcome == outcome.value
+
+
+def test_idle_timeout_wipes_the_session_to_attract(qtbot, kiosk):
+    k = kiosk(estimator=FakePoseEstimator([NOBODY]))  # nobody on the mat
+    on_screen(qtbot, k, "attract")
+    k.send("start")
+    k.send("language", "de")
+    on_screen(qtbot, k, "purpose")
+    k.clock.advance(61)
+    on_screen(qtbot, k, "attract")  # the pump's tick does it
+    assert k.flow.status.session_id is None and k.window.language == "en"
+
+
+def test_idle_timeout_waits_while_someone_stands_on_the_mat(qtbot, kiosk):
+    k = kiosk(needed=10_000)  # never completes: the shopper just stands there
+    to_measuring(qtbot, k)
+    k.clock.advance(300)
+    qtbot.wait(100)
+    assert k.window.current_screen == "measure_front"
+
+
+def test_start_over_from_measuring_resets_the_measurer(qtbot, kiosk):
+    k = kiosk(needed=10_000)
+    to_measuring(qtbot, k)
+    qtbot.waitUntil(lambda: k.measurer.counts["front"] > 0, timeout=WAIT_MS)
+    k.send("start_over")
+    on_screen(qtbot, k, "attract")
+    to_measuring(qtbot, k)
+    qtbot.waitUntil(lambda: k.measurer.resets >= 2, timeout=WAIT_MS)
+
+
+def test_staff_pin_lockout_then_staff_screen(qtbot, kiosk):
+    k = kiosk()
+    on_screen(qtbot, k, "attract")
+    k.send("staff")
+    on_screen(qtbot, k, "staff_pin")
+    for _ in range(4):
+        k.send("pin", "0000")
+    assert k.window.screen("staff_pin").data["tries_left"] == 1
+    k.send("pin", "0000")
+    assert k.window.screen("staff_pin").data["notice"] == "pin_locked"
+    k.send("pin", DEMO_STAFF_PIN)
+    assert k.window.current_screen == "staff_pin"  # locked: even the right PIN waits
+    k.clock.advance(301)
+    k.send("pin", DEMO_STAFF_PIN)
+    on_screen(qtbot, k, "staff")
+    page = k.window.screen("staff").data
+    assert page["catalogue"] is k.parts.catalogue and page["calibration_status"]
+    k.send("back")
+    on_screen(qtbot, k, "attract")
+
+
+def test_tape_entry_by_staff_replaces_the_camera(qtbot, kiosk):
+    k = kiosk(needed=10_000)
+    to_measuring(qtbot, k)
+    k.send("staff")
+    k.send("pin", DEMO_STAFF_PIN)
+    on_screen(qtbot, k, "staff")
+    k.send("tape_entry", TAPE_ENTRY)
+    on_screen(qtbot, k, "review")
+    assert k.flow.status.measurement.source is MeasurementSource.TAPE
+    k.send("next")
+    qtbot.waitUntil(lambda: k.window.current_screen in ("recommendation", "referral"),
+                    timeout=WAIT_MS)
+    assert k.log.records[k.flow.status.session_id].source == "tape"
+
+
+def test_a_camera_that_fails_mid_session_is_shown_and_recovers(qtbot, kiosk):
+    plugged = threading.Event()
+    plugged.set()
+    opened = []
+
+    def open_source():
+        opened.append(1)
+        if not plugged.is_set():
+            raise CameraUnavailable("camera 0 cannot be opened (not connected or busy)")
+        return ScriptedFrameSource(blank_frames(8), then="fail", fail_after=30)
+
+    k = kiosk(open_source=open_source, needed=10_000)
+    to_measuring(qtbot, k)
+    plugged.clear()  # the cable is pulled once the current source runs out
+    qtbot.waitUntil(lambda: not k.flow.status.camera_ok, timeout=WAIT_MS)
+    assert k.window.current_screen == "measure_front"
+    assert k.window.screen("measure_front").data.camera_ok is False
+    assert k.flow.status.notice == "camera_unavailable"
+    shown = k.controller.frames_shown
+    plugged.set()
+    qtbot.waitUntil(lambda: k.flow.status.camera_ok, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: k.controller.frames_shown > shown, timeout=WAIT_MS)
+    assert len(opened) >= 2 and k.window.current_screen == "measure_front"
+
+
+def test_a_refused_measurement_says_why_and_measures_again(qtbot, kiosk):
+    k = kiosk(needed=3, refuse="the calves are covered")
+    shown = []
+    k.window.screen("measure_front").render = lambda data: shown.append(data)
+    to_measuring(qtbot, k)
+    qtbot.waitUntil(lambda: any(getattr(d, "notice", None) == "measurement_refused"
+                                for d in shown), timeout=WAIT_MS)
+    refused = next(d for d in shown if getattr(d, "notice", None) == "measurement_refused")
+    assert refused.state.value == "measure_front"
+    assert refused.notice_detail == "the calves are covered"
+    qtbot.waitUntil(lambda: k.measurer.resets >= 2, timeout=WAIT_MS)  # measured afresh
+
+
+def test_a_kiosk_without_calibration_opens_setup_and_staff_find_the_mat(qtbot, kiosk,
+                                                                       tmp_path):
+    from calibration.calibration_file import load_calibration
+    from kiosk.config import KioskConfig, save_config
+    from kiosk.paths import KioskPaths
+    from kiosk.staff import hash_pin
+    from vision.sources import VideoFileSource
+
+    # A fresh kiosk: a staff PIN set (as 'legfit run --set-staff-pin' does), intrinsics
+    # from 'legfit calibrate', but the mat not yet found.
+    save_config(KioskConfig(staff_pin=hash_pin("5791")), KioskPaths.from_environment().config_file)
+    intrinsics = tmp_path / "calibration.json"
+    shutil.copy(DEMO_CALIBRATION, intrinsics)
+    k = kiosk(options=KioskOptions(mode="run", calibration_file=intrinsics, fullscreen=False),
+              open_source=lambda: VideoFileSource(DEMO_VIDEO, loop=True))
+    on_screen(qtbot, k, "setup")
+    assert "no floor pose" in k.window.screen("setup").data["notice_detail"]
+    k.send("start")  # a shopper's tap does nothing here
+    assert k.window.current_screen == "setup"
+    k.send("staff")
+    k.send("pin", "5791")
+    on_screen(qtbot, k, "staff")
+    qtbot.waitUntil(lambda: k.parts.session.camera.frames.get()[1] is not None, timeout=WAIT_MS)
+    k.send("calibration_finish")
+    assert k.flow.status.notice == "calibration_saved", k.flow.status.notice_detail
+    saved = load_calibration(intrinsics)
+    assert saved.floor_pose is not None
+    assert abs(saved.floor_pose.camera_height_mm - 1075.2) < 10  # the recording's truth
+    k.send("back")
+    on_screen(qtbot, k, "attract")  # calibrated now: shoppers can start
+    k.send("start")
+    on_screen(qtbot, k, "language")
