@@ -6,7 +6,8 @@
 # 1. `legfit measure` on a synthetic scene with exact truth (../shared/data/synthetic-dev/
 #    scene_1000 beside the repository, else tests/data/smoke-scene): the frozen MediaPipe
 #    must find the legs and the girths must come out near the truth.
-# 2. `legfit demo --headless --json`: the bundled demo recording through the whole flow.
+# 2. `legfit demo --headless --json`: the bundled demo recording through the whole flow;
+#    the decision JSON must be its last line and the girths must be near the truth.
 # Both run with an empty HOME and XDG directories and the offscreen Qt platform, exactly as
 # a fresh kiosk would; afterwards no image may have been written anywhere under them.
 set -euo pipefail
@@ -97,17 +98,43 @@ if run_json measure "$exe" measure --front "$scene/front.png" --side "$scene/sid
 fi
 
 step "demo --headless --json"
+demo_truth="$repo/../shared/data/demo/truth.json"
 if run_json demo "$exe" demo --headless --json; then
-    python3 - "$work/demo.json" <<'PY' || fail=1
-import json, sys
+    python3 - "$work/demo.json" "$demo_truth" "$tolerance" <<'PY' || fail=1
+import json, os, re, sys
+
+out_path, truth_path, tol = sys.argv[1], sys.argv[2], float(sys.argv[3])
+lines = [l for l in open(out_path).read().splitlines() if l.strip()]
+if not lines:
+    sys.exit("smoke: the demo printed nothing")
 try:
-    out = json.load(open(sys.argv[1]))
+    decision = json.loads(lines[-1])
 except ValueError as exc:
-    sys.exit(f"smoke: demo output is not JSON: {exc}")
-text = json.dumps(out)
-if "outcome" not in text or "ankle_mm" not in text:
-    sys.exit("smoke: the demo output holds no outcome or no measurement")
-print(f"smoke:   demo outcome: {out.get('outcome', '(nested)') if isinstance(out, dict) else '?'}")
+    sys.exit(f"smoke: the demo's last line is not the decision JSON: {exc}")
+outcomes = {"emergency", "urgent_doctor", "see_doctor", "pharmacist", "made_to_measure",
+            "staff_check", "recommend"}
+if decision.get("outcome") not in outcomes:
+    sys.exit(f"smoke: the demo decided no known outcome: {decision.get('outcome')!r}")
+print(f"smoke:   demo outcome: {decision['outcome']}")
+# The progress line "measured: left ankle 197 +/- 2 mm, calf 371 ..." against the truth.
+text = "\n".join(lines)
+found = re.search(r"left ankle (\d+).*?calf (\d+).*?right ankle (\d+).*?calf (\d+)", text)
+if not found:
+    sys.exit("smoke: the demo printed no measurement")
+if os.path.isfile(truth_path):
+    truth = json.load(open(truth_path))
+    got = dict(zip(["left ankle_mm", "left calf_mm", "right ankle_mm", "right calf_mm"],
+                   map(float, found.groups())))
+    bad = []
+    for key, value in got.items():
+        side, name = key.split()
+        want = float(truth[side][name])
+        rel = (value - want) / want
+        print(f"smoke:   demo {side} {name}: {value:.0f} (truth {want:.1f}, {100 * rel:+.1f} %)")
+        if abs(rel) > tol:
+            bad.append(key)
+    if bad:
+        sys.exit(f"smoke: demo off by more than {100 * tol:.0f} %: {', '.join(bad)}")
 PY
 fi
 
