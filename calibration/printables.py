@@ -257,14 +257,15 @@ def mat_tile_pages(mat: MatSpec, paper: str = "a4") -> list[Page]:
             page.shapes = [_translate(s, dx, dy) for s in [*content, outline]]
             page.overlay = _crop_marks(wx, wy, ww, wh)
             page.overlay += _alignment_ticks(wx, wy, ww, wh, layout, row, col)
+            # Labels start beside the crop marks, not on them.
             page.overlay.append(Text(
-                wx, wy + wh + 13.0, 4.0,
+                wx + 5.0, wy + wh + 13.0, 4.0,
                 f"Row {row + 1} of {layout.rows} (1 = camera side), "
                 f"column {col + 1} of {layout.cols} (1 = left)", bold=True))
             page.overlay.append(Text(
-                wx, wy + wh + 8.0, 3.0,
+                wx + 5.0, wy + wh + 7.0, 3.0,
                 f"{mat.name} v{mat.version}: print at 100 %, trim on the marks, butt the edges"))
-            page.overlay += scale_bar(wx, wy - 14.0, 50.0)
+            page.overlay += scale_bar(wx + 5.0, wy - 14.0, 50.0)
             pages.append(page)
     return pages
 
