@@ -78,6 +78,31 @@ def _binned_median(t_mm: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np
     return out, count
 
 
+def drop_edge_outliers(t_mm: np.ndarray, r_mm: np.ndarray, window: int = 31,
+                       floor_mm: float = 1.5) -> np.ndarray:
+    """Mask of edge points that follow the leg's outline (False: an edge that jumped).
+
+    A leg's outline is smooth along its height; where the true edge is faint (skin against
+    a floor of the same colour) the gradient search can latch onto a background line for
+    a few rows. Each point is compared with the running median of its neighbours along the
+    axis and dropped when it is farther than 3 robust sds (at least ``floor_mm``).
+    """
+    n = len(t_mm)
+    if n < window:
+        return np.ones(n, bool)
+    order = np.argsort(t_mm)
+    r = r_mm[order]
+    half = window // 2
+    padded = np.pad(r, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    median = np.median(windows, axis=1)
+    dev = np.abs(r - median)
+    limit = max(floor_mm, 3 * 1.4826 * float(np.median(dev)))
+    keep = np.empty(n, bool)
+    keep[order] = dev <= limit
+    return keep
+
+
 def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
                half_box_px: float) -> np.ndarray | None:
     """The lowest silhouette point of the foot near its toe landmark (where it meets the floor).
@@ -123,8 +148,10 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
     axis = refit_axis(calibration, axis, edges.midpoints_px)
     left = rays_to_axis(calibration, edges.points_px("left"), axis)
     right = rays_to_axis(calibration, edges.points_px("right"), axis)
-    r_left, n_left = _binned_median(left.t_mm, left.r_mm)
-    r_right, n_right = _binned_median(right.t_mm, right.r_mm)
+    keep_l = drop_edge_outliers(left.t_mm, left.r_mm)
+    keep_r = drop_edge_outliers(right.t_mm, right.r_mm)
+    r_left, n_left = _binned_median(left.t_mm[keep_l], left.r_mm[keep_l])
+    r_right, n_right = _binned_median(right.t_mm[keep_r], right.r_mm[keep_r])
     width = r_right - r_left
     width[~(width > 0)] = np.nan
     ankle_t = float(rays_to_axis(calibration, ankle.reshape(1, 2), axis).t_mm[0])
