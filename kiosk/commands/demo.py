@@ -10,6 +10,7 @@ pipeline and prints the recommendation; with ``--json`` the last line is the JSO
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -74,6 +75,9 @@ def _headless(args: argparse.Namespace, options) -> int:
                           timeout_s=args.timeout)
     out.write(f"  finished in {result.seconds:.1f} s\n\n")
     if args.json:
+        if result.measurement is not None:
+            # The measurement in the contract of 'legfit recommend --measurement'.
+            out.write("measurement: " + json.dumps(result.measurement.to_dict()) + "\n")
         out.write(decision_json(result.decision, args.lang) + "\n")
     else:
         from kiosk.commands.recommend import render_text

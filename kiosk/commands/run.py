@@ -43,11 +43,12 @@ def _camera(value: str | None) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
-def set_staff_pin(read_pin=getpass.getpass) -> int:
+def set_staff_pin(read_pin=None) -> int:
     from kiosk.config import load_config, save_config
     from kiosk.paths import KioskPaths
     from kiosk.staff import hash_pin, validate_pin
 
+    read_pin = read_pin or getpass.getpass  # looked up now: a terminal, or a test's stand-in
     paths = KioskPaths.from_environment()
     config = load_config(paths.config_file)
     pin = validate_pin(read_pin("New staff PIN (4-12 digits): ").strip())
