@@ -24,7 +24,8 @@ MIN_MARKERS = 2
 # is not trusted: a partly hidden marker often decodes with one corner on the leg's edge.
 OUTLIER_FLOOR_PX = 1.2
 OUTLIER_FACTOR = 4.0
-# A marker that loses this many of its 4 corners is dropped whole: its id is suspect too.
+# A marker that loses more than this many of its 4 corners is dropped whole: its id is
+# suspect too.
 MAX_BAD_CORNERS = 1
 # One image of a multi-image estimate whose corners miss the joint pose by more than this
 # RMS (px) was taken after the camera or the mat moved.
@@ -183,7 +184,7 @@ def _pose_from(c: _Correspondence, intrinsics: Intrinsics, mat: MatSpec) -> Floo
 
 
 def _detections_checked(image_bgr: np.ndarray, intrinsics: Intrinsics, mat: MatSpec,
-                        detector, label: str) -> list[MarkerDetection]:
+                        detector) -> list[MarkerDetection]:
     h, w = image_bgr.shape[:2]
     intrinsics.check_frame_size(w, h)
     return detect_mat_markers(image_bgr, mat, detector)
@@ -192,7 +193,7 @@ def _detections_checked(image_bgr: np.ndarray, intrinsics: Intrinsics, mat: MatS
 def estimate_floor_pose(image_bgr: np.ndarray, intrinsics: Intrinsics, mat: MatSpec,
                         detector: cv2.aruco.ArucoDetector | None = None) -> FloorPose:
     """Solve the camera's pose relative to the mat; refuse below two trusted markers."""
-    detections = _detections_checked(image_bgr, intrinsics, mat, detector, "the image")
+    detections = _detections_checked(image_bgr, intrinsics, mat, detector)
     total = len(mat.marker_centres_xy_mm)
     if len(detections) < MIN_MARKERS:
         raise MatNotFound(f"mat not found: {len(detections)} of {total} markers visible")
@@ -213,8 +214,7 @@ def estimate_floor_pose_multi(images_bgr: Sequence[np.ndarray], intrinsics: Intr
     if not images_bgr:
         raise MatNotFound("mat not found: no images were given")
     detector = detector or make_detector(mat)
-    per_image = [_detections_checked(img, intrinsics, mat, detector, f"image {i + 1}")
-                 for i, img in enumerate(images_bgr)]
+    per_image = [_detections_checked(img, intrinsics, mat, detector) for img in images_bgr]
     total = len(mat.marker_centres_xy_mm)
     seen = {d.marker_id for dets in per_image for d in dets}
     if len(seen) < MIN_MARKERS:

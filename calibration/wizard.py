@@ -56,6 +56,10 @@ class WizardStatus:
     cells_total: int
     tilts_covered: tuple[str, ...]
     rms_px: float | None = None
+    # (row, col) of the image regions covered so far, row 0 at the top: for a screen to
+    # shade what is done.
+    covered_cells: frozenset[tuple[int, int]] = frozenset()
+    grid_rows_cols: tuple[int, int] = (3, 3)
 
     @property
     def progress(self) -> float:
@@ -111,7 +115,8 @@ class IntrinsicsWizard:
             message=message or ("calibration finished" if self.done
                                 else self._next_instruction()),
             views=len(self._views), cells_covered=len(self._cells), cells_total=rows * cols,
-            tilts_covered=tuple(t for t in TILTS if t in self._tilts), rms_px=self._last_rms)
+            tilts_covered=tuple(t for t in TILTS if t in self._tilts), rms_px=self._last_rms,
+            covered_cells=frozenset(self._cells), grid_rows_cols=self.grid)
 
     def add(self, frame_bgr: np.ndarray) -> WizardStatus:
         """Look at one frame; keep it when it is sharp and adds coverage."""

@@ -66,6 +66,7 @@ def test_wizard_reaches_the_true_focal_length(texture, seed):
     assert abs(result.intrinsics.fy - f_true) <= 0.005 * f_true
     assert result.rms_px <= 0.8
     assert status.cells_covered == 9 and set(status.tilts_covered) == set(TILTS)
+    assert len(status.covered_cells) == 9 and status.progress == 1.0
 
 
 def test_views_bunched_in_the_middle_never_finish_and_the_wizard_says_where_to_go(texture):
