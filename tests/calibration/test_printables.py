@@ -60,10 +60,16 @@ def test_mat_writes_the_large_page_both_tilings_and_a_png(mat_files):
         assert p.stat().st_size > 1000
 
 
-@needs_pdftoppm
-def test_mat_pdf_markers_are_at_exact_scale(mat_files):
+@pytest.fixture(scope="module")
+def mat_render(mat_files):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    return render_pdf(mat_files["mat.pdf"])
+
+
+def test_mat_pdf_markers_are_at_exact_scale(mat_render):
     mat = load_mat_spec()
-    image = render_pdf(mat_files["mat.pdf"])
+    image = mat_render
     page_h_mm = mat.size_xy_mm[1] + 2 * MAT_MARGIN_MM
     # pdftoppm may add one pixel row/column for rounding; the page starts at pixel (0, 0)
     expected_hw = (page_h_mm * PX_PER_MM, (mat.size_xy_mm[0] + 2 * MAT_MARGIN_MM) * PX_PER_MM)
@@ -92,16 +98,15 @@ def stroke_centre_along_axis(image, end_mm, direction, page_h_mm, half_window_mm
     return np.asarray(end_mm) + np.asarray(direction) * float(np.sum(ink * s) / np.sum(ink))
 
 
-@needs_pdftoppm
 @pytest.mark.parametrize("stance, leg", [
     ("front", "left"),   # facing the camera, left foot on the image's right
     ("front", "right"),
     ("side", "right"),   # near foot of the staggered side stance (dashed outline)
     ("side", "left"),    # far foot
 ])
-def test_footprints_end_where_the_spec_puts_heel_and_toe(mat_files, stance, leg):
+def test_footprints_end_where_the_spec_puts_heel_and_toe(mat_render, stance, leg):
     mat = load_mat_spec()
-    image = render_pdf(mat_files["mat.pdf"])
+    image = mat_render
     page_h_mm = mat.size_xy_mm[1] + 2 * MAT_MARGIN_MM
     foot = mat.stance(stance).foot(leg)
     for end in (foot.heel_xy_mm, foot.toe_xy_mm):

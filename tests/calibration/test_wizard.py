@@ -72,7 +72,7 @@ def test_wizard_reaches_the_true_focal_length(texture, seed):
 def test_views_bunched_in_the_middle_never_finish_and_the_wizard_says_where_to_go(texture):
     wizard = IntrinsicsWizard(SPEC)
     w, h = CAMERA.size_wh
-    for i, (rx, ry) in enumerate([(20, 20), (-20, 20), (20, -20), (-20, -20), (0, 0)] * 3):
+    for i, (rx, ry) in enumerate([(20, 20), (-20, 20), (20, -20), (-20, -20), (0, 0)] * 2):
         frame = board_image(texture, (w / 2, h / 2), 1200, rx, ry, 0, seed=i)
         wizard.add(frame)
         status = wizard.add(frame)
