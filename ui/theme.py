@@ -216,12 +216,13 @@ def palette(theme: Theme) -> QPalette:
 def apply_theme(app: QApplication, theme: Theme | None = None) -> Theme:
     """Apply the theme to the whole application, once; returns the theme in force.
 
-    A second call with no theme returns the one already applied and changes nothing, so
-    every window and screen can ask for it without restyling the application. Passing a
-    theme replaces it (the screenshot tool renders two screen sizes in one process).
+    A second call with no theme (or the same one) returns the theme already applied and
+    changes nothing, so every window can ask for it without restyling the application.
+    Passing a different theme replaces it (e.g. rendering another screen size).
     """
     current = current_theme(app)
-    if current is not None and theme is None:
+    # Restyling the application re-polishes every widget it has: never do it for nothing.
+    if current is not None and (theme is None or theme == current):
         return current
     if theme is None:
         theme = theme_for(QGuiApplication.primaryScreen())

@@ -1,0 +1,330 @@
+"""Each screen built with sample data, clicked, and read back in both languages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from fitting.donning import DONNING_STEPS
+from fitting.measurement import Measurement
+from fitting.recommend import Decision
+from fitting.screener import QUESTIONS, question
+from ui.i18n import LANGUAGES, tr
+from ui.samples import sample_decision, sample_measurement, sample_referrals
+from vision.stance import Guidance
+from vision.types import Stance
+
+
+def rgb_array(image: QImage) -> np.ndarray:
+    """An H x W x 3 uint8 copy of a QImage."""
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(),
+                                                              image.bytesPerLine())
+    return np.ascontiguousarray(rows[:, : image.width() * 3].reshape(image.height(),
+                                                                     image.width(), 3))
+
+
+def texts(widget) -> list[str]:
+    return [w.text() for w in widget.findChildren(QLabel) if w.isVisibleTo(widget)]
+
+
+def button(widget, text: str) -> QPushButton:
+    found = [b for b in widget.findChildren(QPushButton)
+             if b.text() == text and b.isVisibleTo(widget)]
+    assert len(found) == 1, f"{len(found)} visible buttons say {text!r}"
+    return found[0]
+
+
+def click(qtbot, widget, text: str) -> None:
+    qtbot.mouseClick(button(widget, text), Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture(scope="module")
+def decision() -> Decision:
+    return sample_decision()
+
+
+@pytest.fixture(scope="module")
+def referrals():
+    return sample_referrals()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_attract_language_start_and_staff(window, intents, qtbot, lang):
+    window.set_language(lang)
+    window.show_screen("attract", {"language": lang})
+    screen = window.screen("attract")
+    assert tr("attract.title", lang) in texts(screen)
+    click(qtbot, screen, "Deutsch")
+    click(qtbot, screen, "English")
+    click(qtbot, screen, tr("attract.start", lang))
+    click(qtbot, screen, tr("common.staff", lang))
+    assert intents == [("language", "de"), ("language", "en"), ("start", None),
+                       ("staff", None)]
+
+
+@pytest.mark.parametrize(("label_en", "purpose"), [
+    ("Travel", "travel"),        # flights and long journeys
+    ("Everyday", "everyday"),    # tired legs
+    ("Sport", "sport"),          # running and recovery
+    ("Medical", "medical"),      # doctor's advice or prescription
+])
+def test_purpose_buttons(window, intents, qtbot, label_en, purpose):
+    window.show_screen("purpose", None)
+    screen = window.screen("purpose")
+    b = screen.purpose_buttons[purpose]
+    assert b.title.text() == label_en
+    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
+    assert intents == [("purpose", purpose)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("answer_text", "yes"), [("screener.yes", True),
+                                                   ("screener.no", False)])
+def test_screener_shows_the_question_and_sends_the_answer(window, intents, qtbot, lang,
+                                                          answer_text, yes):
+    window.set_language(lang)
+    window.show_screen("screener", {"question_id": "one_leg_swelling", "question_index": 1,
+                                    "question_ids": tuple(q.id for q in QUESTIONS)})
+    screen = window.screen("screener")
+    shown = texts(screen)
+    assert question("one_leg_swelling").text(lang) in shown
+    assert tr("common.question_of", lang, index=2, total=len(QUESTIONS)) in shown
+    click(qtbot, screen, tr(answer_text, lang))
+    assert intents == [("answer", ("one_leg_swelling", yes))]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("outcome", ["emergency", "urgent_doctor", "see_doctor", "pharmacist",
+                                     "made_to_measure", "staff_check"])
+def test_referral_says_what_to_do_and_never_shows_a_product(window, intents, qtbot,
+                                                            referrals, decision, lang,
+                                                            outcome):
+    window.set_language(lang)
+    window.show_screen("referral", referrals[outcome])
+    screen = window.screen("referral")
+    shown = "\n".join(texts(screen))
+    assert tr(f"referral.{outcome}.title", lang) in shown
+    if outcome == "emergency":
+        assert "112" in shown
+    else:
+        assert tr(f"referral.{outcome}.action", lang) in shown
+    # Even a verdict that carries a product (a staff check may) shows none here.
+    for choice in decision.recommendations:
+        assert choice.product_name not in shown
+        assert choice.brand not in shown
+    click(qtbot, screen, tr("common.done", lang))
+    assert intents == [("next", None)]
+
+
+def test_referral_of_an_unknown_outcome_ends_at_staff_not_a_product(window):
+    window.show_screen("referral", "recommend")
+    assert tr("referral.staff_check.title", "en") in texts(window.screen("referral"))
+
+
+@pytest.mark.parametrize(("key", "accepted"), [
+    ("uncover_calves", False),     # a garment covers the calves
+    ("left_ankle_hidden", False),  # an ankle is hidden
+    ("ok", True),                  # accepted frame: the words turn green
+])
+def test_measuring_shows_guidance_words_picture_and_progress(window, key, accepted):
+    window.show_screen("measure_front", None)
+    frame = np.zeros((1920, 1080, 3), np.uint8)
+    window.set_live_frame(frame, None, Guidance(Stance.FRONT, key, accepted), 0.4)
+    screen = window.screen("measure_front")
+    assert screen.guidance_text.text() == tr(f"guidance.{key}", "en")
+    assert screen.guidance_picture.key == f"guidance.{key}"
+    assert screen.ring.progress == pytest.approx(0.4)
+    assert screen.camera.has_frame
+
+
+def test_live_frames_are_dropped_when_no_measuring_screen_shows(window):
+    window.show_screen("attract", None)
+    window.set_live_frame(np.zeros((20, 10, 3), np.uint8))
+    assert not window.screen("measure_front").camera.has_frame
+    assert not window.screen("measure_side").camera.has_frame
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_measuring_says_when_the_camera_is_lost_or_the_measurement_refused(window, lang):
+    window.set_language(lang)
+    window.show_screen("measure_side", {"camera_ok": False})
+    screen = window.screen("measure_side")
+    assert screen.camera._message == tr("error.camera", lang)
+    window.show_screen("measure_front", {"notice": "measurement_refused",
+                                         "notice_detail": "calves covered in 30 of 30 frames"})
+    front = window.screen("measure_front")
+    assert tr("measure.refused", lang) in texts(front)
+    assert "calves covered in 30 of 30 frames" in texts(front)
+
+
+def test_turn_ready_button(window, intents, qtbot):
+    window.show_screen("turn", None)
+    click(qtbot, window.screen("turn"), tr("turn.ready", "en"))
+    assert intents == [("next", None)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_review_explains_every_measure(window, intents, qtbot, lang):
+    window.set_language(lang)
+    window.show_screen("review", {"measurement": sample_measurement()})
+    screen = window.screen("review")
+    shown = texts(screen)
+    for key in ("review.cb.meaning", "review.cc.meaning", "review.ld.meaning",
+                "review.pm.meaning", "review.camera"):
+        assert tr(key, lang) in shown
+    assert isinstance(screen.diagram._measurement, Measurement)
+    click(qtbot, screen, tr("review.next", lang))
+    click(qtbot, screen, tr("common.back", lang))
+    assert intents == [("next", None), ("back", None)]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_recommendation_shows_product_size_length_class_and_why(window, intents, qtbot,
+                                                                decision, lang):
+    window.set_language(lang)
+    window.show_screen("recommendation", decision)
+    screen = window.screen("recommendation")
+    shown = texts(screen)
+    choice = decision.recommendations[0]
+    assert choice.product_name in shown
+    assert choice.size in shown
+    low, high = choice.class_mmhg
+    assert tr("recommendation.mmhg", lang, low=low, high=high) in shown
+    assert tr("recommendation.both_legs", lang) in shown
+    assert tr("recommendation.illustrative", lang) in shown  # the demo catalogue says so
+    for reason in decision.reasons:
+        assert "• " + reason.text(lang) in shown
+    click(qtbot, screen, tr("recommendation.next", lang))
+    assert intents == [("next", None)]
+
+
+def test_recommendation_without_a_product_cannot_go_on(window, decision):
+    empty = Decision(outcome=decision.outcome, reasons=(), recommendations=(),
+                     donning=decision.donning)
+    window.show_screen("recommendation", empty)
+    screen = window.screen("recommendation")
+    assert tr("recommendation.none", "en") in texts(screen)
+    assert not button(screen, tr("recommendation.next", "en")).isEnabled()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_donning_pages_through_every_step(window, intents, qtbot, decision, lang):
+    window.set_language(lang)
+    window.show_screen("donning", decision)
+    screen = window.screen("donning")
+    click(qtbot, screen, tr("common.back", lang))  # first page: back leaves the screen
+    assert intents == [("back", None)]
+    for i, step in enumerate(decision.donning):
+        assert step.text(lang) in texts(screen)
+        assert screen.picture.key == step.illustration
+        last = i == len(decision.donning) - 1
+        click(qtbot, screen, tr("donning.finish" if last else "common.next", lang))
+    assert intents == [("back", None), ("next", None)]
+
+
+def test_donning_without_data_shows_the_standard_steps(window):
+    window.show_screen("donning", None)
+    assert DONNING_STEPS[0].text("en") in texts(window.screen("donning"))
+
+
+def test_handoff_qr_code_reads_back_as_the_fitting_code(window, intents, qtbot):
+    import cv2
+
+    code = "LF-7K3Q-M9TX"
+    window.show_screen("handoff", {"fitting_code": code})
+    screen = window.screen("handoff")
+    assert code in texts(screen)
+    decoded, _, _ = cv2.QRCodeDetector().detectAndDecode(rgb_array(screen.qr.grab().toImage()))
+    assert decoded == code
+    click(qtbot, screen, tr("handoff.print", "en"))
+    click(qtbot, screen, tr("handoff.finish", "en"))
+    assert intents == [("print_slip", None), ("next", None)]
+
+
+@pytest.mark.parametrize(("notice", "key"), [
+    ("slip_printed", "handoff.printed"),     # the slip went to the printer
+    ("error", "handoff.print_failed"),       # it did not: show the code instead
+])
+def test_handoff_print_notices(window, notice, key):
+    window.show_screen("handoff", {"fitting_code": "LF-1", "notice": notice})
+    assert tr(key, "en") in texts(window.screen("handoff"))
+
+
+def test_pin_pad_sends_the_digits_and_never_shows_them(window, intents, qtbot):
+    window.show_screen("staff_pin", None)
+    screen = window.screen("staff_pin")
+    for digit in "1234":
+        click(qtbot, screen, digit)
+    assert screen.display.text() == "●●●●"
+    click(qtbot, screen, tr("staff_pin.ok", "en"))
+    click(qtbot, screen, "9")
+    click(qtbot, screen, tr("staff_pin.clear", "en"))
+    click(qtbot, screen, tr("staff_pin.ok", "en"))  # nothing typed: nothing sent
+    click(qtbot, screen, tr("common.cancel", "en"))
+    assert intents == [("pin", "1234"), ("back", None)]
+
+
+@pytest.mark.parametrize(("data", "key"), [
+    ({"notice": "pin_wrong", "tries_left": 2}, "staff_pin.wrong_tries"),  # with the count
+    ({"notice": "pin_wrong"}, "staff_pin.wrong"),                         # without it
+    ({"notice": "pin_locked"}, "staff_pin.locked"),                       # locked out
+])
+def test_pin_pad_says_why_a_try_failed(window, data, key):
+    window.show_screen("staff_pin", data)
+    expected = tr(key, "en", **({"tries": data["tries_left"]} if "tries_left" in data else {}))
+    assert expected in texts(window.screen("staff_pin"))
+
+
+def test_staff_tape_entry_sends_the_measurement_contract(window, intents, qtbot):
+    from ui.samples import sample_staff_page
+
+    window.show_screen("staff", sample_staff_page())
+    screen = window.screen("staff")
+    screen.tape_inputs[("left", "ankle_mm")].setValue(21.5)
+    screen.tape_inputs[("right", "knee_high_length_mm")].setValue(0.0)  # left blank
+    click(qtbot, screen, tr("staff.tape.apply", "en"))
+    name, payload = intents[-1]
+    assert name == "tape_entry"
+    assert payload["left"]["ankle_mm"] == pytest.approx(215.0)
+    assert "knee_high_length_mm" not in payload["right"]
+    m = Measurement.from_dict({**payload, "source": "tape"})
+    assert m.right.calf_mm == pytest.approx(366.0)
+
+
+def test_staff_shows_catalogue_files_and_history(window):
+    from ui.samples import sample_staff_page
+
+    page = sample_staff_page()
+    window.show_screen("staff", page)
+    screen = window.screen("staff")
+    files = [screen.catalogue_table.item(r, 0).text()
+             for r in range(screen.catalogue_table.rowCount())]
+    assert files == [s.file for s in page.catalogue.sources]
+    assert screen.history_table.rowCount() == len(page.history)
+    assert screen.profile_plot.isVisibleTo(screen.tabs.widget(1))
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("staff.exit", "back"),                       # back to where staff came from
+    ("staff.quit", "quit"),                       # close the kiosk (staff only)
+    ("staff.calibration.finish", "calibration_finish"),
+    ("staff.calibration.capture", "calibration_capture"),
+])
+def test_staff_buttons(window, intents, qtbot, text, intent):
+    window.show_screen("staff", None)
+    screen = window.screen("staff")
+    screen.tabs.setCurrentIndex(2)
+    click(qtbot, screen, tr(text, "en"))
+    assert intents == [(intent, None)]
+
+
+def test_setup_screen_sends_staff_sign_in(window, intents, qtbot):
+    window.show_screen("setup", {"notice_detail": "no calibration file"})
+    screen = window.screen("setup")
+    assert "no calibration file" in texts(screen)
+    click(qtbot, screen, tr("setup.staff", "en"))
+    assert intents == [("staff", None)]
