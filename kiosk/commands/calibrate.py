@@ -1,7 +1,7 @@
 """`legfit calibrate`: camera intrinsics, the floor pose from the mat, and a check.
 
     legfit calibrate intrinsics --images GLOB [GLOB ...] --board SPEC --out FILE [--json]
-    legfit calibrate intrinsics --camera N --board SPEC --out FILE [--size WxH]
+    legfit calibrate intrinsics --camera N|VIDEO --board SPEC --out FILE [--size WxH]
     legfit calibrate floor --image IMG [IMG ...] --calibration FILE [--out FILE] [--json]
     legfit calibrate check --image IMG [IMG ...] --calibration FILE [--json]
 
@@ -26,7 +26,9 @@ EXIT_MOVED = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="calibrate the camera and find the floor mat")
+    p = sub.add_parser("calibrate", help="calibrate the camera and find the floor mat",
+                       description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = p.add_subparsers(dest="calibrate_action", metavar="ACTION",
                                parser_class=type(p))
     actions.required = True
@@ -38,7 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--camera", metavar="N|VIDEO",
                         help="live camera index (or a recorded video of the board): "
                              "run the wizard")
-    i.add_argument("--board", required=True, metavar="SPEC", help="board spec (see above)")
+    i.add_argument("--board", required=True, metavar="SPEC",
+                   help="checkerboard:COLSxROWS:SQUARE_MM (inner corners) or "
+                        "charuco:COLSxROWS:SQUARE_MM:MARKER_MM:DICT (squares)")
     i.add_argument("--out", required=True, type=Path, metavar="FILE")
     i.add_argument("--camera-id", default=None, help="name of the camera, stored in the file")
     i.add_argument("--size", default=None, metavar="WxH",
