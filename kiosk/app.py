@@ -26,6 +26,7 @@ from calibration.floor import estimate_floor_pose
 from fitting.errors import LegFitError
 from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.flow import FlowState, FlowStatus
+from kiosk.qt_refcount import guard_singletons
 from kiosk.session_log import SessionLog
 from kiosk.watchdog import SystemdNotifier
 
@@ -264,7 +265,9 @@ class KioskController(QObject):
         if pumped.frame is not None and self.flow.state in LIVE_STATES:
             u = pumped.update
             fresh = u is not None and u.stance.value == self.flow.state.value.split("_")[1]
-            self.window.set_live_frame(pumped.frame.image_bgr,
+            display = self.session.camera.display
+            image = display.get()[1] if display is not None else None
+            self.window.set_live_frame(pumped.frame.image_bgr if image is None else image,
                                        u.overlay if fresh else None,
                                        u.guidance if fresh else None,
                                        u.progress if fresh else None)
@@ -277,6 +280,7 @@ def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
     """Open the kiosk window and run until staff quit it (or the service stops it)."""
     from ui.main_window import KioskWindow
 
+    guard_singletons()  # before the first Qt call; see kiosk/qt_refcount.py
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     parts = assemble(options)
     for note in parts.notes:

@@ -166,7 +166,8 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     pace = options.pace_fps
     if pace is None and options.demo and not options.lockstep:
         pace = DEMO_PACE_FPS
-    camera = CameraWorker(open_source, pace_fps=pace, lockstep=options.lockstep)
+    camera = CameraWorker(open_source, pace_fps=pace, lockstep=options.lockstep,
+                          display=not options.lockstep)
     measurer = measurer_factory(calibration) if calibration is not None else None
     vision = VisionWorker(camera.frames, estimator, measurer)
     session = KioskSession(flow, camera, vision)

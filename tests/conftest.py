@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.qt_refcount import guard_singletons
+
 # Qt must never try to open a real display in tests (it aborts the run without one).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# PySide6 6.12.0 on Python 3.11 loses a reference to None/True/False on every Qt call
+# returning nothing or a bool; a long test run would abort (see kiosk/qt_refcount.py).
+guard_singletons()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = REPO_ROOT / "tests" / "data"
