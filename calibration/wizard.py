@@ -60,6 +60,8 @@ class WizardStatus:
     # shade what is done.
     covered_cells: frozenset[tuple[int, int]] = frozenset()
     grid_rows_cols: tuple[int, int] = (3, 3)
+    # The board corners found in the last frame (px), for a screen to draw over the view.
+    board_corners_px: tuple[tuple[float, float], ...] = ()
 
     @property
     def progress(self) -> float:
@@ -96,6 +98,7 @@ class IntrinsicsWizard:
         self._size_wh: tuple[int, int] | None = None
         self._result: IntrinsicsResult | None = None
         self._last_rms: float | None = None
+        self._last_view: BoardView | None = None
         self._frame_count = 0
 
     @property
@@ -110,13 +113,16 @@ class IntrinsicsWizard:
 
     def status(self, accepted: bool = False, message: str | None = None) -> WizardStatus:
         rows, cols = self.grid
+        corners = () if self._last_view is None else tuple(
+            (round(float(x), 1), round(float(y), 1)) for x, y in self._last_view.image_points_px)
         return WizardStatus(
             accepted=accepted, done=self.done,
             message=message or ("calibration finished" if self.done
                                 else self._next_instruction()),
             views=len(self._views), cells_covered=len(self._cells), cells_total=rows * cols,
             tilts_covered=tuple(t for t in TILTS if t in self._tilts), rms_px=self._last_rms,
-            covered_cells=frozenset(self._cells), grid_rows_cols=self.grid)
+            covered_cells=frozenset(self._cells), grid_rows_cols=self.grid,
+            board_corners_px=corners)
 
     def add(self, frame_bgr: np.ndarray) -> WizardStatus:
         """Look at one frame; keep it when it is sharp and adds coverage."""
@@ -133,6 +139,7 @@ class IntrinsicsWizard:
         grey = frame_bgr if frame_bgr.ndim == 2 else cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2GRAY)
         view = self._detector.detect(grey, source=f"frame {self._frame_count}")
         previous, self._previous = self._previous, view
+        self._last_view = view
         if view is None:
             return self.status(message="show the whole board to the camera, flat and well lit")
         if not _is_still(previous, view, self.still_px):
@@ -241,8 +248,13 @@ class IntrinsicsWizard:
     # -- finishing --------------------------------------------------------------------
 
     def _try_to_finish(self) -> None:
-        result = calibrate_views(self._views, self._size_wh, self.board,
-                                 min_views=self.min_views)
+        try:
+            result = calibrate_views(self._views, self._size_wh, self.board,
+                                     min_views=self.min_views)
+        except CalibrationFailed:
+            # A degenerate set (OpenCV gave up): keep collecting; more views will do.
+            self._last_rms = None
+            return
         self._last_rms = result.rms_px
         if result.rms_px <= self.target_rms_px:
             self._result = result

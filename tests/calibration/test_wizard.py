@@ -95,6 +95,7 @@ def test_tilt_words_match_the_board_direction(texture, rx, ry, words):
     wizard.add(frame)
     status = wizard.add(frame)
     assert status.accepted and status.tilts_covered == (words,)
+    assert len(status.board_corners_px) == SPEC.corner_count  # what a screen draws
 
 
 def test_a_moving_board_is_not_kept(texture):
