@@ -167,9 +167,15 @@ class KioskWindow(QMainWindow):
         return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        control = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        # The platform's own Quit/Close sequences are empty on some platforms, so the
+        # usual keys are named too.
         closing = (event.matches(QKeySequence.StandardKey.Quit)
                    or event.matches(QKeySequence.StandardKey.Close)
-                   or event.key() == Qt.Key.Key_Escape)
+                   or event.key() == Qt.Key.Key_Escape
+                   or (control and event.key() in (Qt.Key.Key_Q, Qt.Key.Key_W))
+                   or (alt and event.key() == Qt.Key.Key_F4))
         if closing:
             if self.staff_mode:
                 self.intent.emit("quit", None)
