@@ -133,12 +133,15 @@ class MediaPipeSelfieSegmenter:
     """``Segmenter`` over MediaPipe Selfie Segmentation: every person in view, not just one.
 
     The pose mask covers only the person the pose model tracks; this one shows bystanders
-    too, which is how a second person on or near the mat is found. ``model_selection`` 1
-    is the landscape model (faster, works at any aspect ratio); 0 the general model.
+    too, which is how a second person on or near the mat is found. ``model_selection`` 0
+    is the general model (256x256 input), 1 the landscape one (144x256, a little faster);
+    on people pasted beside the measured one in the synthetic scenes the general model
+    found 23 of 24 (smallest second-silhouette share 0.33 but one), the landscape one
+    missed 3 (pale figures against a pale wall).
     One segmenter belongs to one thread, like the pose estimator.
     """
 
-    def __init__(self, downscale_long_side_px: int | None = 256, model_selection: int = 1):
+    def __init__(self, downscale_long_side_px: int | None = 256, model_selection: int = 0):
         self.downscale_long_side_px = downscale_long_side_px
         self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(
             model_selection=model_selection)

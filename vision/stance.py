@@ -105,6 +105,9 @@ class StanceThresholds:
     covered_distance: float = 22.0
     # ... and between the ankle and skin above which the ankle counts as hidden.
     hidden_ankle_distance: float = 24.0
+    # Share of the ankle's patch the person mask must cover; bare ankles in the scenes
+    # are >= 0.8 covered, ankles behind an object 0-0.15.
+    ankle_on_person: float = 0.5
     # A second silhouette bigger than this share of the measured person's -> two people.
     second_person_share: float = 0.2
     # Stillness: landmarks must stay within this fraction of the shank over the window.
@@ -223,7 +226,7 @@ class StanceChecker:
             self.reset()
             return Guidance(Stance.NONE, "two_people", False, two)
 
-        outside = self._legs_outside(lm, w, h)
+        outside = self._legs_outside(lm, w, h, pose.mask)
         if outside is not None:
             self.reset()
             return Guidance(Stance.NONE, "legs_out_of_frame", False, outside)
@@ -298,7 +301,8 @@ class StanceChecker:
 
     # ---- framing ------------------------------------------------------------------
 
-    def _legs_outside(self, lm: BodyLandmarks, w: int, h: int) -> str | None:
+    def _legs_outside(self, lm: BodyLandmarks, w: int, h: int,
+                      mask: np.ndarray | None = None) -> str | None:
         margin = self.t.border_margin * h
         for leg in LEGS:
             ll = lm.leg(leg)
@@ -310,6 +314,16 @@ class StanceChecker:
                     return f"{leg} {name} outside the image at ({kp.x_px:.0f}, {kp.y_px:.0f})"
                 if kp.visibility < self.t.min_visibility:
                     return f"{leg} {name} not found (visibility {kp.visibility:.2f})"
+        if mask is not None:
+            # The pose model guesses legs below a picture cut at the shins (or a floor of
+            # one colour): both ankles then lie off the person's silhouette.
+            covers = []
+            for leg in LEGS:
+                ll = lm.leg(leg)
+                r = max(2, int(0.06 * float(np.linalg.norm(ll.knee.xy_px - ll.ankle.xy_px))))
+                covers.append(self._mask_cover(mask, ll.ankle.xy_px, r))
+            if max(covers) < self.t.ankle_on_person:
+                return f"neither ankle on the silhouette ({covers[0]:.0%}, {covers[1]:.0%})"
         return None
 
     # ---- stance and footprints ---------------------------------------------------
@@ -410,6 +424,7 @@ class StanceChecker:
         over three samples around the ankle joint (an occluder anywhere there counts) of
         the distance to the nearer of face skin and the leg's own calf (the far ankle in
         the side view is shaded differently from the face, but like its own calf).
+        ``ankle_on_person``: the share of the ankle's patch that the person mask covers.
         NaN where nothing could be sampled (no face in view, samples off the person).
         """
         mid = (lm.left_shoulder.xy_px + lm.right_shoulder.xy_px) / 2
@@ -433,8 +448,20 @@ class StanceChecker:
             ankle_d = [min(_skin_distance(c, q) for q in ankle_refs) for c in ankle_c] \
                 if ankle_refs else []
             out[leg] = {"calf": float(np.median(calf_d)) if calf_d else float("nan"),
-                        "ankle": float(max(ankle_d)) if ankle_d else float("nan")}
+                        "ankle": float(max(ankle_d)) if ankle_d else float("nan"),
+                        "ankle_on_person": self._mask_cover(pose.mask, ankle + (knee - ankle)
+                                                            * 0.03, max(2, int(1.5 * r)))}
         return out
+
+    @staticmethod
+    def _mask_cover(mask: np.ndarray | None, xy: np.ndarray, r: int) -> float:
+        """Share of a square patch that the person mask covers (1.0 without a mask)."""
+        if mask is None:
+            return 1.0
+        h, w = mask.shape[:2]
+        x, y = round(float(xy[0])), round(float(xy[1]))
+        patch = mask[max(0, y - r):min(h, y + r + 1), max(0, x - r):min(w, x + r + 1)]
+        return float((patch > 0.5).mean()) if patch.size else 0.0
 
     def _garment_check(self, image: np.ndarray, pose: PoseResult,
                        lm: BodyLandmarks) -> tuple[str, str] | None:
@@ -447,6 +474,11 @@ class StanceChecker:
             ankle = scores[leg]["ankle"]
             if ankle > self.t.hidden_ankle_distance:
                 return f"{leg}_ankle_hidden", f"{leg} ankle colour {ankle:.0f} from skin"
+            # Segmentation leaves out what stands in front of the leg: an ankle landmark
+            # off the silhouette is hidden (or misplaced; either way, not measurable).
+            cover = scores[leg]["ankle_on_person"]
+            if cover < self.t.ankle_on_person:
+                return f"{leg}_ankle_hidden", f"{leg} ankle {cover:.0%} on the silhouette"
         return None
 
     def _leg_light(self, image: np.ndarray, lm: BodyLandmarks) -> str | None:
