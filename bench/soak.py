@@ -1,0 +1,243 @@
+"""Soak: many headless demo sessions in one process; does anything leak or crash?
+
+Each session is what ``legfit demo --headless`` does, start to finish: assemble the kiosk
+(settings, demo calibration with its floor pose found in the recording, catalogue, flow,
+camera and vision worker threads), play the bundled recording in lockstep through the
+real leg measurer (stance checks, sub-pixel edges, profiles, girths), screen, size,
+recommend, log the session to SQLite, and close everything (threads joined). Nothing is
+shared between sessions but the process, the session-log file and the pose cache.
+
+The pose model is the one shortcut, and it is chosen because a real MediaPipe pose per
+frame costs ~20 s per session here (1000 sessions would take 6 hours on 2 cores): every
+frame of the recording goes through MediaPipe ONCE, at start-up, and each session gets
+those results back from a cache (landmarks and the model's low-resolution mask, upsampled
+per frame exactly as the adapter does). Everything after the pose model runs for real in
+every session. ``--mode stub`` goes further (a scripted measurer) to soak the kiosk
+machinery alone.
+
+Figures: crashes (exceptions out of a session; goal 0), resident memory after a warm-up
+and at the end (growth goal < 5 %), threads and open file handles at both points, and a
+trace every ``--every`` sessions. Writes bench/results/soak.json.
+
+    python bench/soak.py [--sessions 1000] [--mode cached-pose|stub] [--every 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import json
+import os
+import platform
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "bench" / "results" / "soak.json"
+GOALS = {"crashes": 0, "rss_growth_pct": 5.0}
+PURPOSES = ("everyday", "travel", "sport", "medical")
+
+
+def process_figures() -> dict[str, float]:
+    """Resident memory (MB), threads (Python's and the kernel's) and open file handles."""
+    rss_kb = 0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            rss_kb = int(line.split()[1])
+    return {"rss_mb": round(rss_kb / 1024, 1),
+            "python_threads": threading.active_count(),
+            "os_threads": len(os.listdir("/proc/self/task")),
+            "open_fds": len(os.listdir("/proc/self/fd"))}
+
+
+class CachedPoseEstimator:
+    """The real pose model's answers for each frame of the recording, computed once.
+
+    Keyed by the frame's position in the recording (a looping source counts on past the
+    end). The mask is kept at the model's resolution and upsampled on the way out, as
+    ``MediaPipePoseEstimator`` does, so the measurer sees what the model would give.
+    """
+
+    def __init__(self, video: Path) -> None:
+        import cv2
+
+        from vision.pose_mediapipe import MediaPipePoseEstimator
+        from vision.sources import VideoFileSource
+
+        self._cv2 = cv2
+        self._entries: list[tuple[object, object, tuple[int, int]]] = []
+        model = MediaPipePoseEstimator(static_image_mode=False)
+        source = VideoFileSource(video)
+        try:
+            while (frame := source.read()) is not None:
+                result = model.estimate(frame)
+                h, w = frame.image_bgr.shape[:2]
+                self._entries.append((result.landmarks, model.last_small_mask, (w, h)))
+        finally:
+            source.close()
+            model.close()
+        self.calls = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def estimate(self, frame):
+        from vision.types import PoseResult
+
+        self.calls += 1
+        landmarks, small, (w, h) = self._entries[frame.index % len(self._entries)]
+        if landmarks is None:
+            return PoseResult(landmarks=None, mask=None)
+        mask = None if small is None else self._cv2.resize(
+            small, (w, h), interpolation=self._cv2.INTER_LINEAR)
+        return PoseResult(landmarks=landmarks, mask=mask)
+
+    def close(self) -> None:
+        pass  # shared by every session; the model itself is long closed
+
+
+def stub_parts(n: int):
+    """The kiosk machinery with a scripted measurer (``--mode stub``)."""
+    from tests.faults.kiosk_harness import GOOD_MEASUREMENT, StubMeasurer
+    from vision.fakes import FakePoseEstimator, landmarks_from_truth  # noqa: F401
+    from vision.types import PoseResult
+
+    class _Person:
+        def estimate(self, frame):
+            return PoseResult(landmarks=object(), mask=None)
+
+        def close(self) -> None:
+            pass
+
+    person = _Person()
+    return person, (lambda cal: StubMeasurer(person, 12, GOOD_MEASUREMENT))
+
+
+def run_session(i: int, estimator, measurer_factory, log_path: Path) -> tuple[str, float]:
+    """One headless demo session; returns (outcome, seconds)."""
+    from kiosk.assembly import KioskOptions, assemble
+    from kiosk.headless import run_headless
+    from kiosk.session_log import SqliteSessionLog
+
+    options = KioskOptions(mode="demo", lockstep=True, language="en" if i % 2 else "de")
+    parts = assemble(options, estimator=estimator, measurer_factory=measurer_factory,
+                     session_log=SqliteSessionLog(log_path))
+    result = run_headless(parts, purpose=PURPOSES[i % len(PURPOSES)],
+                          language=options.language, out=io.StringIO(), timeout_s=300)
+    outcome = getattr(result.decision, "outcome", None)
+    return str(getattr(outcome, "value", outcome)), result.seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=1000)
+    ap.add_argument("--warmup", type=int, default=5,
+                    help="sessions before the baseline figures (caches, lazy imports)")
+    ap.add_argument("--every", type=int, default=50, help="trace interval (sessions)")
+    ap.add_argument("--mode", choices=("cached-pose", "stub"), default="cached-pose")
+    ap.add_argument("--out", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+
+    from kiosk.demo import DEMO_VIDEO
+
+    t_setup = time.perf_counter()
+    if args.mode == "cached-pose":
+        estimator = CachedPoseEstimator(DEMO_VIDEO)
+        measurer_factory = None  # the real LegMeasurer with the real StanceChecker
+        print(f"pose cache: {len(estimator)} frames of {DEMO_VIDEO.name} through MediaPipe "
+              f"in {time.perf_counter() - t_setup:.1f} s")
+    else:
+        estimator, measurer_factory = stub_parts(12)
+
+    workdir = Path(tempfile.mkdtemp(prefix="legfit-soak-"))
+    log_path = workdir / "sessions.sqlite3"
+    crashes: list[dict[str, object]] = []
+    outcomes: dict[str, int] = {}
+    seconds: list[float] = []
+    trace: list[dict[str, float]] = []
+    baseline: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def write_report(end: dict[str, float], completed: int, final: bool) -> dict:
+        growth_pct = 100.0 * (end["rss_mb"] - baseline["rss_mb"]) / baseline["rss_mb"]
+        with sqlite3.connect(log_path) as con:
+            logged = con.execute("SELECT count(*) FROM sessions").fetchone()[0]
+        report = {
+            "benchmark": "soak",
+            "mode": args.mode,
+            "pose": ("MediaPipe once per recording frame, cached; measurer, stance checker, "
+                     "flow, workers and SQLite log real in every session"
+                     if args.mode == "cached-pose" else "scripted pose and measurer"),
+            "complete": final,
+            "sessions": completed,
+            "sessions_planned": args.sessions,
+            "warmup_sessions": args.warmup,
+            "crashes": len(crashes),
+            "crash_examples": crashes[:5],
+            "outcomes": outcomes,
+            "sessions_logged_incl_warmup": logged,
+            "session_s_median": round(sorted(seconds)[len(seconds) // 2], 3)
+            if seconds else None,
+            "session_s_max": round(max(seconds), 3) if seconds else None,
+            "total_s": round(time.perf_counter() - started, 1),
+            "start": baseline,
+            "end": end,
+            "rss_growth_pct": round(growth_pct, 2),
+            "goals": GOALS,
+            "meets_goals": (final and len(crashes) == GOALS["crashes"]
+                            and growth_pct < GOALS["rss_growth_pct"]),
+            "trace": trace,
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
+                        "platform": platform.platform()},
+        }
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2) + "\n")
+        return report
+
+    total = args.warmup + args.sessions
+    for i in range(total):
+        if i == args.warmup:
+            gc.collect()
+            baseline.update(process_figures())
+            print(f"baseline after {args.warmup} warm-up sessions: {baseline}")
+        try:
+            outcome, s = run_session(i, estimator, measurer_factory, log_path)
+            if i >= args.warmup:
+                outcomes[outcome] = outcomes.get(outcome, 0) + 1
+                seconds.append(s)
+        except Exception as exc:  # a crash is what this benchmark counts
+            crashes.append({"session": i, "error": f"{type(exc).__name__}: {exc}",
+                            "where": traceback.format_exc(limit=3)[-600:]})
+            print(f"session {i}: CRASH {type(exc).__name__}: {exc}")
+        done = i + 1 - args.warmup
+        if done > 0 and (done % args.every == 0 or i + 1 == total):
+            gc.collect()
+            figures = {"sessions": done, **process_figures(),
+                       "elapsed_s": round(time.perf_counter() - started, 1)}
+            trace.append(figures)
+            write_report(figures, done, final=False)  # partial, in case the run is stopped
+            print(f"{done:5d} sessions  rss {figures['rss_mb']:7.1f} MB  threads "
+                  f"{figures['python_threads']}/{figures['os_threads']}  fds "
+                  f"{figures['open_fds']}  {figures['elapsed_s']:.0f} s", flush=True)
+
+    gc.collect()
+    end = process_figures()
+    report = write_report(end, args.sessions, final=True)
+    print(f"\n{args.sessions} sessions, {len(crashes)} crashes, outcomes {outcomes}, "
+          f"{report['sessions_logged_incl_warmup']} logged (warm-up included)")
+    print(f"rss {baseline['rss_mb']} -> {end['rss_mb']} MB ({report['rss_growth_pct']:+.2f} %), "
+          f"threads {baseline['python_threads']} -> {end['python_threads']}, fds "
+          f"{baseline['open_fds']} -> {end['open_fds']}")
+    print(f"written {args.out}")
+    return 0 if report["meets_goals"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
