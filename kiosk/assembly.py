@@ -30,6 +30,7 @@ from kiosk.session_log import MemorySessionLog, SessionLog, SqliteSessionLog
 from kiosk.staff import StaffAuth, hash_pin
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
 from vision.protocols import FrameSource, PoseEstimator
+from vision.types import Frame, PoseResult
 
 # A recorded video is paced to this rate in the GUI demo (the file itself is 15 fps;
 # playing it a little faster keeps the demo short, as a live camera would run at 25-30).
@@ -105,10 +106,35 @@ def _load_run_calibration(path: Path) -> tuple[CameraCalibration | None,
     return calibration, calibration, ""
 
 
-def default_estimator() -> PoseEstimator:
-    from vision.pose_mediapipe import MediaPipePoseEstimator
+class LazyPoseEstimator:
+    """The pose model, loaded on its first frame, on the thread that uses it.
 
-    return MediaPipePoseEstimator()
+    Importing MediaPipe and loading its model takes a couple of seconds; the attract
+    screen needs neither, so the kiosk shows it first and the vision thread pays for
+    the model while the shopper reads the welcome screen.
+    """
+
+    def __init__(self, build: Callable[[], PoseEstimator]) -> None:
+        self._build = build
+        self._estimator: PoseEstimator | None = None
+
+    def estimate(self, frame: Frame) -> PoseResult:
+        if self._estimator is None:
+            self._estimator = self._build()
+        return self._estimator.estimate(frame)
+
+    def close(self) -> None:
+        if self._estimator is not None:
+            self._estimator.close()
+
+
+def default_estimator() -> PoseEstimator:
+    def build() -> PoseEstimator:
+        from vision.pose_mediapipe import MediaPipePoseEstimator
+
+        return MediaPipePoseEstimator()
+
+    return LazyPoseEstimator(build)
 
 
 def default_measurer_factory(mat: MatSpec, estimator: PoseEstimator
@@ -168,8 +194,10 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
         pace = DEMO_PACE_FPS
     camera = CameraWorker(open_source, pace_fps=pace, lockstep=options.lockstep,
                           display=not options.lockstep)
-    measurer = measurer_factory(calibration) if calibration is not None else None
-    vision = VisionWorker(camera.frames, estimator, measurer)
+    # Built on the vision thread at its first frame, like the model (see LazyPoseEstimator).
+    build_measurer = (None if calibration is None
+                      else lambda: measurer_factory(calibration))
+    vision = VisionWorker(camera.frames, estimator, build_measurer=build_measurer)
     session = KioskSession(flow, camera, vision)
     return KioskParts(options=options, paths=paths, config=config, mat=mat,
                       catalogue=catalogue, calibration=calibration,

@@ -251,10 +251,14 @@ class VisionWorker:
 
     def __init__(self, frames: LatestSlot[Frame], estimator: PoseEstimator,
                  measurer: StanceMeasurer | None = None, *,
+                 build_measurer: Callable[[], StanceMeasurer | None] | None = None,
                  clock: Callable[[], float] = time.perf_counter) -> None:
         self._frames = frames
         self._estimator = estimator
         self._measurer = measurer
+        # A measurer built on this thread when it starts (its imports and set-up cost the
+        # UI thread nothing).
+        self._build_measurer = build_measurer
         self._clock = clock
         self.updates: LatestSlot[VisionUpdate] = LatestSlot()
         self._lock = threading.Lock()
@@ -312,6 +316,19 @@ class VisionWorker:
         # before the main thread looked.
         done_round = -1
         done: dict[str, Any] = {}
+        if self._build_measurer is not None and self._measurer is None:
+            try:
+                built = self._build_measurer()
+            except Exception as exc:  # reported like any pipeline failure, never silent
+                self.updates.put(VisionUpdate(frame=Frame(np.zeros((1, 1, 3), np.uint8),
+                                                          0.0, -1),
+                                              stance=Stance.NONE, pose=None,
+                                              person_on_mat=False,
+                                              error=f"the measurer cannot start: {exc}"))
+                built = None
+            with self._lock:
+                if not self._swap_requested:
+                    self._measurer = built
         while not self._stop.is_set():
             seen, frame = self._frames.take_newer(seen, timeout_s=0.25)
             if frame is None or self._stop.is_set():
