@@ -16,7 +16,7 @@
 #     video and render groups where they exist;
 #   - the bundle to /opt/legfit/releases/<content hash>, /opt/legfit/current pointing at
 #     it (switched atomically; the previous releases stay for a rollback, the last 3 kept),
-#     /usr/local/bin/legfit for staff commands;
+#     /usr/local/bin/legfit for staff commands (pointed at the kiosk's directories);
 #   - per-system directories: /etc/legfit (config.json, calibration.json), /var/lib/legfit
 #     (catalogues/, sessions.sqlite3, backups/), /var/log/legfit, /var/cache/legfit; it
 #     never touches files already in them;
@@ -155,7 +155,8 @@ install -m 0755 "$here/session/legfit-session" "$R/opt/legfit/bin/legfit-session
 install -m 0755 "$here/scripts/backup-sessions.sh" "$R/opt/legfit/bin/legfit-backup"
 [ -f "$repo/docs/deploy.md" ] && install -m 0644 "$repo/docs/deploy.md" "$R/opt/legfit/doc/"
 install -d -m 0755 "$R/usr/local/bin"
-ln -sfn /opt/legfit/current/legfit "$R/usr/local/bin/legfit"
+rm -f "$R/usr/local/bin/legfit"  # a link in releases before the wrapper
+install -m 0755 "$here/session/legfit-cli" "$R/usr/local/bin/legfit"
 
 # --- per-system directories (XDG style: config, data, state, cache) -------------------
 owned_dir 0750 "$uid:$gid" "$R/etc/legfit"

@@ -42,7 +42,7 @@ def _tree(root: Path) -> dict[str, str]:
         ("opt/legfit/current/legfit", "file", 0o755),
         ("opt/legfit/bin/legfit-session", "file", 0o755),
         ("opt/legfit/bin/legfit-backup", "file", 0o755),
-        ("usr/local/bin/legfit", "link", None),
+        ("usr/local/bin/legfit", "file", 0o755),
         # per-system directories: private to the kiosk user
         ("etc/legfit", "dir", 0o750),
         ("var/lib/legfit", "dir", 0o750),
@@ -77,8 +77,11 @@ def test_current_points_at_the_installed_bundle(staged_root):
     assert os.readlink(current).startswith("releases/")
     out = subprocess.run([current / "legfit"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "legfit 1"
-    # The staff command resolves to the current release inside the installed system.
-    assert os.readlink(staged_root / "usr/local/bin/legfit") == "/opt/legfit/current/legfit"
+    # The staff command runs the current release on the kiosk's own directories.
+    wrapper = (staged_root / "usr/local/bin/legfit").read_text()
+    assert "exec /opt/legfit/current/legfit \"$@\"" in wrapper
+    assert "LEGFIT_CONFIG_DIR=\"${LEGFIT_CONFIG_DIR:-/etc/legfit}\"" in wrapper
+    assert "LEGFIT_DATA_DIR=\"${LEGFIT_DATA_DIR:-/var/lib/legfit}\"" in wrapper
 
 
 def test_the_kiosk_user_is_a_system_account_without_a_shell(staged_root):
@@ -222,6 +225,8 @@ def test_backup_of_a_corrupt_log_fails_loudly_and_keeps_no_bad_copy(tmp_path):
     [
         # the kiosk session (cage) wrapper
         "session/legfit-session",
+        # the staff command wrapper
+        "session/legfit-cli",
         # the backup script
         "scripts/backup-sessions.sh",
     ],
@@ -237,3 +242,25 @@ def test_bash_scripts_parse(script):
     result = subprocess.run(["bash", "-n", str(PACKAGING / script)], capture_output=True,
                             text=True)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        # staff at a shell: the kiosk's own directories
+        ({}, "/etc/legfit /var/lib/legfit a b"),
+        # an explicit choice (a second kiosk profile, a test) is kept
+        ({"LEGFIT_CONFIG_DIR": "/tmp/c", "LEGFIT_DATA_DIR": "/tmp/d"}, "/tmp/c /tmp/d a b"),
+    ],
+)
+def test_the_staff_command_runs_on_the_kiosk_directories(tmp_path, environ, expected):
+    fake = tmp_path / "legfit"
+    fake.write_text('#!/bin/sh\necho "$LEGFIT_CONFIG_DIR $LEGFIT_DATA_DIR $*"\n')
+    fake.chmod(0o755)
+    wrapper = tmp_path / "legfit-cli"
+    wrapper.write_text((PACKAGING / "session/legfit-cli").read_text()
+                       .replace("/opt/legfit/current/legfit", str(fake)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGFIT_")}
+    result = subprocess.run(["sh", str(wrapper), "a", "b"], capture_output=True, text=True,
+                            env={**env, **environ})
+    assert result.stdout.strip() == expected
