@@ -28,14 +28,22 @@ from vision.types import BodyLandmarks, LegLandmarks
 FOOT_OUTLINE_POINTS = 28
 
 
-def bgr_to_qimage(frame_bgr: np.ndarray) -> QImage:
-    """A QImage copy of an H x W x 3 uint8 BGR frame (the array may be freed after)."""
+def bgr_to_qimage(frame_bgr: np.ndarray, copy: bool = True) -> QImage:
+    """A QImage of an H x W x 3 uint8 BGR frame, read as BGR by Qt (no channel swap).
+
+    With ``copy=False`` the image shares the array's memory: the caller must keep the
+    array alive and unchanged while the image is used (the live view does, and saves a
+    6 MB copy per 1080 x 1920 frame). With ``copy=True`` the array may be freed after.
+    """
     if frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.dtype != np.uint8:
         raise ValueError(f"expected an H x W x 3 uint8 frame, got {frame_bgr.shape} "
                          f"{frame_bgr.dtype}")
-    rgb = np.ascontiguousarray(frame_bgr[:, :, ::-1])
-    h, w = rgb.shape[:2]
-    return QImage(rgb.data, w, h, rgb.strides[0], QImage.Format.Format_RGB888).copy()
+    if not frame_bgr.flags.c_contiguous:
+        frame_bgr = np.ascontiguousarray(frame_bgr)
+        copy = True  # the contiguous array is ours alone and temporary
+    h, w = frame_bgr.shape[:2]
+    image = QImage(frame_bgr.data, w, h, frame_bgr.strides[0], QImage.Format.Format_BGR888)
+    return image.copy() if copy else image
 
 
 def footprint_outline_mm(heel_xy_mm: Sequence[float], toe_xy_mm: Sequence[float],
@@ -79,6 +87,7 @@ class CameraView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._image: QImage | None = None
+        self._frame_bgr: np.ndarray | None = None
         self._size_wh: tuple[int, int] | None = None
         self._overlay: object = None
         self._footprints_px: list[np.ndarray] = []
@@ -95,9 +104,13 @@ class CameraView(QWidget):
         ``paint_overlay`` for what it may be)."""
         if frame_bgr is None:
             self._image = None
+            self._frame_bgr = None
             self._size_wh = None
         else:
-            self._image = bgr_to_qimage(frame_bgr)
+            # The image shares the frame's memory; holding the frame keeps it valid.
+            # Frames are never written to after capture, so nothing changes under it.
+            self._frame_bgr = frame_bgr
+            self._image = bgr_to_qimage(frame_bgr, copy=False)
             self._size_wh = (frame_bgr.shape[1], frame_bgr.shape[0])
         self._overlay = overlay
         self.update()
@@ -110,6 +123,10 @@ class CameraView(QWidget):
         """A message shown instead of the picture (camera starting, camera lost)."""
         self._message = text
         self.update()
+
+    @property
+    def message(self) -> str:
+        return self._message
 
     @property
     def has_frame(self) -> bool:

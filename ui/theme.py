@@ -77,8 +77,8 @@ class Theme:
             scale=scale,
             # Primary buttons are taller than the minimum: easier for shaky or older hands.
             touch_target_px=max(touch, round(120 * scale)),
-            body_px=max(20, round(34 * scale)),
-            small_px=max(16, round(26 * scale)),
+            body_px=max(24, round(34 * scale)),
+            small_px=max(20, round(26 * scale)),
             title_px=max(30, round(58 * scale)),
             headline_px=max(44, round(92 * scale)),
             button_px=max(22, round(38 * scale)),

@@ -91,6 +91,25 @@ def test_bgr_frames_become_true_colour_images(bgr, rgb):
     assert QColor(image.pixel(2, 1)).getRgb()[:3] == rgb
 
 
+@pytest.mark.parametrize(("copy", "follows_the_array"), [
+    (True, False),   # a copy: the array may change or go away afterwards
+    (False, True),   # shared memory: the live view holds the frame instead of copying
+])
+def test_frame_images_copy_or_share_as_asked(copy, follows_the_array):
+    frame = np.zeros((2, 2, 3), np.uint8)
+    image = bgr_to_qimage(frame, copy=copy)
+    frame[0, 0] = (0, 0, 255)
+    assert (QColor(image.pixel(0, 0)).getRgb()[:3] == (255, 0, 0)) is follows_the_array
+
+
+def test_a_strided_frame_is_copied_before_qt_sees_it():
+    frame = np.zeros((4, 6, 3), np.uint8)
+    frame[:, ::2] = (0, 255, 0)
+    view = frame[:, ::2]  # not contiguous
+    image = bgr_to_qimage(view, copy=False)
+    assert (image.width(), QColor(image.pixel(1, 1)).getRgb()[:3]) == (3, (0, 255, 0))
+
+
 def test_a_frame_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="H x W x 3 uint8"):
         bgr_to_qimage(np.zeros((4, 4), np.uint8))

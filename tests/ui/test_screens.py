@@ -153,7 +153,7 @@ def test_measuring_says_when_the_camera_is_lost_or_the_measurement_refused(windo
     window.set_language(lang)
     window.show_screen("measure_side", {"camera_ok": False})
     screen = window.screen("measure_side")
-    assert screen.camera._message == tr("error.camera", lang)
+    assert screen.camera.message == tr("error.camera", lang)
     window.show_screen("measure_front", {"notice": "measurement_refused",
                                          "notice_detail": "calves covered in 30 of 30 frames"})
     front = window.screen("measure_front")

@@ -64,13 +64,13 @@ def test_contrast_ratio_matches_the_wcag_extremes():
 
 @pytest.mark.parametrize(("width_px", "body_min", "body_max"), [
     (1080, 34, 34),   # the design size
-    (768, 24, 25),    # a 768 x 1366 portrait kiosk scales down, never below 20
+    (768, 24, 25),    # a 768 x 1366 portrait kiosk scales down, never below 24
     (2160, 68, 68),   # a 4K portrait panel scales up (capped at 2x)
 ])
 def test_text_scales_with_the_screen(width_px, body_min, body_max):
     theme = Theme.for_screen(width_px, None)
     assert body_min <= theme.body_px <= body_max
-    assert theme.title_px > theme.body_px > theme.small_px >= 16
+    assert theme.title_px > theme.body_px > theme.small_px >= 20
 
 
 def test_theme_is_applied_once_app_wide(window):

@@ -31,6 +31,7 @@ class MeasureScreen(Screen):
         self.screen_name = f"measure_{stance}"
         self._guidance: object = None
         self._progress = 0.0
+        self._shown_guidance: tuple[str, bool] | None = None
         super().__init__(parent)
 
     def build(self) -> None:
@@ -72,7 +73,8 @@ class MeasureScreen(Screen):
 
         ``guidance`` is a ``vision.stance.Guidance`` (message_key, accepted, detail) or a
         bare message key; ``progress`` (0..1) fills the ring for this stance."""
-        self.camera.set_message("")
+        if self.camera.message:
+            self.camera.set_message("")
         self.camera.set_frame(frame_bgr, overlay)
         if guidance is not None:
             self._guidance = guidance
@@ -99,11 +101,18 @@ class MeasureScreen(Screen):
     def _refresh_guidance(self) -> None:
         key = self.message_key
         accepted = bool(pick(self._guidance, "accepted", False))
-        self.guidance_text.setText(self.guidance_text_for(key))
-        set_role(self.guidance_text, "guidance", accepted="true" if accepted else "false")
-        picture = key if key in GUIDANCE_ILLUSTRATIONS else "step_on_footprints"
-        self.guidance_picture.set_key(f"guidance.{picture}")
-        self.ring.set_progress(self._progress)
+        text = self.guidance_text_for(key)
+        # Live frames arrive many times a second while the words rarely change: touch the
+        # widgets (a restyle for the colour) only when they do.
+        shown = (text, accepted)
+        if shown != self._shown_guidance:
+            self._shown_guidance = shown
+            self.guidance_text.setText(text)
+            set_role(self.guidance_text, "guidance", accepted="true" if accepted else "false")
+            picture = key if key in GUIDANCE_ILLUSTRATIONS else "step_on_footprints"
+            self.guidance_picture.set_key(f"guidance.{picture}")
+        if self.ring.progress != self._progress:
+            self.ring.set_progress(self._progress)
 
     def refresh(self) -> None:
         self.title.setText(self.tr(f"measure_{self.stance}.title"))

@@ -70,8 +70,10 @@ class ReferralScreen(Screen):
         self.root.addWidget(self.why_title)
         self.why_card, self.why_layout = card()
         self.root.addWidget(self.why_card)
-        self.picture = IllustrationView(None, self.theme.px(300))
-        self.root.addWidget(self.picture, 1)
+        self.picture = IllustrationView(None, self.theme.px(240))
+        # Calm, not alarming: the picture supports the words, it does not shout over them.
+        self.picture.setMaximumSize(self.theme.px(360), self.theme.px(360))
+        self.root.addWidget(self.picture, 1, Qt.AlignmentFlag.AlignHCenter)
         self.done_button = self.button("next")
         tag(self.done_button, height_class="large")
         self.root.addWidget(self.done_button)
