@@ -21,7 +21,8 @@
 #     (catalogues/, sessions.sqlite3, backups/), /var/log/legfit, /var/cache/legfit; it
 #     never touches files already in them;
 #   - the systemd units (kiosk, nightly backup), the PAM session, the logind settings,
-#     the camera udev rule and the logrotate config; enables the kiosk and the backup.
+#     the camera udev rule, the logrotate config and a tmpfiles rule that deletes printed
+#     slips after a day; enables the kiosk and the backup.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -188,6 +189,7 @@ install -D -m 0644 "$here/logind/legfit-kiosk.conf" \
 install -D -m 0644 "$here/udev/70-legfit-camera.rules" \
     "$R/etc/udev/rules.d/70-legfit-camera.rules"
 install -D -m 0644 "$here/logrotate/legfit" "$R/etc/logrotate.d/legfit"
+install -D -m 0644 "$here/tmpfiles/legfit.conf" "$R/etc/tmpfiles.d/legfit.conf"
 
 if [ $enable -eq 1 ]; then
     if [ $staging -eq 1 ]; then

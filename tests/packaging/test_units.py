@@ -241,3 +241,20 @@ def test_the_session_runs_only_legfit_under_cage_without_vt_switching():
     assert " -s " not in exec_line  # -s would allow switching to a text console
     assert exec_line.split(" -- ")[1].startswith("/opt/legfit/current/legfit run")
     assert "unset WATCHDOG_PID" in script
+
+
+def test_printed_slips_are_deleted_after_a_day():
+    (line,) = [line.split() for line in (PACKAGING / "tmpfiles/legfit.conf").read_text()
+               .splitlines() if line.strip() and not line.startswith("#")]
+    kind, path, mode, user, group, age = line
+    assert (kind, path, mode, user, group, age) == (
+        "d", "/var/lib/legfit/slips", "0750", "legfit", "legfit", "1d")
+
+
+@pytest.mark.skipif(shutil.which("systemd-tmpfiles") is None,
+                    reason="systemd-tmpfiles is not installed; the parse above still runs")
+def test_systemd_tmpfiles_creates_the_slip_folder_in_the_installed_tree(staged_root):
+    result = subprocess.run(["systemd-tmpfiles", f"--root={staged_root}", "--create",
+                             "legfit.conf"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (staged_root / "var/lib/legfit/slips").is_dir()
