@@ -59,6 +59,7 @@ def _tree(root: Path) -> dict[str, str]:
         ("etc/systemd/logind.conf.d/legfit-kiosk.conf", "file", 0o644),
         ("etc/udev/rules.d/70-legfit-camera.rules", "file", 0o644),
         ("etc/logrotate.d/legfit", "file", 0o644),
+        ("etc/tmpfiles.d/legfit.conf", "file", 0o644),
         ("etc/default/legfit", "file", 0o644),
     ],
 )
