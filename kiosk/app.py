@@ -34,6 +34,8 @@ from kiosk.watchdog import SystemdNotifier
 # references out of the workers' slots.
 PUMP_INTERVAL_MS = 15
 LIVE_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE})
+# How much older than the frame shown an overlay (and its guidance) may be.
+MAX_OVERLAY_AGE_S = 0.5
 
 
 # -- what each screen is shown -------------------------------------------------------------
@@ -44,8 +46,9 @@ def history_rows(session_log: SessionLog, limit: int = 50) -> list[dict[str, str
     for r in session_log.recent(limit):
         girths = ""
         if r.left_ankle_mm is not None and r.right_ankle_mm is not None:
-            girths = (f"L {r.left_ankle_mm:.0f}/{r.left_calf_mm:.0f}  "
-                      f"R {r.right_ankle_mm:.0f}/{r.right_calf_mm:.0f} mm ({r.source})")
+            girths = (f"L {r.left_ankle_mm:.0f}/{r.left_calf_mm:.0f} "
+                      f"R {r.right_ankle_mm:.0f}/{r.right_calf_mm:.0f}"
+                      + (" (tape)" if r.source == "tape" else ""))
         product = "; ".join(f"{p.get('product_name')} {p.get('size')}"
                             for p in r.recommendation)
         rows.append({"time": r.finished_at.replace("T", " ")[:16], "outcome": r.outcome,
@@ -264,7 +267,11 @@ class KioskController(QObject):
             self.updates_seen += 1
         if pumped.frame is not None and self.flow.state in LIVE_STATES:
             u = pumped.update
-            fresh = u is not None and u.stance.value == self.flow.state.value.split("_")[1]
+            # The overlay is drawn over a newer frame than it was found on; an old one (the
+            # pipeline lagging, the shopper moving) would be drawn in the wrong place.
+            fresh = (u is not None
+                     and u.stance.value == self.flow.state.value.split("_")[1]
+                     and pumped.frame.timestamp_s - u.frame.timestamp_s <= MAX_OVERLAY_AGE_S)
             display = self.session.camera.display
             image = display.get()[1] if display is not None else None
             self.window.set_live_frame(pumped.frame.image_bgr if image is None else image,
