@@ -73,7 +73,11 @@ class ReferralScreen(Screen):
         self.picture = IllustrationView(None, self.theme.px(240))
         # Calm, not alarming: the picture supports the words, it does not shout over them.
         self.picture.setMaximumSize(self.theme.px(360), self.theme.px(360))
-        self.root.addWidget(self.picture, 1, Qt.AlignmentFlag.AlignHCenter)
+        self.root.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Spare height: below the words on an ordinary referral; in the red panel (which
+        # stretches too) on an emergency, so that panel fills the screen.
+        self.root.addStretch(1)
+        self._slack_index = self.root.count() - 1
         self.done_button = self.button("next")
         tag(self.done_button, height_class="large")
         self.root.addWidget(self.done_button)
@@ -91,6 +95,7 @@ class ReferralScreen(Screen):
         outcome = self.outcome
         emergency = outcome == "emergency"
         self.emergency_panel.setVisible(emergency)
+        self.root.setStretch(self._slack_index, 0 if emergency else 1)
         self.emergency_title.setText(self.tr("referral.emergency.title"))
         self.emergency_number.setText(self.tr("referral.emergency.number"))
         self.emergency_body.setText(self.tr("referral.emergency.body"))
