@@ -20,6 +20,7 @@ stateDiagram-v2
     [*] --> attract: calibrated
     [*] --> setup: not calibrated (cannot measure: staff must set it up)
     attract --> language: start / next
+    attract --> purpose: a language chosen on the attract screen
     language --> purpose: language chosen / next
     purpose --> screener: purpose chosen
     screener --> screener: answer (no red flag yet)
@@ -29,6 +30,8 @@ stateDiagram-v2
     measure_front --> turn: front stance complete
     turn --> measure_side: next, or the side stance is seen
     measure_side --> review: both stances measured
+    measure_side --> measure_front: measurement refused (the reason shown)
+    turn --> measure_front: measurement refused (the reason shown)
     review --> recommendation: next, decide says recommend
     review --> referral: next, decide refers (made-to-measure, staff check, doctor)
     recommendation --> donning: next
