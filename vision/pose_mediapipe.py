@@ -119,6 +119,11 @@ class MediaPipePoseEstimator:
                     small, (w, h), interpolation=cv2.INTER_LINEAR)
         return PoseResult(landmarks=landmarks, mask=mask)
 
+    def run_model_only(self, image_rgb: np.ndarray) -> bool:
+        """The bare model call on an RGB image, nothing converted (for benchmarks: what
+        the adapter adds is measured against this). True when a person was found."""
+        return self._pose.process(image_rgb).pose_landmarks is not None
+
     def close(self) -> None:
         self._pose.close()
 
