@@ -51,6 +51,8 @@ class KioskOptions:
     pace_fps: float | None = None
     lockstep: bool = False
     language: str | None = None
+    # The GUI demo taps through its screens by itself until someone touches the screen.
+    autoplay: bool = False
 
     @property
     def demo(self) -> bool:

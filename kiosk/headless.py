@@ -17,10 +17,35 @@ from typing import TextIO
 
 from fitting.errors import LegFitError
 from kiosk.assembly import KioskParts
-from kiosk.flow import FlowState
+from kiosk.flow import FlowState, FlowStatus
 from vision.errors import MeasurementRefused
 
 DEFAULT_TIMEOUT_S = 600.0
+
+
+class ScriptedShopper:
+    """The demo's shopper: every screener answer "no", one purpose, taps "next" where a
+    screen waits for it, and stands where the recording stands (nothing to do while
+    measuring). ``next_intent`` is what they tap on the screen showing now."""
+
+    def __init__(self, purpose: str = "everyday", language: str = "en") -> None:
+        self.purpose = purpose
+        self.language = language
+
+    def next_intent(self, status: FlowStatus) -> tuple[str, object] | None:
+        state = status.state
+        if state is FlowState.ATTRACT:
+            return ("start", None)
+        if state is FlowState.LANGUAGE:
+            return ("language", self.language)
+        if state is FlowState.PURPOSE:
+            return ("purpose", self.purpose)
+        if state is FlowState.SCREENER and status.question_id is not None:
+            return ("answer", (status.question_id, False))
+        if state in (FlowState.REVIEW, FlowState.RECOMMENDATION, FlowState.DONNING,
+                     FlowState.HANDOFF, FlowState.REFERRAL):
+            return ("next", None)
+        return None  # measuring (standing still), or a staff screen
 
 
 class DemoDidNotFinish(MeasurementRefused):
@@ -45,6 +70,7 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
     last_progress = -1.0
     last_guidance = ""
     decision = None
+    shopper = ScriptedShopper(purpose=purpose, language=language)
     session.start()
     try:
         while True:
@@ -66,21 +92,14 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
                     out.write(f"           {u.stance.value} view: {u.progress:4.0%} ({key})\n")
             if state is FlowState.SETUP:
                 raise DemoDidNotFinish(parts.calibration_problem or "the kiosk is not calibrated")
-            if state is FlowState.ATTRACT:
-                flow.handle("start")
-            elif state is FlowState.LANGUAGE:
-                flow.handle("language", language)
-            elif state is FlowState.PURPOSE:
-                flow.handle("purpose", purpose)
-            elif state is FlowState.SCREENER:
-                flow.handle("answer", (flow.status.question_id, False))
-            elif state in (FlowState.REVIEW, FlowState.RECOMMENDATION, FlowState.DONNING):
-                if state is FlowState.REVIEW:
-                    out.write(_measurement_line(flow.status.measurement))
-                flow.handle("next")
-            elif state in (FlowState.HANDOFF, FlowState.REFERRAL):
+            if state is FlowState.REVIEW:
+                out.write(_measurement_line(flow.status.measurement))
+            if state in (FlowState.HANDOFF, FlowState.REFERRAL):
                 decision = flow.status.decision or flow.status.screening
                 break
+            intent = shopper.next_intent(flow.status)
+            if intent is not None:
+                flow.handle(*intent)
             if clock() - started > timeout_s:
                 where = f"{state.value}, last guidance {last_guidance!r}" if last_guidance \
                     else state.value

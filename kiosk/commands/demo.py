@@ -1,6 +1,7 @@
 """`legfit demo`: the kiosk with the bundled recording as its camera, no hardware needed.
 
-With a display it opens the kiosk window and plays the recorded fitting, looped. With
+With a display it opens the kiosk window and plays the recorded fitting, looped; a
+scripted shopper taps through the screens until someone touches the screen. With
 ``--headless`` (or when there is no display at all) it runs the same flow offscreen with
 a scripted shopper (every screener answer "no", purpose everyday) through the real
 pipeline and prints the recommendation; with ``--json`` the last line is the JSON that
@@ -36,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--catalogue", type=Path, metavar="DIR",
                    help="catalogue folder (default: the bundled illustrative catalogue)")
     p.add_argument("--fullscreen", action="store_true", help="fullscreen, as on a kiosk")
+    p.add_argument("--no-autoplay", action="store_true",
+                   help="with a window: wait for taps (by default the demo taps through "
+                        "the screens by itself until someone touches the screen)")
     p.add_argument("--timeout", type=float, default=600.0, metavar="S",
                    help="headless: give up after this many seconds (default 600)")
     p.set_defaults(handler=run)
@@ -54,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
             headless = True
     options = KioskOptions(mode="demo", video=args.video, demo_calibration=args.calibration,
                            catalogue_dir=args.catalogue, fullscreen=args.fullscreen,
-                           lockstep=headless, language=args.lang)
+                           lockstep=headless, language=args.lang,
+                           autoplay=not args.no_autoplay)
     if headless:
         return _headless(args, options)
     from kiosk.app import run_gui

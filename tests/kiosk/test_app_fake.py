@@ -254,3 +254,28 @@ def test_a_kiosk_without_calibration_opens_setup_and_staff_find_the_mat(qtbot, k
     on_screen(qtbot, k, "attract")  # calibrated now: shoppers can start
     k.send("start")
     on_screen(qtbot, k, "language")
+
+
+def test_the_gui_demo_plays_itself_until_someone_touches_the_screen(qtbot, kiosk):
+    from kiosk.app import Autoplay
+    from kiosk.headless import ScriptedShopper
+
+    k = kiosk(measured=measurement())
+    autoplay = Autoplay(k.controller, ScriptedShopper(), step_ms=5, answer_ms=2, wait_ms=5,
+                        end_ms=5)
+    visited = []
+    k.flow.subscribe(lambda s: visited.append(s.state.value))
+    autoplay.start()
+    qtbot.waitUntil(lambda: len(k.log.records) >= 2, timeout=WAIT_MS)  # it starts over
+    assert {"screener", "measure_front", "turn", "measure_side", "review", "recommendation",
+            "donning", "handoff", "attract"} <= set(visited)
+    assert all(r.outcome == "recommend" for r in k.log.records.values())
+    k.window.user_activity.emit()  # a person touches the screen
+    assert not autoplay.active
+    # Measuring may still finish by itself; then the screen waits for the person's tap.
+    waiting = ("attract", "language", "purpose", "screener", "review", "recommendation",
+               "donning", "handoff", "referral")
+    qtbot.waitUntil(lambda: k.window.current_screen in waiting, timeout=WAIT_MS)
+    where = k.window.current_screen
+    qtbot.wait(200)
+    assert k.window.current_screen == where  # nobody taps for them any more
