@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -24,6 +25,9 @@ from calibration.mat import MatSpec
 from ui.theme import theme_or_default
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.types import BodyLandmarks, LegLandmarks
+
+if TYPE_CHECKING:  # the wizard module pulls in OpenCV; the view only reads its status
+    from calibration.wizard import WizardStatus
 
 FOOT_OUTLINE_POINTS = 28
 
@@ -90,6 +94,7 @@ class CameraView(QWidget):
         self._frame_bgr: np.ndarray | None = None
         self._size_wh: tuple[int, int] | None = None
         self._overlay: object = None
+        self._wizard: WizardStatus | None = None
         self._footprints_px: list[np.ndarray] = []
         self._message = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -117,6 +122,12 @@ class CameraView(QWidget):
 
     def set_footprints(self, outlines_px: Sequence[np.ndarray]) -> None:
         self._footprints_px = [np.asarray(o, float).reshape(-1, 2) for o in outlines_px]
+        self.update()
+
+    def set_wizard(self, status: WizardStatus | None) -> None:
+        """The calibration wizard's state: covered image regions are shaded and the board
+        corners it found are marked, so staff see where the board must still go."""
+        self._wizard = status
         self.update()
 
     def set_message(self, text: str) -> None:
@@ -170,8 +181,26 @@ class CameraView(QWidget):
             painter.setPen(QPen(QColor(c.footprint), line_px * 1.5))
             painter.setBrush(fill)
             painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
+        if self._wizard is not None:
+            paint_wizard(painter, self._wizard, self._size_wh, line_px, c)
         paint_overlay(painter, self._overlay, line_px, c)
         painter.end()
+
+
+def paint_wizard(painter: QPainter, status: WizardStatus, size_wh: tuple[int, int],
+                 line_px: float, colours) -> None:
+    """Shade the image regions the intrinsics wizard has covered; mark the board corners."""
+    rows, cols = status.grid_rows_cols
+    width, height = size_wh
+    fill = QColor(colours.footprint)
+    fill.setAlpha(70)
+    painter.setPen(QPen(QColor(colours.footprint), line_px))
+    for row, col in status.covered_cells:
+        painter.setBrush(fill)
+        painter.drawRect(QRectF(col * width / cols, row * height / rows, width / cols,
+                                height / rows))
+    for x, y in status.board_corners_px:
+        _dot(painter, x, y, line_px * 2.0, colours.overlay_landmark)
 
 
 def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -> None:

@@ -167,6 +167,14 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         {"time": "11:47", "outcome": Outcome.STAFF_CHECK, "girths": "205/330 · 255/345",
          "product": ""},
     )
+    from calibration.wizard import WizardStatus
+
+    wizard = WizardStatus(
+        accepted=True, done=False, message="move the board to the lower right of the picture",
+        views=7, cells_covered=5, cells_total=9, tilts_covered=("top-left", "top-right"),
+        covered_cells=frozenset({(0, 0), (0, 1), (0, 2), (1, 1), (2, 0)}),
+        board_corners_px=tuple((300.0 + 60 * i, 1500.0 + 40 * j) for i in range(5)
+                               for j in range(4)))
     return StaffPage(
         measurement=sample_measurement(), profiles_mm=profiles,
         profile_marks_mm={"cB": 110.0, "cC": 300.0},
@@ -175,6 +183,8 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         calibration_text="Hold the ChArUco board flat in view, tilted; 12 of 20 views "
                          "taken. Cover the corners of the picture too.",
         calibration_status="valid, 0.31 px RMS, 2026-11-20",
+        calibration_frame_bgr=None if frame is None else frame.frame_bgr,
+        calibration_wizard=wizard,
         catalogue=catalogue or load_catalogue(), history=history)
 
 

@@ -308,6 +308,18 @@ def test_staff_shows_catalogue_files_and_history(window):
     assert screen.profile_plot.isVisibleTo(screen.tabs.widget(1))
 
 
+def test_staff_calibration_shows_the_wizards_instruction_and_progress(window):
+    from ui.samples import sample_frame, sample_staff_page
+
+    page = sample_staff_page(frame=sample_frame("front"))
+    window.show_screen("staff", page)
+    screen = window.screen("staff")
+    message = page.calibration_wizard.message
+    assert screen.calibration_text.text() == message[:1].upper() + message[1:]
+    assert screen.calibration_ring.progress == pytest.approx(page.calibration_wizard.progress)
+    assert screen.calibration_view._wizard is page.calibration_wizard
+
+
 @pytest.mark.parametrize(("text", "intent"), [
     ("staff.exit", "back"),                       # back to where staff came from
     ("staff.quit", "quit"),                       # close the kiosk (staff only)

@@ -26,7 +26,7 @@ from ui.camera_view import CameraView
 from ui.illustrations import IllustrationView
 from ui.screen_base import Screen, card, enum_value, pick
 from ui.theme import set_role, tag
-from ui.widgets import ProfilePlot
+from ui.widgets import ProfilePlot, ProgressRing
 
 MAX_PIN_DIGITS = 8
 
@@ -125,6 +125,8 @@ class StaffPage:
     - ``calibration_text``: what the calibration wizard says to do now.
     - ``calibration_frame_bgr`` / ``calibration_overlay``: the wizard's live view.
     - ``calibration_status``: one line on the calibration in force.
+    - ``calibration_wizard``: the intrinsics wizard's last ``WizardStatus`` (its message,
+      progress, covered regions and board corners are shown over the live view).
     - ``catalogue``: a ``fitting.catalogue.Catalogue`` (its per-file ``sources``).
     - ``history``: recent sessions, each a mapping with time, outcome, girths, product.
     - ``notice`` / ``notice_detail``: the last staff action's result (e.g. "tape_invalid").
@@ -139,6 +141,7 @@ class StaffPage:
     calibration_frame_bgr: np.ndarray | None = None
     calibration_overlay: object = None
     calibration_status: str = ""
+    calibration_wizard: object = None
     catalogue: object = None
     history: Sequence[Mapping[str, object]] = ()
     notice: str | None = None
@@ -247,8 +250,12 @@ class StaffScreen(Screen):
         self.calibration_status = self.label("small")
         self.calibration_text = self.label("body")
         self.calibration_view = CameraView()
+        self.calibration_ring = ProgressRing()
+        text_row = QHBoxLayout()
+        text_row.addWidget(self.calibration_text, 1)
+        text_row.addWidget(self.calibration_ring)
         layout.addWidget(self.calibration_status)
-        layout.addWidget(self.calibration_text)
+        layout.addLayout(text_row)
         layout.addWidget(self.calibration_view, 1)
         row = QHBoxLayout()
         self.capture_button = self.button("calibration_capture")
@@ -334,9 +341,16 @@ class StaffScreen(Screen):
         status = str(pick(d, "calibration_status", "") or "")
         self.calibration_status.setText(f"{self.tr('staff.calibration.status')}: {status}"
                                         if status else "")
-        self.calibration_text.setText(str(pick(d, "calibration_text", "") or ""))
+        wizard = pick(d, "calibration_wizard")
+        # The wizard's own instruction wins: it says what to do with the board right now.
+        text = str(getattr(wizard, "message", None) or pick(d, "calibration_text", "") or "")
+        self.calibration_text.setText(text[:1].upper() + text[1:])
+        self.calibration_ring.setVisible(wizard is not None)
+        if wizard is not None:
+            self.calibration_ring.set_progress(wizard.progress)
         frame = pick(d, "calibration_frame_bgr")
         self.calibration_view.set_frame(frame, pick(d, "calibration_overlay"))
+        self.calibration_view.set_wizard(wizard if frame is not None else None)
         self.calibration_view.set_message("" if frame is not None
                                           else self.tr("staff.calibration.no_frame"))
         self.capture_button.setText(self.tr("staff.calibration.capture"))
