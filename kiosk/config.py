@@ -48,9 +48,6 @@ class KioskConfig(BaseModel):
     catalogue_dir: Path | None = None
     session_log_file: Path | None = None
     staff_pin: PinHash | None = None
-    # A fitting record keeps camera images of a session for review; off unless staff
-    # turn it on, and never on by default.
-    fitting_record: bool = False
     fullscreen: bool = True
     # The command that prints a slip PDF (its path is appended), e.g. ["lp", "-d", "counter"];
     # without one the slip is saved for staff to print.
