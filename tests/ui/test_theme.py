@@ -103,3 +103,27 @@ def test_every_button_and_input_is_at_least_15_mm(window, qtbot):
             if w.isVisibleTo(screen) and min(w.height(), w.width()) < minimum_px:
                 small.append((name, w.text() if hasattr(w, "text") else "", w.size()))
     assert small == []
+
+
+@pytest.mark.parametrize("size_wh", [(1080, 1920), (768, 1366)])
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_no_button_label_is_cut_off(qtbot, size_wh, lang):
+    from ui.main_window import KioskWindow
+    from ui.samples import sample_decision, sample_staff_page
+
+    window = KioskWindow(theme=Theme.for_screen(size_wh[0], None), lang=lang)
+    qtbot.addWidget(window)
+    window.setFixedSize(*size_wh)
+    window.show()
+    data = {"recommendation": sample_decision(), "staff": sample_staff_page(),
+            "handoff": {"fitting_code": "LF-7K3Q-M9TX"}}
+    cut = []
+    for name in SCREEN_NAMES:
+        window.show_screen(name, data.get(name))
+        qtbot.wait(1)
+        screen = window.screen(name)
+        for b in screen.findChildren(QPushButton):
+            if b.isVisibleTo(screen) and b.text() and b.width() < b.sizeHint().width():
+                cut.append((name, b.text(), b.width(), b.sizeHint().width()))
+    window.allow_close()
+    assert cut == []

@@ -187,7 +187,8 @@ class StaffScreen(Screen):
         self._build_calibration()
         self._build_catalogue()
         self._build_history()
-        row = QHBoxLayout()
+        # Stacked, not side by side: German labels are long and must never be cut off.
+        row = QVBoxLayout()
         self.exit_button = self.button("back")
         self.quit_button = self.button("quit", role="secondary")
         row.addWidget(self.exit_button)
@@ -257,7 +258,7 @@ class StaffScreen(Screen):
         layout.addWidget(self.calibration_status)
         layout.addLayout(text_row)
         layout.addWidget(self.calibration_view, 1)
-        row = QHBoxLayout()
+        row = QVBoxLayout()
         self.capture_button = self.button("calibration_capture")
         self.finish_calibration_button = self.button("calibration_finish", role="secondary")
         row.addWidget(self.capture_button)
