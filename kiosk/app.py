@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ class KioskController(QObject):
                  slip_dir: Path | None = None,
                  print_file: Callable[[Path], None] | None = None,
                  notifier: SystemdNotifier | None = None,
-                 on_quit: Callable[[], None] | None = None) -> None:
+                 on_quit: Callable[[], None] | None = None,
+                 wizard_factory: Callable[[], Any] | None = None) -> None:
         super().__init__()
         self.parts = parts
         self.window = window
@@ -106,6 +108,9 @@ class KioskController(QObject):
             window.set_calibration(parts.calibration, parts.mat)
         self._started = False
         self._stopped = False
+        self._wizard_factory = wizard_factory or self._default_wizard
+        self._wizard_running = False
+        self._wizard_shown_at = 0.0
 
     def start(self) -> None:
         self._started = True
@@ -169,8 +174,10 @@ class KioskController(QObject):
             "review_frame_bgr": None, "review_overlay": next(iter(overlays.values()), None),
             "calibration_status": cal_status,
             "calibration_text": ("Find the mat: nobody on it, the whole mat in view, then "
-                                 "press Finish." if parts.intrinsics_only is not None
-                                 else "Calibrate the camera first with 'legfit calibrate'."),
+                                 "press Finish. (Capture calibrates the camera itself "
+                                 "with the board.)" if parts.intrinsics_only is not None
+                                 else "Press Capture and hold the calibration board up to "
+                                      "the camera; then find the mat."),
             "calibration_frame_bgr": None if update is None else update.frame.image_bgr,
             "catalogue": parts.catalogue,
             "history": history_rows(parts.session_log),
@@ -193,11 +200,11 @@ class KioskController(QObject):
                     self.find_mat()
             elif name == "calibration_capture":
                 if self.flow.state is FlowState.STAFF:
-                    self.flow.notify("calibration_intrinsics",
-                                     "Camera intrinsics are made with 'legfit calibrate' "
-                                     "(a ChArUco board in many poses); then find the mat here.")
+                    self.start_wizard()
             else:
                 self.flow.handle(name, payload)
+                if self._wizard_running and self.flow.state is not FlowState.STAFF:
+                    self.stop_wizard()
         except LegFitError as exc:
             # Never a traceback in front of a shopper: the one sentence goes on screen.
             self.flow.notify("error", str(exc))
@@ -217,9 +224,63 @@ class KioskController(QObject):
             self._print_file(path)
         self.flow.notify("slip_printed", str(path))
 
+    # -- staff: calibrating the camera ---------------------------------------------------
+
+    def _default_wizard(self) -> Any:
+        from calibration.boards import parse_board_spec
+        from calibration.wizard import IntrinsicsWizard
+
+        return IntrinsicsWizard(parse_board_spec(self.parts.config.calibration_board))
+
+    def start_wizard(self) -> None:
+        """Staff calibrate the camera's intrinsics with the board, on screen."""
+        self.session.vision.calibrate(self._wizard_factory())
+        self._wizard_running = True
+        self.flow.notify("calibration_running",
+                         "Hold the board up to the camera; the picture shows what is done.")
+
+    def stop_wizard(self) -> None:
+        self.session.vision.calibrate(None)
+        self._wizard_running = False
+
+    def _wizard_progress(self, update: Any) -> None:
+        """Show the wizard's progress (a few times a second) and keep its result."""
+        if update.wizard_result is not None:
+            self.stop_wizard()
+            result = update.wizard_result
+            calibration = result.to_calibration()
+            self._save(calibration)
+            self.parts.intrinsics_only = calibration
+            self.flow.notify("intrinsics_saved",
+                             f"Camera calibrated ({len(result.views_used)} views, "
+                             f"{result.rms_px:.2f} px). Now clear the mat and press Finish "
+                             "to find it.")
+            return
+        if update.error is not None:
+            self.flow.notify("calibration_error", update.error)
+        now = time.monotonic()
+        if now - self._wizard_shown_at >= 0.25 and self.flow.state is FlowState.STAFF:
+            self._wizard_shown_at = now
+            page = self.staff_page(self.flow.status)
+            page["calibration_wizard"] = update.wizard
+            page["calibration_frame_bgr"] = update.frame.image_bgr
+            self.window.show_screen("staff", page)
+
+    def _save(self, calibration: Any) -> None:
+        if self.parts.options.demo:
+            return  # the demo never writes a kiosk's files
+        target = (self.parts.options.calibration_file or self.parts.config.calibration_file
+                  or self.parts.paths.calibration_file)
+        save_calibration(calibration, target)
+
     def find_mat(self) -> None:
         """Staff set-up: the floor pose from the mat in the newest camera frame."""
         parts = self.parts
+        if self._wizard_running:
+            self.flow.notify("calibration_running",
+                             "The camera calibration is not finished yet: keep showing the "
+                             "board (or leave the staff screen to stop).")
+            return
         if parts.intrinsics_only is None:
             self.flow.notify("calibration_missing", parts.calibration_problem)
             return
@@ -232,10 +293,7 @@ class KioskController(QObject):
         intrinsics.check_frame_size(w, h)
         pose = estimate_floor_pose(frame.image_bgr, intrinsics, parts.mat)
         calibration = parts.intrinsics_only.with_floor_pose(pose)
-        if not parts.options.demo:
-            target = (parts.options.calibration_file or parts.config.calibration_file
-                      or parts.paths.calibration_file)
-            save_calibration(calibration, target)
+        self._save(calibration)
         parts.calibration = calibration
         parts.intrinsics_only = calibration
         parts.calibration_problem = ""
@@ -265,6 +323,10 @@ class KioskController(QObject):
             return
         if pumped.new_update:
             self.updates_seen += 1
+            u = pumped.update
+            if self._wizard_running and u is not None and (u.wizard is not None
+                                                           or u.error is not None):
+                self._wizard_progress(u)
         if pumped.frame is not None and self.flow.state in LIVE_STATES:
             u = pumped.update
             # The overlay is drawn over a newer frame than it was found on; an old one (the

@@ -48,6 +48,9 @@ class KioskConfig(BaseModel):
     catalogue_dir: Path | None = None
     session_log_file: Path | None = None
     staff_pin: PinHash | None = None
+    # The board staff hold up for the on-screen intrinsics calibration (the printable
+    # board of 'legfit printables' by default): kind:colsxrows:square_mm[:marker_mm:dict].
+    calibration_board: str = "charuco:9x6:40:30:DICT_5X5_100"
     fullscreen: bool = True
     # The command that prints a slip PDF (its path is appended), e.g. ["lp", "-d", "counter"];
     # without one the slip is saved for staff to print.

@@ -110,6 +110,8 @@ class KioskSession:
     def _feed(self, update: VisionUpdate) -> None:
         flow = self.flow
         flow.presence(update.person_on_mat)
+        if update.error is not None and flow.state in STANCE_FOR_STATE:
+            flow.notify("vision_error", update.error)
         if update.stance is Stance.FRONT and update.front_complete:
             flow.stance_complete("front")
         if update.stance is Stance.SIDE and update.accepted:

@@ -244,6 +244,10 @@ class VisionUpdate:
     error: str | None = None
     processing_s: float = 0.0
     round: int = 0
+    # While staff calibrate the camera: the intrinsics wizard's status for this frame and,
+    # once it is done, its result.
+    wizard: Any = None
+    wizard_result: Any = None
 
 
 class VisionWorker:
@@ -267,6 +271,7 @@ class VisionWorker:
         self._reset_requested = False
         self._next_measurer: StanceMeasurer | None = None
         self._swap_requested = False
+        self._wizard: Any = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="kiosk-vision", daemon=True)
         self.processed = 0
@@ -293,6 +298,12 @@ class VisionWorker:
         with self._lock:
             self._next_measurer = measurer
             self._swap_requested = True
+
+    def calibrate(self, wizard: Any | None) -> None:
+        """Feed frames to an intrinsics wizard (staff calibrating) instead of the pose
+        model; None ends it. The wizard then belongs to this thread until it is ended."""
+        with self._lock:
+            self._wizard = wizard
 
     def measure(self, stance: Stance) -> None:
         """Measure this stance from now on (NONE: only watch for a person)."""
@@ -338,12 +349,18 @@ class VisionWorker:
                 reset = self._reset_requested
                 self._reset_requested = False
                 round_ = self._round
+                wizard = self._wizard
                 if self._swap_requested:
                     self._measurer, self._next_measurer = self._next_measurer, None
                     self._swap_requested = False
             if reset and self._measurer is not None:
                 self._measurer.reset()
             started = self._clock()
+            if wizard is not None:
+                self.processed += 1
+                self.updates.put(_with_time(self._calibrate(wizard, frame, round_),
+                                            self._clock() - started))
+                continue
             try:
                 update = self._process(frame, expected, round_, done_round)
             except LegFitError as exc:
@@ -361,6 +378,17 @@ class VisionWorker:
                 update = _replace(update, **done)
             self.processed += 1
             self.updates.put(_with_time(update, self._clock() - started))
+
+    @staticmethod
+    def _calibrate(wizard: Any, frame: Frame, round_: int) -> VisionUpdate:
+        base = VisionUpdate(frame=frame, stance=Stance.NONE, pose=None, person_on_mat=False,
+                            round=round_)
+        try:
+            status = wizard.add(frame.image_bgr)
+            result = wizard.result() if status.done else None
+        except LegFitError as exc:
+            return _replace(base, error=str(exc))
+        return _replace(base, wizard=status, wizard_result=result)
 
     def _process(self, frame: Frame, expected: Stance, round_: int,
                  measured_round: int) -> VisionUpdate:

@@ -52,7 +52,8 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
                 open_source: Callable[[], Any] | None = None, needed: int = 4,
                 refuse: str | None = None,
                 options: KioskOptions | None = None, estimator: Any = None,
-                measurer_factory: Callable | None = None) -> RunningKiosk:
+                measurer_factory: Callable | None = None,
+                wizard_factory: Callable | None = None) -> RunningKiosk:
     from ui.main_window import KioskWindow
 
     clock = FakeClock()
@@ -73,7 +74,8 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
     window = KioskWindow(kiosk_mode=False)
     qtbot.addWidget(window)
     slip_dir = tmp_path / "slips"
-    controller = KioskController(parts, window, pump_interval_ms=5, slip_dir=slip_dir)
+    controller = KioskController(parts, window, pump_interval_ms=5, slip_dir=slip_dir,
+                                 wizard_factory=wizard_factory)
     controller.start()
     kiosk = RunningKiosk(parts, window, controller, clock, log, made[0] if made else None,
                          slip_dir)

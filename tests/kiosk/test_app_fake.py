@@ -279,3 +279,64 @@ def test_the_gui_demo_plays_itself_until_someone_touches_the_screen(qtbot, kiosk
     where = k.window.current_screen
     qtbot.wait(200)
     assert k.window.current_screen == where  # nobody taps for them any more
+
+
+class FakeWizard:
+    """Stands in for the intrinsics wizard: done after ``needed`` frames, its result the
+    recording's real intrinsics (the board detection is tested in tests/calibration)."""
+
+    def __init__(self, needed: int = 3):
+        self.needed = needed
+        self.frames = 0
+
+    def add(self, frame_bgr):
+        from calibration.wizard import WizardStatus
+
+        self.frames += 1
+        done = self.frames >= self.needed
+        return WizardStatus(accepted=True, done=done,
+                            message="calibration finished" if done else "move the board left",
+                            views=self.frames, cells_covered=self.frames, cells_total=9,
+                            tilts_covered=())
+
+    def result(self):
+        from calibration.calibration_file import load_calibration
+
+        class Result:
+            rms_px = 0.31
+            views_used = ("frame 1", "frame 2", "frame 3")
+
+            @staticmethod
+            def to_calibration():
+                return load_calibration(DEMO_CALIBRATION)
+
+        return Result()
+
+
+def test_a_fresh_kiosk_is_calibrated_on_screen_by_staff(qtbot, kiosk, tmp_path):
+    from calibration.calibration_file import load_calibration
+    from kiosk.config import KioskConfig, save_config
+    from kiosk.paths import KioskPaths
+    from kiosk.staff import hash_pin
+    from vision.sources import VideoFileSource
+
+    paths = KioskPaths.from_environment()
+    save_config(KioskConfig(staff_pin=hash_pin("5791")), paths.config_file)
+    # The recording shows no calibration board: a fake wizard stands in for it.
+    k = kiosk(options=KioskOptions(mode="run", fullscreen=False),
+              open_source=lambda: VideoFileSource(DEMO_VIDEO, loop=True),
+              wizard_factory=FakeWizard)
+    on_screen(qtbot, k, "setup")
+    assert "no camera calibration" in k.window.screen("setup").data["notice_detail"]
+    k.send("staff")
+    k.send("pin", "5791")
+    on_screen(qtbot, k, "staff")
+    k.send("calibration_capture")
+    qtbot.waitUntil(lambda: k.flow.status.notice == "intrinsics_saved", timeout=WAIT_MS)
+    saved = load_calibration(paths.calibration_file)
+    assert saved.floor_pose is None and saved.intrinsics.image_size_wh == (1080, 1920)
+    k.send("calibration_finish")
+    assert k.flow.status.notice == "calibration_saved", k.flow.status.notice_detail
+    assert load_calibration(paths.calibration_file).floor_pose is not None
+    k.send("back")
+    on_screen(qtbot, k, "attract")
