@@ -37,6 +37,7 @@ import numpy as np
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
 from vision.protocols import Segmenter
+from vision.segmentation import everyone_mask, mask_cover, second_silhouette_share
 from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult, Stance
 
 LEGS = ("left", "right")
@@ -269,30 +270,13 @@ class StanceChecker:
         """Another silhouette beside the one the pose model tracks."""
         if self.segmenter is None:
             return None
-        small_fn = getattr(self.segmenter, "segment_small", None)
-        everyone = small_fn(frame) if callable(small_fn) else self.segmenter.segment(frame)
-        sh, sw = everyone.shape[:2]
-        h, w = frame.image_bgr.shape[:2]
-        if pose.mask is not None:
-            k = max(1, pose.mask.shape[0] // sh)  # subsample first: resizing 2 Mpx costs ms
-            person = cv2.resize(pose.mask[::k, ::k], (sw, sh),
-                                interpolation=cv2.INTER_NEAREST) > 0.3
-        else:
-            person = np.zeros((sh, sw), bool)
-            pts = np.array([[k.x_px, k.y_px] for k in self._all_points(lm) if k.in_image])
+        box = None
+        if pose.mask is None:
+            pts = np.array([k.xy_px for k in self._all_points(lm) if k.in_image])
             if len(pts):
-                x0, y0 = (pts.min(0) * (sw / w, sh / h)).astype(int)
-                x1, y1 = (pts.max(0) * (sw / w, sh / h)).astype(int)
-                person[max(0, y0):y1 + 1, max(0, x0):x1 + 1] = True
-        # Grow the tracked person a little: the two masks disagree by a few pixels at edges.
-        grow = max(3, round(0.02 * max(sh, sw)))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1))
-        person_grown = cv2.dilate(person.astype(np.uint8), kernel) > 0
-        other = ((everyone > 0.5) & ~person_grown).astype(np.uint8)
-        area_person = max(int(person.sum()), 1)
-        n, _, stats, _ = cv2.connectedComponentsWithStats(other, connectivity=8)
-        biggest = int(stats[1:, cv2.CC_STAT_AREA].max()) if n > 1 else 0
-        share = biggest / area_person
+                box = (*pts.min(0), *pts.max(0))
+        share = second_silhouette_share(everyone_mask(self.segmenter, frame), pose.mask, box,
+                                        frame.size_wh)
         if share > self.t.second_person_share:
             return f"second silhouette {share:.0%} of the measured person's"
         return None
@@ -323,7 +307,7 @@ class StanceChecker:
             for leg in LEGS:
                 ll = lm.leg(leg)
                 r = max(2, int(0.06 * float(np.linalg.norm(ll.knee.xy_px - ll.ankle.xy_px))))
-                covers.append(self._mask_cover(mask, ll.ankle.xy_px, r))
+                covers.append(mask_cover(mask, ll.ankle.xy_px, r))
             if max(covers) < self.t.ankle_on_person:
                 return f"neither ankle on the silhouette ({covers[0]:.0%}, {covers[1]:.0%})"
         return None
@@ -460,19 +444,9 @@ class StanceChecker:
                 if ankle_refs else []
             out[leg] = {"calf": float(np.median(calf_d)) if calf_d else float("nan"),
                         "ankle": float(max(ankle_d)) if ankle_d else float("nan"),
-                        "ankle_on_person": self._mask_cover(pose.mask, ankle + (knee - ankle)
-                                                            * 0.03, max(2, int(1.5 * r)))}
+                        "ankle_on_person": mask_cover(
+                            pose.mask, ankle + (knee - ankle) * 0.03, max(2, int(1.5 * r)))}
         return out
-
-    @staticmethod
-    def _mask_cover(mask: np.ndarray | None, xy: np.ndarray, r: int) -> float:
-        """Share of a square patch that the person mask covers (1.0 without a mask)."""
-        if mask is None:
-            return 1.0
-        h, w = mask.shape[:2]
-        x, y = round(float(xy[0])), round(float(xy[1]))
-        patch = mask[max(0, y - r):min(h, y + r + 1), max(0, x - r):min(w, x + r + 1)]
-        return float((patch > 0.5).mean()) if patch.size else 0.0
 
     def _garment_check(self, image: np.ndarray, pose: PoseResult,
                        lm: BodyLandmarks) -> tuple[str, str] | None:

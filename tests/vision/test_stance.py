@@ -14,6 +14,7 @@ import pytest
 from calibration.mat import load_mat_spec
 from vision.fakes import FakePoseEstimator, SyntheticScene, landmarks_from_truth
 from vision.pose_mediapipe import MediaPipePoseEstimator
+from vision.segmentation import mask_cover, second_silhouette_share
 from vision.stance import GUIDANCE_TEXT_EN, Guidance, StanceChecker, StanceThresholds
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
 
@@ -45,6 +46,51 @@ def test_every_agreed_message_key_has_one_sentence():
     assert set(GUIDANCE_TEXT_EN) == MESSAGE_KEYS
     assert all(t.strip() and "\n" not in t for t in GUIDANCE_TEXT_EN.values())
     assert Guidance(Stance.NONE, "too_dark", False).text_en.startswith("Too dark")
+
+
+# ---- masks: exact areas --------------------------------------------------------------
+
+def _rect_mask(h, w, *boxes):
+    m = np.zeros((h, w), np.float32)
+    for x0, y0, x1, y1 in boxes:
+        m[y0:y1, x0:x1] = 1.0
+    return m
+
+
+@pytest.mark.parametrize("xy, half, expected", [
+    # deep inside the person
+    ((50, 50), 5, 1.0),
+    # on the person's left edge (x=30): of columns 25-35, 30-35 are the person
+    ((30, 50), 5, 6 / 11),
+    # off the person
+    ((5, 5), 3, 0.0),
+    # off the image altogether
+    ((500, 500), 3, 0.0),
+])
+def test_mask_cover(xy, half, expected):
+    mask = _rect_mask(100, 100, (30, 20, 80, 90))
+    assert mask_cover(mask, np.array(xy, float), half) == pytest.approx(expected)
+    assert mask_cover(None, np.array(xy, float), half) == 1.0  # no mask, no objection
+
+
+@pytest.mark.parametrize("everyone_boxes, expected", [
+    # the same person only
+    ([(40, 20, 60, 180)], 0.0),
+    # a second person of the same size beside them
+    ([(40, 20, 60, 180), (100, 20, 120, 180)], 1.0),
+    # a second, smaller one (a child): 10 x 80 = 1/4 of the 20 x 160 person
+    ([(40, 20, 60, 180), (100, 100, 110, 180)], 0.25),
+    # a sliver along the tracked person's edge (the masks disagree there): not a person
+    ([(38, 20, 62, 180)], 0.0),
+])
+def test_second_silhouette_share(everyone_boxes, expected):
+    person = _rect_mask(200, 160, (40, 20, 60, 180))
+    everyone = _rect_mask(200, 160, *everyone_boxes)
+    share = second_silhouette_share(everyone, person, None, (160, 200))
+    assert share == pytest.approx(expected)
+    # With no pose mask, the landmarks' bounding box stands in for the person
+    assert second_silhouette_share(everyone, None, (40, 20, 59, 179), (160, 200)) == \
+        pytest.approx(expected)
 
 
 # ---- exact geometry: feet placed on the floor in millimetres, projected by the camera ---
