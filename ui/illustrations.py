@@ -197,24 +197,36 @@ def _caption(p: QPainter, c: Colours, text: str, rect: QRectF, size: float = 9,
 
 # --- donning pictures --------------------------------------------------------------------
 def _morning(p: QPainter, c: Colours) -> None:
+    # The sun coming up over the horizon and an alarm clock at seven: first thing.
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(QColor("#F6C343"))
-    p.drawEllipse(QPointF(30, 55), 16, 16)
+    p.drawEllipse(QPointF(30, 62), 17, 17)
     pen = QPen(QColor("#E0A800"), 3)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
     p.setPen(pen)
     for i in range(9):
         a = math.radians(180 + i * 22.5)
-        p.drawLine(QPointF(30 + 21 * math.cos(a), 55 + 21 * math.sin(a)),
-                   QPointF(30 + 28 * math.cos(a), 55 + 28 * math.sin(a)))
+        p.drawLine(QPointF(30 + 22 * math.cos(a), 62 + 22 * math.sin(a)),
+                   QPointF(30 + 29 * math.cos(a), 62 + 29 * math.sin(a)))
     p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(MAT))
-    p.drawRect(QRectF(2, 55, 96, 40))
-    p.setPen(_outline(c))
-    p.drawLine(QPointF(2, 55), QPointF(98, 55))
-    # A folded stocking ready on the bed edge.
-    _leg(p, c, 55, 20, 0.42, stocking_from=0)
-    _caption(p, c, "7:00", QRectF(10, 72, 40, 16), 12)
+    p.setBrush(QColor(c.background))
+    p.drawRect(QRectF(0, 62, 62, 40))
+    p.setPen(_outline(c, 2))
+    p.drawLine(QPointF(2, 62), QPointF(60, 62))
+    # The clock: bells, face, hands at 7:00.
+    p.setBrush(QColor(c.emergency))
+    p.drawEllipse(QPointF(64, 30), 7, 7)
+    p.drawEllipse(QPointF(88, 30), 7, 7)
+    p.setBrush(QColor(c.surface))
+    p.drawEllipse(QPointF(76, 48), 19, 19)
+    p.drawLine(QPointF(64, 64), QPointF(60, 72))
+    p.drawLine(QPointF(88, 64), QPointF(92, 72))
+    hands = QPen(QColor(c.text), 2.6)
+    hands.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(hands)
+    p.drawLine(QPointF(76, 48), QPointF(76, 34))                    # minute hand at 12
+    hour = math.radians(90 + 7 * 30)                                # hour hand at 7
+    p.drawLine(QPointF(76, 48), QPointF(76 + 10 * math.cos(hour), 48 + 10 * math.sin(hour)))
 
 
 def _inside_out_to_heel(p: QPainter, c: Colours) -> None:
@@ -266,23 +278,26 @@ def _smooth_no_wrinkles(p: QPainter, c: Colours) -> None:
 
 
 def _behind_knee(p: QPainter, c: Colours) -> None:
-    # Left: wrinkles bunched behind the knee (wrong). Right: smooth (right).
-    for offset, good in ((0, False), (50, True)):
-        _leg(p, c, offset + 2, 12, 0.46, stocking_from=6)
+    # Left: fabric bunched behind the knee (wrong). Right: smooth (right).
+    scale = 0.8
+    for offset, good in ((-6.0, False), (44.0, True)):
+        _leg(p, c, offset, 18, scale, stocking_from=6)
+        knee_x, knee_y = offset + 64 * scale, 18 + 8 * scale
         if not good:
-            pen = QPen(QColor(STOCKING_DARK), 2)
+            pen = QPen(QColor(STOCKING_DARK), 2.2)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
             p.setPen(pen)
             for i in range(4):
-                y = 17 + i * 3
-                p.drawLine(QPointF(offset + 28, y), QPointF(offset + 33, y + 1.5))
-            _cross(p, c, offset + 14, 8, 0.9)
+                y = knee_y + i * 3.2
+                p.drawLine(QPointF(knee_x - 7, y), QPointF(knee_x - 1, y + 1.8))
+            ring = QPen(QColor(c.emergency), 2)
+            ring.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(ring)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawEllipse(QPointF(knee_x - 4, knee_y + 5), 9, 10)
+            _cross(p, c, offset + 20, 8, 0.9)
         else:
-            _tick(p, c, offset + 14, 8, 0.9)
-    pen = QPen(QColor(c.emergency), 2)
-    pen.setStyle(Qt.PenStyle.DashLine)
-    p.setPen(pen)
-    p.setBrush(Qt.BrushStyle.NoBrush)
-    p.drawEllipse(QPointF(31, 20), 7, 8)
+            _tick(p, c, offset + 20, 8, 0.9)
 
 
 def _never_roll_top(p: QPainter, c: Colours) -> None:
