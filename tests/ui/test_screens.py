@@ -226,6 +226,20 @@ def test_donning_pages_through_every_step(window, intents, qtbot, decision, lang
     assert intents == [("back", None), ("next", None)]
 
 
+@pytest.mark.parametrize(("second_session", "expected_page"), [
+    ("s1", 2),    # the same session re-rendered (any status change): stay on the page
+    ("s2", 0),    # the next shopper starts at the first step
+])
+def test_donning_page_survives_rerenders_but_not_a_new_session(window, qtbot, decision,
+                                                               second_session, expected_page):
+    window.show_screen("donning", {"session_id": "s1", "decision": decision})
+    screen = window.screen("donning")
+    for _ in range(2):
+        click(qtbot, screen, tr("common.next", "en"))
+    window.show_screen("donning", {"session_id": second_session, "decision": decision})
+    assert screen.page == expected_page
+
+
 def test_donning_without_data_shows_the_standard_steps(window):
     window.show_screen("donning", None)
     assert DONNING_STEPS[0].text("en") in texts(window.screen("donning"))
@@ -293,6 +307,19 @@ def test_staff_tape_entry_sends_the_measurement_contract(window, intents, qtbot)
     assert "knee_high_length_mm" not in payload["right"]
     m = Measurement.from_dict({**payload, "source": "tape"})
     assert m.right.calf_mm == pytest.approx(366.0)
+
+
+def test_staff_typing_survives_a_rerender_but_not_the_next_session(window):
+    from ui.samples import sample_staff_page
+
+    page = sample_staff_page()
+    window.show_screen("staff", page)
+    box = window.screen("staff").tape_inputs[("left", "calf_mm")]
+    box.setValue(40.0)
+    window.show_screen("staff", page)  # same measurement: what staff typed stays
+    assert box.value() == pytest.approx(40.0)
+    window.show_screen("staff", {"measurement": None})  # the next session: empty boxes
+    assert box.value() == 0.0
 
 
 def test_staff_shows_catalogue_files_and_history(window):

@@ -32,6 +32,7 @@ class DonningScreen(Screen):
 
     def build(self) -> None:
         self.page = 0
+        self._render_key: tuple[object, tuple[DonningStep, ...]] | None = None
         self.title = self.label("small")
         self.counter = self.label("step")
         self.root.addWidget(self.title)
@@ -62,7 +63,16 @@ class DonningScreen(Screen):
         return donning_steps(self.data)
 
     def render(self, data: object) -> None:
-        self.page = int(pick(data, "page", 0) or 0)
+        """Show ``data``. The page is kept while the same session's steps are re-rendered
+        (the kiosk re-renders on any status change: a shopper on step 5 stays on step 5);
+        a new session or new steps start at the first page; ``data.page`` overrides."""
+        key = (pick(data, "session_id"), donning_steps(data))
+        explicit = pick(data, "page")
+        if explicit is not None:
+            self.page = int(explicit)
+        elif key != self._render_key:
+            self.page = 0
+        self._render_key = key
         super().render(data)
 
     def next_page(self) -> None:

@@ -207,6 +207,7 @@ class StaffScreen(Screen):
         self.tape_leg_labels = {}
         self.tape_row_labels = {}
         self.tape_inputs: dict[tuple[str, str], QDoubleSpinBox] = {}
+        self._tape_filled_from: Measurement | None = None
         for col, leg in enumerate(("left", "right"), start=1):
             head = QLabel()
             set_role(head, "step")
@@ -319,11 +320,18 @@ class StaffScreen(Screen):
         for _, key in self.TAPE_FIELDS:
             self.tape_row_labels[key].setText(self.tr(key))
         self.tape_apply.setText(self.tr("staff.tape.apply"))
-        if isinstance(measurement, Measurement):
+        # Fill the boxes only when the measurement changes, so a re-render never wipes
+        # what staff are typing.
+        if not isinstance(measurement, Measurement):
+            measurement = None
+        if measurement != self._tape_filled_from:
+            # A new measurement fills the boxes; a session without one (the next
+            # shopper) empties them.
+            self._tape_filled_from = measurement
             for leg in ("left", "right"):
-                values = getattr(measurement, leg)
+                values = None if measurement is None else getattr(measurement, leg)
                 for name, _ in self.TAPE_FIELDS:
-                    mm = getattr(values, name)
+                    mm = None if values is None else getattr(values, name)
                     self.tape_inputs[(leg, name)].setValue(0.0 if mm is None else mm / 10.0)
 
     def _refresh_review(self, d: object) -> None:
