@@ -341,9 +341,10 @@ class VisionWorker:
                 if not self._swap_requested:
                     self._measurer = built
         while not self._stop.is_set():
-            seen, frame = self._frames.take_newer(seen, timeout_s=0.25)
-            if frame is None or self._stop.is_set():
-                continue
+            seq, frame = self._frames.take_newer(seen, timeout_s=0.25)
+            if seq == seen or frame is None or self._stop.is_set():
+                continue  # nothing new (a timeout): never the same frame twice
+            seen = seq
             with self._lock:
                 expected = self._expected
                 reset = self._reset_requested

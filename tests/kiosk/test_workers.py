@@ -83,21 +83,25 @@ def test_pacing_holds_a_recorded_video_to_its_frame_rate():
     time.sleep(0.5)
     n = cam.frames.get()[0]
     stop_all(cam, None)
-    assert 15 <= n <= 30  # ~25 frames in 0.5 s at 50 fps, never the thousands unpaced
+    assert 3 <= n <= 30  # at most ~25 frames in 0.5 s at 50 fps, never thousands unpaced
 
 
 def test_a_slow_pose_model_drops_frames_instead_of_queueing_them():
-    cam = CameraWorker(lambda: ScriptedFrameSource(blank_frames(50), then="loop"),
-                       pace_fps=200).start()
-    estimator = FakePoseEstimator([NOBODY], delay_s=0.05)
-    vision = VisionWorker(cam.frames, estimator).start()
+    cam = CameraWorker(lambda: ScriptedFrameSource(blank_frames(50), then="loop")).start()
+    vision = VisionWorker(cam.frames, FakePoseEstimator([NOBODY], delay_s=0.05)).start()
     try:
-        assert wait_until(lambda: vision.processed >= 8)
-        _seq, update = vision.updates.get()
-        _cam_seq, latest = cam.frames.get()
-        # far fewer frames processed than delivered, and the last one processed is recent
-        assert vision.processed * 2 < cam.status.frames
-        assert latest.index - update.frame.index <= 30
+        assert wait_until(lambda: vision.processed >= 5)
+        cam.stop()
+        assert cam.join(2.0)
+        delivered = cam.status.frames
+        at_stop = vision.processed
+        time.sleep(0.6)
+        # A queue would still be working through its backlog; a slot holds one frame, so
+        # at most the frame in hand and the one in the slot are left.
+        assert vision.processed - at_stop <= 2
+        assert delivered > 3 * vision.processed
+        _, update = vision.updates.get()
+        assert update.frame.index >= delivered - 1 - 50  # among the newest, not the oldest
     finally:
         assert stop_all(cam, vision) == []
 
