@@ -49,6 +49,8 @@ DYNAMIC_FAMILIES = [
       and o is not Outcome.EMERGENCY for part in ("title", "body", "action")],
     # the emergency screen's own lines
     "referral.emergency.title", "referral.emergency.number", "referral.emergency.body",
+    # every outcome has a name for the staff history
+    *[f"outcome.{o.value}" for o in Outcome],
     # every purpose has a name and a line of detail
     *[f"purpose.{p.value}" for p in Purpose], *[f"purpose.{p.value}.detail" for p in Purpose],
     # every guidance key the vision pipeline can send has words

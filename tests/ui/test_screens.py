@@ -332,6 +332,7 @@ def test_staff_shows_catalogue_files_and_history(window):
              for r in range(screen.catalogue_table.rowCount())]
     assert files == [s.file for s in page.catalogue.sources]
     assert screen.history_table.rowCount() == len(page.history)
+    assert screen.history_table.item(0, 1).text() == tr("outcome.recommend", "en")
     assert screen.profile_plot.isVisibleTo(screen.tabs.widget(1))
 
 

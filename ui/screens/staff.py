@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fitting.measurement import Measurement
 from ui.camera_view import CameraView
+from ui.i18n import STRINGS
 from ui.illustrations import IllustrationView
 from ui.screen_base import Screen, card, enum_value, pick
 from ui.theme import set_role, tag
@@ -392,7 +393,10 @@ class StaffScreen(Screen):
             "staff.history.product")])
         t.setRowCount(len(history))
         for r, row in enumerate(history):
-            cells = (str(pick(row, "time", "")), enum_value(pick(row, "outcome", "")),
+            outcome = enum_value(pick(row, "outcome", ""))
+            # Outcomes in words; a value this version does not know is shown as it is.
+            outcome_text = STRINGS[self.lang].get(f"outcome.{outcome}", outcome)
+            cells = (str(pick(row, "time", "")), outcome_text,
                      str(pick(row, "girths", "")), str(pick(row, "product", "") or ""))
             for c, text in enumerate(cells):
                 t.setItem(r, c, QTableWidgetItem(text))
