@@ -15,8 +15,9 @@ the frame scaled into a 480x640 portrait camera's picture), it times per frame:
   mask, stance checker, edges and profiles of both legs when the frame is accepted);
   ``path_seg``: the same with the selfie segmenter in the checker.
 
-Each stage runs on its own estimator over the same frames after a warm-up; the figure is
-the median time per frame. Targets: the path at >= 25 fps at 640x480 and <= 30 % over the
+Each stage runs on its own estimator over the same frames, the stages interleaved frame by
+frame (the load of a shared machine then falls on all alike), after a warm-up; the figure
+is the median time per frame. Targets: the path at >= 25 fps at 640x480 and <= 30 % over the
 bare model. Prints a table and writes bench/results/speed.json (with the machine's load,
 which on a shared 2-core machine moves every figure).
 
@@ -106,52 +107,58 @@ def _inputs(mat: MatSpec, n_frames: int):
     yield "synthetic scene", [still] * (n_frames + WARM_UP), scene_cal
 
 
-def _time(step: Callable[[Frame], object], images: list[np.ndarray]) -> dict:
-    times = []
-    for i, image in enumerate(images):
-        frame = Frame(image, i / 15, i)
-        t0 = time.perf_counter()
-        step(frame)
-        if i >= WARM_UP:
-            times.append((time.perf_counter() - t0) * 1000)
-    med = statistics.median(times)
-    return {"median_ms": round(med, 2), "mean_ms": round(statistics.fmean(times), 2),
-            "p90_ms": round(float(np.percentile(times, 90)), 2), "fps": round(1000 / med, 1)}
-
-
 def _stages(images: list[np.ndarray], cal: CameraCalibration, mat: MatSpec) -> dict:
-    out: dict[str, dict] = {}
+    """Every stage on every frame, interleaved: on a shared machine the load comes and
+    goes, and interleaving lets each stage meet the same load (each stage keeps its own
+    estimator, so tracking state is not shared)."""
     rgb = [cv2.cvtColor(im, cv2.COLOR_BGR2RGB) for im in images]
     small = [downscale_for_model(im, 640) for im in images]
-
-    with MediaPipePoseEstimator(downscale_long_side_px=None) as est:
-        it = iter(rgb)
-        out["bare"] = _time(lambda f: est.run_model_only(next(it)), images)
-    with MediaPipePoseEstimator(downscale_long_side_px=None) as est:
-        it = iter(small)
-        out["bare_small"] = _time(lambda f: est.run_model_only(next(it)), images)
-    with MediaPipePoseEstimator() as est:
-        out["adapter"] = _time(est.estimate, images)
-    with MediaPipePoseEstimator() as est:
-        checker = StanceChecker(cal, mat)
-        out["stance"] = _time(lambda f: checker.check(f, est.estimate(f), Stance.FRONT), images)
     seg = MediaPipeSelfieSegmenter()
+    est = {name: MediaPipePoseEstimator(downscale_long_side_px=None if name.startswith("bare")
+                                        else 640)
+           for name in ("bare", "bare_small", "adapter", "stance", "stance_seg", "path",
+                        "path_seg")}
+    checker = StanceChecker(cal, mat)
+    checker_seg = StanceChecker(cal, mat, segmenter=seg)
+    measurer = LegMeasurer(cal, mat, est["path"], lambda c: StanceChecker(c, mat))
+    measurer_seg = LegMeasurer(cal, mat, est["path_seg"],
+                               lambda c: StanceChecker(c, mat, segmenter=seg))
+    accepted: dict[str, list[bool]] = {"path": [], "path_seg": []}
+    steps: dict[str, Callable[[int, Frame], object]] = {
+        "bare": lambda i, f: est["bare"].run_model_only(rgb[i]),
+        "bare_small": lambda i, f: est["bare_small"].run_model_only(small[i]),
+        "adapter": lambda i, f: est["adapter"].estimate(f),
+        "stance": lambda i, f: checker.check(f, est["stance"].estimate(f), Stance.FRONT),
+        "stance_seg": lambda i, f: checker_seg.check(f, est["stance_seg"].estimate(f),
+                                                     Stance.FRONT),
+        "path": lambda i, f: accepted["path"].append(measurer.add(f, Stance.FRONT).accepted),
+        "path_seg": lambda i, f: accepted["path_seg"].append(
+            measurer_seg.add(f, Stance.FRONT).accepted),
+    }
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    names = list(steps)
     try:
-        with MediaPipePoseEstimator() as est:
-            checker = StanceChecker(cal, mat, segmenter=seg)
-            out["stance_seg"] = _time(lambda f: checker.check(f, est.estimate(f), Stance.FRONT),
-                                      images)
-        for name, segmenter in (("path", None), ("path_seg", seg)):
-            with MediaPipePoseEstimator() as est:
-                measurer = LegMeasurer(cal, mat, est,
-                                       lambda c, s=segmenter: StanceChecker(c, mat, segmenter=s))
-                accepted = []
-                out[name] = _time(lambda f, m=measurer, a=accepted:
-                                  a.append(m.add(f, Stance.FRONT).accepted), images)
-                out[name]["accepted_share"] = round(sum(accepted[WARM_UP:])
-                                                    / max(1, len(accepted) - WARM_UP), 2)
+        for i, image in enumerate(images):
+            frame = Frame(image, i / 15, i)
+            rot = i % len(names)  # rotate the order so no stage always runs first
+            for name in names[rot:] + names[:rot]:
+                t0 = time.perf_counter()
+                steps[name](i, frame)
+                if i >= WARM_UP:
+                    times[name].append((time.perf_counter() - t0) * 1000)
     finally:
+        for e in est.values():
+            e.close()
         seg.close()
+    out: dict[str, dict] = {}
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        out[name] = {"median_ms": round(med, 2), "mean_ms": round(statistics.fmean(ts), 2),
+                     "p90_ms": round(float(np.percentile(ts, 90)), 2),
+                     "fps": round(1000 / med, 1)}
+    for name in ("path", "path_seg"):
+        got = accepted[name][WARM_UP:]
+        out[name]["accepted_share"] = round(sum(got) / max(1, len(got)), 2)
     bare = out["bare"]["median_ms"]
     bare_small = out["bare_small"]["median_ms"]
     for name in ("adapter", "stance", "stance_seg", "path", "path_seg"):

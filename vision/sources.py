@@ -96,6 +96,7 @@ class CameraSource:
         self._device = index_or_path
         self._cond = threading.Condition()
         self._latest: np.ndarray | None = None
+        self._latest_t = 0.0
         self._latest_seq = 0
         self._returned_seq = 0
         self._index = 0
@@ -146,8 +147,10 @@ class CameraSource:
                         self._failure = f"camera {self._device} stopped delivering frames"
                         self._cond.notify_all()
                     return
+                grabbed_at = time.monotonic()  # when it arrived, not when it was asked for
                 with self._cond:
                     self._latest = image
+                    self._latest_t = grabbed_at
                     self._latest_seq += 1
                     self._cond.notify_all()
         finally:
@@ -167,12 +170,12 @@ class CameraSource:
                     raise CameraUnavailable(
                         f"camera {self._device} delivered no frame for {timeout_s:g} s")
                 self._cond.wait(remaining)
-            image = self._latest
+            image, grabbed_at = self._latest, self._latest_t
             self._returned_seq = self._latest_seq
         assert image is not None
         if self._rotation is not None:
             image = cv2.rotate(image, self._rotation)
-        frame = Frame(image, time.monotonic(), self._index)
+        frame = Frame(image, grabbed_at, self._index)
         self._index += 1
         return frame
 
