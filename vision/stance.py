@@ -16,10 +16,10 @@ because a shopper can act on one instruction at a time:
 8. which stance, the expected one?  -> turn_to_side / face_camera
 9. feet on that stance's footprints -> step_on_footprints
 10. standing still                  -> hold_still
+otherwise                           -> ok (accepted)
 
 Garments and ankles come before the stance: an occluder or a trouser leg drags the
 landmarks about, and "step onto the footprints" would then be the wrong advice.
-otherwise                           -> ok (accepted)
 
 The checker keeps a short landmark history for the stillness check: one checker per
 camera stream, ``reset()`` between shoppers. Pure numpy/OpenCV, no Qt, no vendor types.
@@ -179,8 +179,9 @@ class StanceChecker:
     """Judges frames for the measurement: stance, framing, garments, light, stillness.
 
     ``calibration`` must carry the floor pose (from the mat). ``segmenter`` (optional) is a
-    model that sees every person (selfie segmentation); without it a second person is only
-    noticed when the pose mask shows one. ``still_frames`` is how many consecutive frames
+    model that sees every person (``MediaPipeSelfieSegmenter``); without it there is no
+    second-person check, since the pose model follows one person only and a second one
+    then shows, at best, as misplaced feet. ``still_frames`` is how many consecutive frames
     must agree before one is accepted (1 for single photos).
     """
 
@@ -193,7 +194,7 @@ class StanceChecker:
         self.still_frames = max(1, still_frames)
         self.t = thresholds or StanceThresholds()
         calibration.require_floor_pose()
-        # Footprints in the image, once: per stance and leg, heel and toe pixels.
+        # The printed footprints on the floor: per stance and leg, heel and toe (mm).
         self._prints_mm: dict[Stance, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
         for stance in (Stance.FRONT, Stance.SIDE):
             spec = mat.stance(stance.value)
