@@ -25,6 +25,8 @@ trace every ``--every`` sessions. Writes bench/results/soak.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import gc
 import io
 import json
@@ -45,8 +47,19 @@ GOALS = {"crashes": 0, "rss_growth_pct": 5.0}
 PURPOSES = ("everyday", "travel", "sport", "medical")
 
 
+def _trim_heap() -> None:
+    # glibc keeps freed frame buffers (8 MB each) in its arenas and hands them back to the
+    # system only now and then, so a bare RSS reading swings by +/-30 % between sessions.
+    # Trimming first makes RSS follow live memory: a leak shows as growth, not as noise.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def process_figures() -> dict[str, float]:
-    """Resident memory (MB), threads (Python's and the kernel's) and open file handles."""
+    """Resident memory (MB, after a GC and a heap trim), threads (Python's and the
+    kernel's) and open file handles."""
+    gc.collect()
+    _trim_heap()
     rss_kb = 0
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -143,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--every", type=int, default=50, help="trace interval (sessions)")
     ap.add_argument("--mode", choices=("cached-pose", "stub"), default="cached-pose")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--max-minutes", type=float, default=None,
+                    help="stop after this long (the report says how many sessions ran)")
     args = ap.parse_args(argv)
 
     from kiosk.demo import DEMO_VIDEO
@@ -175,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             "pose": ("MediaPipe once per recording frame, cached; measurer, stance checker, "
                      "flow, workers and SQLite log real in every session"
                      if args.mode == "cached-pose" else "scripted pose and measurer"),
-            "complete": final,
+            "complete": final and completed == args.sessions,
+            "stopped_by_time_budget": final and completed < args.sessions,
             "sessions": completed,
             "sessions_planned": args.sessions,
             "warmup_sessions": args.warmup,
@@ -202,7 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         return report
 
     total = args.warmup + args.sessions
+    completed = 0
     for i in range(total):
+        if (args.max_minutes is not None and i > args.warmup
+                and time.perf_counter() - started > 60 * args.max_minutes):
+            print(f"time budget of {args.max_minutes:g} min reached after {completed} sessions")
+            break
         if i == args.warmup:
             gc.collect()
             baseline.update(process_figures())
@@ -217,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                             "where": traceback.format_exc(limit=3)[-600:]})
             print(f"session {i}: CRASH {type(exc).__name__}: {exc}")
         done = i + 1 - args.warmup
+        completed = max(done, 0)
         if done > 0 and (done % args.every == 0 or i + 1 == total):
             gc.collect()
             figures = {"sessions": done, **process_figures(),
@@ -229,8 +251,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gc.collect()
     end = process_figures()
-    report = write_report(end, args.sessions, final=True)
-    print(f"\n{args.sessions} sessions, {len(crashes)} crashes, outcomes {outcomes}, "
+    report = write_report(end, completed, final=True)
+    print(f"\n{completed} sessions, {len(crashes)} crashes, outcomes {outcomes}, "
           f"{report['sessions_logged_incl_warmup']} logged (warm-up included)")
     print(f"rss {baseline['rss_mb']} -> {end['rss_mb']} MB ({report['rss_growth_pct']:+.2f} %), "
           f"threads {baseline['python_threads']} -> {end['python_threads']}, fds "
