@@ -76,6 +76,35 @@ def profile_data(result: Any) -> tuple[dict[str, list[tuple[float, float]]], dic
     return profiles, marks
 
 
+def scale_px(points_px: np.ndarray, scale: float) -> np.ndarray:
+    """Pixel coordinates (pixel centres at integers) in an image scaled by ``scale``."""
+    if scale == 1.0:
+        return points_px
+    return (np.asarray(points_px, float) + 0.5) * scale - 0.5
+
+
+def scale_overlay(overlay: Any, scale: float) -> Any:
+    """The measurer's overlay for a frame shown at ``scale``; None for anything unknown
+    (better no overlay than one in the wrong place)."""
+    from vision.overlay import FrameOverlay, LegOverlay
+
+    if overlay is None or scale == 1.0:
+        return overlay
+    if not isinstance(overlay, FrameOverlay):
+        return None
+    legs = []
+    for o in overlay.legs:
+        legs.append(LegOverlay(
+            leg=o.leg,
+            landmarks_px={k: tuple(scale_px(np.asarray(v, float), scale))
+                          for k, v in o.landmarks_px.items()},
+            left_edge_px=scale_px(o.left_edge_px, scale),
+            right_edge_px=scale_px(o.right_edge_px, scale),
+            axis_px=scale_px(o.axis_px, scale),
+            height_lines_px={k: scale_px(v, scale) for k, v in o.height_lines_px.items()}))
+    return FrameOverlay(tuple(legs))
+
+
 class KioskController(QObject):
     """Connects the kiosk's parts to the window; lives on the Qt main thread."""
 
@@ -104,16 +133,45 @@ class KioskController(QObject):
         window.intent.connect(self.on_intent)
         window.user_activity.connect(self.flow.touch)
         self.flow.subscribe(self._on_status)
-        if parts.calibration is not None:
-            window.set_calibration(parts.calibration, parts.mat)
+        self._display_scale = 1.0
+        self._show_calibration()
         self._started = False
         self._stopped = False
         self._wizard_factory = wizard_factory or self._default_wizard
         self._wizard_running = False
         self._wizard_shown_at = 0.0
 
+    def _show_calibration(self) -> None:
+        """The footprints to step on, at the live view's scale."""
+        calibration = self.parts.calibration
+        if calibration is None:
+            return
+        from ui.camera_view import footprint_outlines_px
+
+        for stance in ("front", "side"):
+            outlines = footprint_outlines_px(calibration, self.parts.mat, stance)
+            self.window.set_footprints(stance, [scale_px(o, self._display_scale)
+                                                for o in outlines])
+
+    def set_display_scale(self, scale: float) -> None:
+        """Live-view frames at this scale of the camera's (the screen shows no more)."""
+        camera = self.session.camera
+        if camera.display is None:
+            return
+        camera.set_display_scale(scale)
+        self._display_scale = camera.display_scale
+        self._show_calibration()
+
     def start(self) -> None:
         self._started = True
+        calibration = self.parts.calibration or self.parts.intrinsics_only
+        if calibration is not None:
+            # The live view is never taller than the window: no need for more pixels.
+            view_h = self.window.height()
+            if getattr(self.window, "kiosk_mode", False):
+                screen = QApplication.primaryScreen()
+                view_h = max(view_h, screen.size().height() if screen is not None else 0)
+            self.set_display_scale(max(view_h, 1) / calibration.intrinsics.image_size_wh[1])
         self.session.start()
         self._on_status(self.flow.status)
         self._timer.start()
@@ -298,7 +356,7 @@ class KioskController(QObject):
         parts.intrinsics_only = calibration
         parts.calibration_problem = ""
         self.session.vision.set_measurer(parts.measurer_factory(calibration))
-        self.window.set_calibration(calibration, parts.mat)
+        self._show_calibration()
         self.flow.calibration_done()
         self.flow.notify("calibration_saved",
                          f"Mat found ({len(pose.markers_used)} markers, "
@@ -336,8 +394,9 @@ class KioskController(QObject):
                      and pumped.frame.timestamp_s - u.frame.timestamp_s <= MAX_OVERLAY_AGE_S)
             display = self.session.camera.display
             image = display.get()[1] if display is not None else None
+            scale = 1.0 if image is None else image.shape[0] / pumped.frame.image_bgr.shape[0]
             self.window.set_live_frame(pumped.frame.image_bgr if image is None else image,
-                                       u.overlay if fresh else None,
+                                       scale_overlay(u.overlay, scale) if fresh else None,
                                        u.guidance if fresh else None,
                                        u.progress if fresh else None)
             self.frames_shown += 1
