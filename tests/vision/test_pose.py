@@ -15,6 +15,8 @@ from vision.pose_mediapipe import (
 from vision.sources import read_image
 from vision.types import BodyLandmarks, Frame, PoseResult
 
+pytestmark = pytest.mark.slow  # runs MediaPipe
+
 SCENES = [f"scene_{i}" for i in range(1000, 1024)]
 
 

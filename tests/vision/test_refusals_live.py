@@ -17,6 +17,8 @@ from vision.sources import read_image
 from vision.stance import Guidance, StanceChecker
 from vision.types import Frame
 
+pytestmark = pytest.mark.slow  # runs MediaPipe
+
 SCENES = [f"scene_{i}" for i in range(1000, 1024)]
 
 

@@ -177,6 +177,7 @@ def test_truth_landmarks_classify_and_stand_on_the_prints(shared_data, mat, scen
 
 # ---- the real pose model on every scene -------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scene", SCENES)
 def test_bare_legs_on_the_prints_are_accepted_in_both_views(shared_data, mat, estimator, scene):
     """Every synthetic view (bare lower legs, on the prints) is accepted, in the right
@@ -211,6 +212,7 @@ def _shifted(image, result: PoseResult, dx_px: int) -> tuple[np.ndarray, PoseRes
     return np.roll(image, dx_px, axis=1), moved
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shifts_px, expected", [
     # three identical frames: still, accepted on the third
     ([0, 0, 0], ["hold_still", "hold_still", "ok"]),
@@ -237,6 +239,7 @@ def test_hold_still_until_frames_agree(scene_1000, mat, estimator, shifts_px, ex
     assert keys == expected
 
 
+@pytest.mark.slow
 def test_a_gap_in_time_restarts_the_stillness_count(scene_1000, mat, estimator):
     scene, cal = scene_1000
     image = scene.images_bgr["front"]
