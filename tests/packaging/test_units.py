@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -258,3 +259,31 @@ def test_systemd_tmpfiles_creates_the_slip_folder_in_the_installed_tree(staged_r
                              "legfit.conf"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (staged_root / "var/lib/legfit/slips").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        # a logind seat session: its runtime dir; Wayland first; the watchdog PID dropped
+        ({"XDG_RUNTIME_DIR": "{tmp}", "WATCHDOG_PID": "1"}, "{tmp}|wayland;xcb|-"),
+        # no session runtime dir: the service's own
+        ({}, "/run/legfit|wayland;xcb|-"),
+        # a store forcing X11 in /etc/default/legfit
+        ({"XDG_RUNTIME_DIR": "{tmp}", "QT_QPA_PLATFORM": "xcb"}, "{tmp}|xcb|-"),
+    ],
+)
+def test_the_session_script_prepares_cage_and_runs_legfit(tmp_path, environ, expected):
+    fake_cage = tmp_path / "cage"
+    fake_cage.write_text('#!/bin/sh\necho "$XDG_RUNTIME_DIR|$QT_QPA_PLATFORM|'
+                         '${WATCHDOG_PID:--}"\necho "$@"\n')
+    fake_cage.chmod(0o755)
+    script = tmp_path / "legfit-session"
+    script.write_text((PACKAGING / "session/legfit-session").read_text()
+                      .replace("/usr/bin/cage", str(fake_cage)))
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("XDG_RUNTIME_DIR", "QT_QPA_PLATFORM", "WATCHDOG_PID")}
+    env.update({k: v.replace("{tmp}", str(tmp_path)) for k, v in environ.items()})
+    result = subprocess.run(["sh", str(script)], capture_output=True, text=True, env=env)
+    first, second = result.stdout.splitlines()
+    assert first == expected.replace("{tmp}", str(tmp_path))
+    assert second == "-d -- /opt/legfit/current/legfit run"
