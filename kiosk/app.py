@@ -37,6 +37,7 @@ PUMP_INTERVAL_MS = 15
 LIVE_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE})
 # How much older than the frame shown an overlay (and its guidance) may be.
 MAX_OVERLAY_AGE_S = 0.5
+LOG_RETRY_S = 30.0
 
 
 # -- what each screen is shown -------------------------------------------------------------
@@ -137,6 +138,8 @@ class KioskController(QObject):
         self._show_calibration()
         self._started = False
         self._stopped = False
+        self._log_problem: str | None = None
+        self._log_retry_at = 0.0
         self._wizard_factory = wizard_factory or self._default_wizard
         self._wizard_running = False
         self._wizard_shown_at = 0.0
@@ -189,6 +192,10 @@ class KioskController(QObject):
     # -- flow -> window ------------------------------------------------------------------
 
     def _on_status(self, status: FlowStatus) -> None:
+        if status.log_problem != self._log_problem:
+            self._log_problem = status.log_problem
+            if status.log_problem:  # once per problem, for the service's journal
+                sys.stderr.write(f"legfit: {status.log_problem}\n")
         w = self.window
         if status.language != w.language:
             w.set_language(status.language)
@@ -400,6 +407,12 @@ class KioskController(QObject):
                                        u.guidance if fresh else None,
                                        u.progress if fresh else None)
             self.frames_shown += 1
+        log = self.parts.session_log
+        if log.problem and hasattr(log, "retry") and time.monotonic() >= self._log_retry_at:
+            # Sessions kept in memory while the disk was full or locked: try again now and
+            # then, not only when the next session ends.
+            self._log_retry_at = time.monotonic() + LOG_RETRY_S
+            log.retry()
         if self._notifier.enabled:
             self._notifier.ping(healthy=self.session.camera.alive and self.session.vision.alive)
 
