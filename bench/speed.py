@@ -10,7 +10,7 @@ the frame scaled into a 480x640 portrait camera's picture), it times per frame:
 - ``adapter``: ``MediaPipePoseEstimator.estimate`` (downscale, one colour conversion, the
   model, landmarks into our types, the mask at full size);
 - ``stance``: adapter + ``StanceChecker.check``; ``stance_seg``: + the selfie segmenter
-  that finds a second person;
+  that finds a second person, run on every third frame as a live camera allows;
 - ``path``: the live per-frame path as the kiosk runs it, ``LegMeasurer.add`` (pose,
   mask, stance checker, edges and profiles of both legs when the frame is accepted);
   ``path_seg``: the same with the selfie segmenter in the checker.
@@ -62,6 +62,7 @@ SHARED = REPO.parent / "shared" / "data"
 RESULTS = REPO / "bench" / "results" / "speed.json"
 TARGETS = {"path_fps_640x480": 25.0, "path_overhead_pct": 30.0}
 WARM_UP = 5
+SEGMENT_EVERY = 3  # the live kiosk's second-person check: every third frame
 
 
 def _small_portrait(image_bgr: np.ndarray, size_wh=(480, 640)) -> tuple[np.ndarray, float,
@@ -119,10 +120,11 @@ def _stages(images: list[np.ndarray], cal: CameraCalibration, mat: MatSpec) -> d
            for name in ("bare", "bare_small", "adapter", "stance", "stance_seg", "path",
                         "path_seg")}
     checker = StanceChecker(cal, mat)
-    checker_seg = StanceChecker(cal, mat, segmenter=seg)
+    checker_seg = StanceChecker(cal, mat, segmenter=seg, segment_every=SEGMENT_EVERY)
     measurer = LegMeasurer(cal, mat, est["path"], lambda c: StanceChecker(c, mat))
     measurer_seg = LegMeasurer(cal, mat, est["path_seg"],
-                               lambda c: StanceChecker(c, mat, segmenter=seg))
+                               lambda c: StanceChecker(c, mat, segmenter=seg,
+                                                       segment_every=SEGMENT_EVERY))
     accepted: dict[str, list[bool]] = {"path": [], "path_seg": []}
     steps: dict[str, Callable[[int, Frame], object]] = {
         "bare": lambda i, f: est["bare"].run_model_only(rgb[i]),

@@ -12,7 +12,12 @@ import numpy as np
 import pytest
 
 from calibration.mat import load_mat_spec
-from vision.fakes import FakePoseEstimator, SyntheticScene, landmarks_from_truth
+from vision.fakes import (
+    FakePoseEstimator,
+    FakeSegmenter,
+    SyntheticScene,
+    landmarks_from_truth,
+)
 from vision.pose_mediapipe import MediaPipePoseEstimator
 from vision.segmentation import mask_cover, second_silhouette_share
 from vision.stance import GUIDANCE_TEXT_EN, Guidance, StanceChecker, StanceThresholds
@@ -91,6 +96,33 @@ def test_second_silhouette_share(everyone_boxes, expected):
     # With no pose mask, the landmarks' bounding box stands in for the person
     assert second_silhouette_share(everyone, None, (40, 20, 59, 179), (160, 200)) == \
         pytest.approx(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("segment_every, calls", [
+    # every frame segmented (photos)
+    (1, 6),
+    # a live camera: every third frame, the verdict kept in between
+    (3, 2),
+])
+def test_segmenter_runs_every_nth_frame(scene_1000, mat, estimator, segment_every, calls):
+    scene, cal = scene_1000
+    image = scene.images_bgr["front"]
+    pose = estimator.estimate(Frame(image, 0.0, 0))
+    seg = FakeSegmenter(lambda f: (np.roll(pose.mask, 400, axis=1) + pose.mask).clip(0, 1))
+    counted = {"n": 0}
+
+    def segment(frame):
+        counted["n"] += 1
+        return seg.segment(frame)
+
+    seg_counting = FakeSegmenter(segment)
+    checker = StanceChecker(cal, mat, segmenter=seg_counting, still_frames=1,
+                            segment_every=segment_every)
+    keys = [checker.check(Frame(image, i / 15, i), pose).message_key for i in range(6)]
+    # Someone stands 400 px beside the shopper: every frame says so, segmented or not
+    assert keys == ["two_people"] * 6
+    assert counted["n"] == calls
 
 
 # ---- exact geometry: feet placed on the floor in millimetres, projected by the camera ---
