@@ -143,6 +143,7 @@ else
     mv "$target.partial" "$target"
     say "installed release $release"
 fi
+touch "$target"  # "newest" below means most recently installed, not most recently built
 previous="$(readlink "$R/opt/legfit/current" 2>/dev/null || true)"
 ln -sfn "releases/$release" "$R/opt/legfit/current.new"
 mv -T "$R/opt/legfit/current.new" "$R/opt/legfit/current"
