@@ -198,21 +198,17 @@ class CameraWorker:
 
 
 def display_view(image_bgr: np.ndarray, scale: float = 1.0) -> np.ndarray:
-    """The frame for the live view: scaled to what the screen shows, laid out as RGB.
+    """The frame for the live view: no more pixels than the screen shows.
 
-    The returned array is an ordinary H x W x 3 BGR array (a channel-reversed view of an
-    RGB copy), so whatever turns it into an RGB image for the screen finds the RGB bytes
-    already in place instead of reordering megabytes per frame on the UI thread; and it
-    has no more pixels than the screen shows. OpenCV releases the GIL for both steps, so
-    this costs the camera thread a few milliseconds and the UI thread nothing.
+    Made on the camera thread (OpenCV releases the GIL while it resizes), so the UI
+    thread only hands a contiguous BGR array of the right size to the screen. At scale 1
+    it is the camera's own array, which nothing changes after it is read.
     """
-    if scale < 1.0:
-        h, w = image_bgr.shape[:2]
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        image_bgr = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
-    rgb = np.empty_like(image_bgr)  # numpy owns it, whichever thread frees it
-    cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB, dst=rgb)
-    return rgb[:, :, ::-1]
+    if scale >= 1.0:
+        return image_bgr
+    h, w = image_bgr.shape[:2]
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
 
 
 def _close_quietly(thing: Any) -> None:
