@@ -38,8 +38,8 @@ _COLD_START_CHILD = r"""
 import sys, time
 sys.path.insert(0, sys.argv[1])
 launched = float(sys.argv[2])
-from kiosk.qt_refcount import guard_singletons
-guard_singletons()
+from kiosk.app import prepare_process
+prepare_process()
 from PySide6.QtWidgets import QApplication
 from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, assemble
@@ -89,12 +89,11 @@ def live_view(seconds: float) -> dict[str, float]:
     os.environ.update({k: v for k, v in env.items() if k == "QT_QPA_PLATFORM"})
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import KioskController
+    from kiosk.app import KioskController, prepare_process
     from kiosk.assembly import DEMO_PACE_FPS, KioskOptions, assemble
-    from kiosk.qt_refcount import guard_singletons
     from ui.main_window import KioskWindow
 
-    guard_singletons()
+    prepare_process()  # as legfit run / legfit demo do
     app = QApplication.instance() or QApplication([])
     parts = assemble(KioskOptions(mode="demo", fullscreen=False))
     window = KioskWindow(kiosk_mode=False)

@@ -38,6 +38,7 @@ LIVE_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE})
 # How much older than the frame shown an overlay (and its guidance) may be.
 MAX_OVERLAY_AGE_S = 0.5
 LOG_RETRY_S = 30.0
+GIL_SWITCH_INTERVAL_S = 0.001
 
 
 # -- what each screen is shown -------------------------------------------------------------
@@ -462,11 +463,24 @@ class Autoplay(QObject):
         self._timer.start(delay)
 
 
+def prepare_process() -> None:
+    """Process-wide settings of the kiosk, before the first Qt call.
+
+    - the guard against PySide6's lost references (see kiosk/qt_refcount.py);
+    - a 1 ms GIL switch interval (Python's default is 5 ms): the pose model and the
+      measurer keep the vision thread busy in Python, and the camera and UI threads,
+      which each need the GIL only briefly per frame, would otherwise wait up to 5 ms
+      every time; the live view holds its frame rate better for a little throughput.
+    """
+    guard_singletons()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
+
 def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
     """Open the kiosk window and run until staff quit it (or the service stops it)."""
     from ui.main_window import KioskWindow
 
-    guard_singletons()  # before the first Qt call; see kiosk/qt_refcount.py
+    prepare_process()
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     parts = assemble(options)
     for note in parts.notes:
