@@ -18,7 +18,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -27,8 +26,9 @@ from calibration.floor import estimate_floor_pose
 from fitting.errors import LegFitError
 from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.flow import FlowState, FlowStatus
+from kiosk.live_view import scale_overlay, scale_px
 from kiosk.qt_refcount import guard_singletons
-from kiosk.session_log import SessionLog
+from kiosk.staff_view import history_rows, profile_data
 from kiosk.watchdog import SystemdNotifier
 
 # The live view's timer: fast enough for a 30 fps camera; each tick only copies
@@ -39,72 +39,6 @@ LIVE_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE})
 MAX_OVERLAY_AGE_S = 0.5
 LOG_RETRY_S = 30.0
 GIL_SWITCH_INTERVAL_S = 0.001
-
-
-# -- what each screen is shown -------------------------------------------------------------
-
-def history_rows(session_log: SessionLog, limit: int = 50) -> list[dict[str, str]]:
-    """The session log as the staff history table shows it."""
-    rows = []
-    for r in session_log.recent(limit):
-        girths = ""
-        if r.left_ankle_mm is not None and r.right_ankle_mm is not None:
-            girths = (f"L {r.left_ankle_mm:.0f}/{r.left_calf_mm:.0f} "
-                      f"R {r.right_ankle_mm:.0f}/{r.right_calf_mm:.0f}"
-                      + (" (tape)" if r.source == "tape" else ""))
-        product = "; ".join(f"{p.get('product_name')} {p.get('size')}"
-                            for p in r.recommendation)
-        rows.append({"time": r.finished_at.replace("T", " ")[:16], "outcome": r.outcome,
-                     "girths": girths, "product": product})
-    return rows
-
-
-def profile_data(result: Any) -> tuple[dict[str, list[tuple[float, float]]], dict[str, float]]:
-    """Width profiles per leg and view, and the cB/cC heights, for the staff review plot."""
-    profiles: dict[str, list[tuple[float, float]]] = {}
-    marks: dict[str, float] = {}
-    if result is None:
-        return profiles, marks
-    for (leg, view), p in sorted(getattr(result, "profiles", {}).items(),
-                                 key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        heights = np.asarray(p.heights_mm, float)
-        values = np.asarray(p.value_mm, float)
-        ok = np.isfinite(values)
-        profiles[f"{leg} {getattr(view, 'value', view)}"] = [
-            (float(h), float(v)) for h, v in zip(heights[ok], values[ok], strict=True)]
-    for leg, g in getattr(result, "girths", {}).items():
-        marks[f"cB {leg}"] = float(g.ankle.height_mm)
-        marks[f"cC {leg}"] = float(g.calf.height_mm)
-    return profiles, marks
-
-
-def scale_px(points_px: np.ndarray, scale: float) -> np.ndarray:
-    """Pixel coordinates (pixel centres at integers) in an image scaled by ``scale``."""
-    if scale == 1.0:
-        return points_px
-    return (np.asarray(points_px, float) + 0.5) * scale - 0.5
-
-
-def scale_overlay(overlay: Any, scale: float) -> Any:
-    """The measurer's overlay for a frame shown at ``scale``; None for anything unknown
-    (better no overlay than one in the wrong place)."""
-    from vision.overlay import FrameOverlay, LegOverlay
-
-    if overlay is None or scale == 1.0:
-        return overlay
-    if not isinstance(overlay, FrameOverlay):
-        return None
-    legs = []
-    for o in overlay.legs:
-        legs.append(LegOverlay(
-            leg=o.leg,
-            landmarks_px={k: tuple(scale_px(np.asarray(v, float), scale))
-                          for k, v in o.landmarks_px.items()},
-            left_edge_px=scale_px(o.left_edge_px, scale),
-            right_edge_px=scale_px(o.right_edge_px, scale),
-            axis_px=scale_px(o.axis_px, scale),
-            height_lines_px={k: scale_px(v, scale) for k, v in o.height_lines_px.items()}))
-    return FrameOverlay(tuple(legs))
 
 
 class KioskController(QObject):
@@ -418,51 +352,6 @@ class KioskController(QObject):
             self._notifier.ping(healthy=self.session.camera.alive and self.session.vision.alive)
 
 
-class Autoplay(QObject):
-    """The GUI demo plays itself: a scripted shopper taps through the screens at a pace a
-    viewer can follow, and starts over after each ending. The first real touch hands the
-    kiosk to the person in front of it (autoplay stops for good)."""
-
-    def __init__(self, controller: KioskController, shopper: Any, *, step_ms: int = 2500,
-                 answer_ms: int = 700, wait_ms: int = 500, end_ms: int = 12_000) -> None:
-        super().__init__()
-        self._controller = controller
-        self._shopper = shopper
-        self._delays = {"step": step_ms, "answer": answer_ms, "wait": wait_ms, "end": end_ms}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._step)
-        self.active = False
-        controller.window.user_activity.connect(self.stop)
-
-    def start(self) -> None:
-        self.active = True
-        self._timer.start(self._delays["step"])
-
-    def stop(self) -> None:
-        self.active = False
-        self._timer.stop()
-
-    def _step(self) -> None:
-        if not self.active:
-            return
-        window = self._controller.window
-        status = self._controller.flow.status
-        intent = self._shopper.next_intent(status)
-        if intent is not None:
-            window.screen(window.current_screen).intent.emit(*intent)
-        state = self._controller.flow.state
-        if state is FlowState.SCREENER:
-            delay = self._delays["answer"]
-        elif state in (FlowState.HANDOFF, FlowState.REFERRAL):
-            delay = self._delays["end"]
-        elif intent is None:
-            delay = self._delays["wait"]
-        else:
-            delay = self._delays["step"]
-        self._timer.start(delay)
-
-
 def prepare_process() -> None:
     """Process-wide settings of the kiosk, before the first Qt call.
 
@@ -508,6 +397,7 @@ def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
     controller.start()
     autoplay = None
     if options.demo and options.autoplay:
+        from kiosk.autoplay import Autoplay
         from kiosk.headless import ScriptedShopper
 
         autoplay = Autoplay(controller, ScriptedShopper(language=parts.flow.status.language))

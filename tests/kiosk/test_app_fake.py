@@ -257,7 +257,7 @@ def test_a_kiosk_without_calibration_opens_setup_and_staff_find_the_mat(qtbot, k
 
 
 def test_the_gui_demo_plays_itself_until_someone_touches_the_screen(qtbot, kiosk):
-    from kiosk.app import Autoplay
+    from kiosk.autoplay import Autoplay
     from kiosk.headless import ScriptedShopper
 
     k = kiosk(measured=measurement())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kiosk.app import scale_overlay, scale_px
+from kiosk.live_view import scale_overlay, scale_px
 from kiosk.workers import display_view
 from vision.overlay import FrameOverlay, LegOverlay
 

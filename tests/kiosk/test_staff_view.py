@@ -1,0 +1,34 @@
+"""The staff screen's history table, from the session log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fitting.measurement import Measurement, MeasurementSource
+from fitting.outcome import Outcome
+from kiosk.session_log import MemorySessionLog, SessionRecord
+from kiosk.staff_view import history_rows
+from tests.kiosk.flow_helpers import TAPE_ENTRY, FakeChoice, FakeDecision, camera_measurement
+
+T = datetime(2026, 11, 23, 9, 41, 7, tzinfo=UTC)
+
+
+def test_history_rows_newest_first_with_girths_product_and_tape_marked():
+    log = MemorySessionLog()
+    tape = Measurement.from_dict({**TAPE_ENTRY, "source": MeasurementSource.TAPE.value})
+    for sid, minute, measurement, decision, outcome in [
+        ("a", 1, camera_measurement(), FakeDecision(Outcome.RECOMMEND, (), (FakeChoice(),)),
+         "recommend"),                                        # a camera fitting, sold
+        ("b", 2, None, None, "see_doctor"),                   # stopped by the screener
+        ("c", 3, tape, None, "staff_check"),                  # staff measured by tape
+    ]:
+        log.record(SessionRecord.from_session(
+            session_id=sid, started_at=T, finished_at=T.replace(minute=minute),
+            outcome=outcome, purpose="travel", language="en", measurement=measurement,
+            decision=decision))
+    rows = history_rows(log)
+    assert [r["outcome"] for r in rows] == ["staff_check", "see_doctor", "recommend"]
+    assert rows[0]["girths"] == "L 231/372 R 229/370 (tape)"
+    assert rows[1]["girths"] == "" and rows[1]["product"] == ""
+    assert rows[2] == {"time": "2026-11-23 09:01", "outcome": "recommend",
+                       "girths": "L 220/360 R 221/362", "product": "Demo knee-high II"}
