@@ -61,7 +61,8 @@ def measure_scene_truth(scene: Path, calibration, mat, truth: dict):
         lm = landmarks_from_truth(truth, view, (image.shape[1], image.shape[0]))
         fake = FakePoseEstimator([PoseResult(lm, mask)])
         if measurer is None:
-            measurer = LegMeasurer(calibration, mat, fake)
+            # The truth's knee landmark is the knee point itself (mid-patella).
+            measurer = LegMeasurer(calibration, mat, fake, knee_above_landmark_mm=0.0)
         measurer.pose_estimator = fake
         measurer.add(Frame(image, 0.0, 0), stance)
     return measurer.result()

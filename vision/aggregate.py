@@ -30,6 +30,14 @@ CALF_SEARCH_BELOW_KNEE_MM = 40.0
 CD_BELOW_KNEE_MM = 35.0
 # Knee point from the pose landmark: its 1-sigma error along the shank (mm).
 KNEE_LANDMARK_SD_MM = 12.0
+# The pose model's knee keypoint marks the knee joint (annotated at the joint line, where
+# the femur meets the tibia); the knee point of the RAL measures (and of a fitter's eye)
+# is mid-patella, which stands above the joint line by kneeheightmidpatella - tibialheight
+# = 20.2 mm (sd 9.0) in men and 11.3 mm (sd 5.9) in women, 17.3 mm pooled (ANSUR II,
+# 4,082 men and 1,986 women). A population figure, not fitted on any camera data.
+KNEE_JOINT_TO_MID_PATELLA_MM = 17.3
+# Share of the height bins of a search window (cB, cC) that must carry a girth.
+MIN_SEARCH_COVERAGE = 0.6
 # Front-only fallback: depth/width ratio priors per site (mean, sd). Lower-leg sections
 # are about as deep as wide at the calf and deeper than wide just above the ankle
 # (the Achilles tendon); widened sds make the result honest about the guess.
@@ -94,7 +102,8 @@ def aggregate_profiles(profiles: list[LegViewProfile]) -> RobustProfile:
     spread_sd = np.where(frames > 1, 1.25 * mad / np.sqrt(n), 0.0)
     scale = float(np.median([p.px_per_mm for p in profiles]))
     edge_sd = math.sqrt(2.0) * EDGE_SD_PX / scale
-    depth_sd_rel = float(np.median([p.axis.depth_sd_mm for p in profiles])) / 2200.0
+    depth_sd_rel = float(np.median([p.scale_sd_rel if p.scale_sd_rel is not None
+                                    else p.axis.depth_sd_mm / 2200.0 for p in profiles]))
     sd = np.sqrt(spread_sd ** 2 + edge_sd ** 2)
     return RobustProfile(
         value_mm=_smooth(median), sd_mm=sd, frames=frames,
@@ -136,8 +145,11 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
           lo_mm: float, hi_mm: float, pick: str) -> SitePoint:
     h = HEIGHTS_MM
     curve = girth_mm(front.value_mm, depth_mm, site)
-    window = (h >= lo_mm) & (h <= hi_mm) & np.isfinite(curve)
-    if window.sum() < 3:
+    span = (h >= lo_mm) & (h <= hi_mm)
+    window = span & np.isfinite(curve)
+    # An extreme read at the edge of a hole in the curve is no extreme: with less than
+    # ``MIN_SEARCH_COVERAGE`` of the heights measured, refuse rather than guess.
+    if window.sum() < 3 or window.sum() < MIN_SEARCH_COVERAGE * span.sum():
         raise GirthNotFound(site)
     idx = np.flatnonzero(window)
     k = int(idx[np.argmin(curve[idx])] if pick == "min" else idx[np.argmax(curve[idx])])
@@ -149,10 +161,16 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
     return SitePoint(g, sd, float(h[k]), w, d)
 
 
-def leg_girths(front: RobustProfile, side: RobustProfile | None) -> LegGirths:
-    """cB, cC and the knee-high length of one leg from its front and side profiles."""
+def leg_girths(front: RobustProfile, side: RobustProfile | None,
+               knee_above_landmark_mm: float = 0.0) -> LegGirths:
+    """cB, cC and the knee-high length of one leg from its front and side profiles.
+
+    ``knee_above_landmark_mm``: how far the knee point (mid-patella) stands above the
+    knee landmark the profiles carry (``KNEE_JOINT_TO_MID_PATELLA_MM`` for the pose
+    model's joint-line keypoint; 0 for a landmark already at mid-patella).
+    """
     notes: list[str] = []
-    knee = front.knee_t_mm
+    knee = front.knee_t_mm + knee_above_landmark_mm
     ankle = front.ankle_t_mm
     if side is not None:
         depth = side.value_mm

@@ -129,7 +129,7 @@ def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
     """
     h, w = image_bgr.shape[:2]
     if window_px is None:
-        window_px = max(4, round(0.0065 * w))
+        window_px = default_window_px(w)
     top = np.asarray(top_px, float)
     bottom = np.asarray(bottom_px, float)
     y0 = int(np.clip(np.ceil(min(top[1], bottom[1])), 1, h - 2))
@@ -166,3 +166,39 @@ def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
         out["l"][i], out["r"][i] = left[0], right[0]
         valid[i] = True
     return RowEdges(ys.astype(float), out["l"], out["r"], out["ml"], out["mr"], out["c"], valid)
+
+
+def default_window_px(image_width_px: int) -> int:
+    """How far (px) the true edge may lie from the mask's edge: ~0.65 % of the width."""
+    return max(4, round(0.0065 * image_width_px))
+
+
+def refine_near(image_bgr: np.ndarray, y_px: np.ndarray, guess_x_px: np.ndarray,
+                window_px: int, min_contrast: float = 2.0) -> np.ndarray:
+    """The gradient peak nearest each guess on its row, or NaN where there is none.
+
+    For rows whose first edge left the leg (see ``vision.profile.inner_outline``): the
+    guess comes from the leg's own outline above and below, not from the mask, so the
+    search starts where the leg is. Only the rows' bounding box is filtered.
+    """
+    y = np.asarray(y_px, float).astype(int)
+    g = np.asarray(guess_x_px, float)
+    out = np.full(len(y), np.nan)
+    ok = np.isfinite(g)
+    if not ok.any():
+        return out
+    h, w = image_bgr.shape[:2]
+    band = window_px + 3
+    xa = int(max(0, np.floor(g[ok].min() - band)))
+    xb = int(min(w, np.ceil(g[ok].max() + band) + 1))
+    ya, yb = int(max(0, y.min() - 3)), int(min(h, y.max() + 4))
+    if xb - xa < 5 or yb - ya < 1:
+        return out
+    mag = _gradient_magnitude(image_bgr[ya:yb, xa:xb])
+    for i in np.flatnonzero(ok):
+        if not ya <= y[i] < yb:
+            continue
+        peak = _refine(mag[y[i] - ya], g[i], xa, window_px)
+        if peak is not None and peak[1] >= min_contrast:
+            out[i] = peak[0]
+    return out

@@ -26,8 +26,16 @@ from calibration.errors import CalibrationInvalid, MatNotFound
 from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
-from vision.aggregate import GirthNotFound, LegGirths, RobustProfile, aggregate_profiles, leg_girths
+from vision.aggregate import (
+    KNEE_JOINT_TO_MID_PATELLA_MM,
+    GirthNotFound,
+    LegGirths,
+    RobustProfile,
+    aggregate_profiles,
+    leg_girths,
+)
 from vision.errors import MeasurementRefused, NoPersonInView
+from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
@@ -64,6 +72,8 @@ REFUSAL_TEXT = {
     "face_camera": "no front view: the person did not face the camera",
     "edges_not_found": "leg edges not found",
     "knee_hidden": "knee hidden: the knees must be in view",
+    "person_not_in_full_view": "the whole person must be in view to scale from the stated "
+                               "height",
 }
 
 
@@ -179,14 +189,25 @@ class LegMeasurer:
     calibration once the floor pose is known; None for the measurer's own basic checks.
     ``frames_per_stance``: frames wanted per stance for the progress.
     ``row_step``: scan every n-th image row (1 = every row; 2 halves the per-frame work).
+    ``knee_above_landmark_mm``: where the knee point (mid-patella) stands above the pose
+    estimator's knee landmark (the joint line for the pose model; 0 for landmarks that
+    already mark mid-patella, such as a synthetic scene's truth).
+    ``stated_height_mm``: the shopper's standing height; when the mat cannot be found (or
+    ``calibration`` is None: no intrinsics) frames are scaled from it instead
+    (``vision.fallback``) and the result is flagged lower confidence.
     """
 
-    def __init__(self, calibration: CameraCalibration, mat: MatSpec,
+    def __init__(self, calibration: CameraCalibration | None, mat: MatSpec,
                  pose_estimator: PoseEstimator,
                  checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
                  frames_per_stance: int = FRAMES_PER_STANCE, row_step: int = 1,
-                 keep_debug_frames: bool = False):
+                 keep_debug_frames: bool = False, stated_height_mm: float | None = None,
+                 knee_above_landmark_mm: float = KNEE_JOINT_TO_MID_PATELLA_MM):
+        if calibration is None and stated_height_mm is None:
+            raise ValueError("without a calibration the measurer needs a stated height")
         self.calibration = calibration
+        self.stated_height_mm = stated_height_mm
+        self.knee_above_landmark_mm = knee_above_landmark_mm
         self.mat = mat
         self.pose_estimator = pose_estimator
         self.checker_factory = checker_factory
@@ -202,6 +223,7 @@ class LegMeasurer:
         self._rejections: dict[Stance, Counter[str]] = {Stance.FRONT: Counter(),
                                                         Stance.SIDE: Counter()}
         self._frames_seen: Counter[Stance] = Counter()
+        self._height_scaled: Counter[Stance] = Counter()
         self._accepted: Counter[Stance] = Counter()
         self._poses: dict[Stance, FloorPose] = {}
         self._mat_error: str | None = None
@@ -241,14 +263,17 @@ class LegMeasurer:
     def add(self, frame: Frame, expected: Stance) -> FrameReport:
         """Look at one frame of the expected stance; measure it if it is acceptable."""
         h, w = frame.image_bgr.shape[:2]
-        self.calibration.intrinsics.check_frame_size(w, h)
+        if self.calibration is not None:
+            self.calibration.intrinsics.check_frame_size(w, h)
         self._frames_seen[expected] += 1
         pose = self.pose_estimator.estimate(frame)
         key = self._basic_check(frame, pose, expected)
         if key is not None:
             return self._reject(expected, key, pose)
-        floor = self._floor_pose(frame, expected)
+        floor = None if self.calibration is None else self._floor_pose(frame, expected)
         if floor is None:
+            if self.stated_height_mm is not None:
+                return self._add_height_scaled(frame, pose, expected)
             return self._reject(expected, "mat_not_found", pose)
         calibration = self.calibration.with_floor_pose(floor)
         guidance = None
@@ -280,6 +305,45 @@ class LegMeasurer:
         if self.keep_debug_frames and expected not in self._debug_frames:
             self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
         return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
+                           self.progress(expected), overlay)
+
+    def _add_height_scaled(self, frame: Frame, pose: PoseResult, expected: Stance
+                           ) -> FrameReport:
+        """The uncalibrated fallback for one frame (no floor pose: scale from the height)."""
+        if classify_stance(pose.landmarks) is not expected:
+            key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
+            return self._reject(expected, key, pose)
+        ankles_y = 0.5 * (pose.landmarks.left.ankle.y_px + pose.landmarks.right.ankle.y_px)
+        scale = height_scale_mm_per_px(pose.mask, float(self.stated_height_mm), ankles_y)
+        if scale is None:
+            return self._reject(expected, "person_not_in_full_view", pose)
+        mm_per_px, ankle_mm = scale
+        profiles = []
+        for leg in LEGS:
+            p = height_scaled_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
+                                      expected, mm_per_px, ankle_mm, row_step=self.row_step)
+            if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
+                return self._reject(expected, "edges_not_found", pose)
+            profiles.append(p)
+        if any(calves_covered(frame.image_bgr, p) for p in profiles):
+            return self._reject(expected, "uncover_calves", pose)
+        for p in profiles:
+            self._profiles[(p.leg, expected)].append(p)
+        self._accepted[expected] += 1
+        self._height_scaled[expected] += 1
+        overlay = FrameOverlay(tuple(
+            LegOverlay(leg=p.leg,
+                       landmarks_px={name: (kp.x_px, kp.y_px) for name, kp in zip(
+                           ("hip", "knee", "ankle", "heel", "toe"),
+                           pose.landmarks.leg(p.leg).all(), strict=True)},
+                       left_edge_px=p.edges.points_px("left"),
+                       right_edge_px=p.edges.points_px("right"),
+                       axis_px=np.array([pose.landmarks.leg(p.leg).ankle.xy_px,
+                                         pose.landmarks.leg(p.leg).knee.xy_px]))
+            for p in profiles))
+        if self.keep_debug_frames and expected not in self._debug_frames:
+            self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
+        return FrameReport(BasicGuidance(expected, "ok", True), pose, True,
                            self.progress(expected), overlay)
 
     def _basic_check(self, frame: Frame, pose: PoseResult, expected: Stance) -> str | None:
@@ -350,7 +414,7 @@ class LegMeasurer:
                 side = aggregate_profiles(self._profiles[(leg, Stance.SIDE)])
                 profiles[(leg, "side")] = side
             try:
-                girths[leg] = leg_girths(front, side)
+                girths[leg] = leg_girths(front, side, self.knee_above_landmark_mm)
             except GirthNotFound as exc:
                 raise MeasurementRefused(
                     f"{leg} leg: the {exc.args[0]} could not be measured (leg not fully in "
@@ -362,6 +426,8 @@ class LegMeasurer:
         reasons = []
         if not has_side:
             reasons.append("front view only")
+        if any(self._height_scaled.values()):
+            reasons.append("no floor pose: scaled from the stated height")
         confidence = "lower" if reasons else "high"
         diagnostics = self._diagnostics(girths, reasons)
         overlays = {}
@@ -423,10 +489,11 @@ def _frames(paths: Sequence[str | os.PathLike]):
 
 def measure_paths(front_paths: Sequence[str | os.PathLike],
                   side_paths: Sequence[str | os.PathLike] | None,
-                  calibration: CameraCalibration, mat: MatSpec,
+                  calibration: CameraCalibration | None, mat: MatSpec,
                   pose_estimator_factory: Callable[[bool], PoseEstimator],
                   checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
-                  keep_debug_frames: bool = False) -> tuple[MeasurementResult, LegMeasurer]:
+                  keep_debug_frames: bool = False, stated_height_mm: float | None = None
+                  ) -> tuple[MeasurementResult, LegMeasurer]:
     """Measure from files: images or videos of the front and (optionally) the side stance.
 
     ``pose_estimator_factory(static)`` builds one estimator per view (``static`` True for
@@ -445,7 +512,8 @@ def measure_paths(front_paths: Sequence[str | os.PathLike],
         try:
             if measurer is None:
                 measurer = LegMeasurer(calibration, mat, estimator, checker_factory,
-                                       keep_debug_frames=keep_debug_frames)
+                                       keep_debug_frames=keep_debug_frames,
+                                       stated_height_mm=stated_height_mm)
             else:
                 measurer.pose_estimator = estimator
             for frame in _frames(paths):

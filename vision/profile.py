@@ -13,7 +13,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
-from vision.edges import RowEdges, find_leg_edges
+from vision.edges import RowEdges, default_window_px, find_leg_edges, refine_near
 from vision.geometry import (
     LegAxis,
     floor_point,
@@ -33,6 +33,15 @@ HEIGHTS_MM = np.arange(BIN_MM / 2, GRID_TOP_MM, BIN_MM)
 MAX_HALF_WIDTH_SHARE = 0.3
 # One sd of a refined edge's position (px): parabola-fit noise plus residual blur bias.
 EDGE_SD_PX = 0.25
+# Outline stretches: neighbouring edge points more than this apart (mm, plus half their
+# height step) start a new stretch. Row-to-row noise is ~0.5 mm (up to ~2 mm on a shin's
+# highlight), a leg's outline slopes less than 1:2, a bleed starts with a step of ~1 cm.
+OUTLINE_JUMP_MM = 3.0
+# A height gap (mm) without edges also starts a new stretch.
+OUTLINE_GAP_MM = 8.0
+# The longest stretch (mm of height) taken for a bleed: on the development scenes the
+# mask bleeds for 30-100 mm where skin meets a floor or wall of its colour.
+MAX_BLEED_MM = 150.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +63,9 @@ class LegViewProfile:
     px_per_mm: float
     ankle_t_mm: float
     knee_t_mm: float
+    # 1-sigma relative error of the whole scale when it does not come from the axis' depth
+    # (the uncalibrated fallback, ``vision.fallback``); None: ``axis.depth_sd_mm`` says it.
+    scale_sd_rel: float | None = None
 
     @property
     def heights_mm(self) -> np.ndarray:
@@ -103,6 +115,80 @@ def drop_edge_outliers(t_mm: np.ndarray, r_mm: np.ndarray, window: int = 31,
     return keep
 
 
+def _line_at(t: np.ndarray, r: np.ndarray, at_t: float) -> float:
+    """A straight line through (t, r) evaluated at ``at_t`` (slope clipped to 1:1)."""
+    if len(t) >= 3 and np.ptp(t) > 5.0:
+        slope = float(np.clip(np.polyfit(t, r, 1)[0], -1.0, 1.0))
+        return float(np.mean(r) + slope * (at_t - np.mean(t)))
+    return float(np.mean(r))
+
+
+def inner_outline(t_mm: np.ndarray, r_mm: np.ndarray, jump_mm: float = OUTLINE_JUMP_MM,
+                  gap_mm: float = OUTLINE_GAP_MM, max_bleed_mm: float = MAX_BLEED_MM
+                  ) -> np.ndarray:
+    """Mask of one edge's points that lie on the leg's outline (False: a stretch bled out).
+
+    Where skin meets a floor or wall of nearly its colour, the person mask bleeds outward
+    for up to ~100 mm of height and the gradient search near the mask's edge latches onto
+    a background line. A running median cannot see a stretch that long, but such a
+    stretch has two marks: it begins and ends with a step (the leg's outline is
+    continuous; the background line is another curve), and the step is outward (a mask
+    that bleeds is too big, never too small). So the points, in order of height, are cut
+    into stretches at every step (neighbours more than ``jump_mm`` apart, or a gap of
+    ``gap_mm`` without edges). At each boundary the step is measured as how far one
+    stretch's first 10 mm stand outward of its neighbour's outline (that neighbour's last
+    20 mm extended by a straight line); the outer stretch of the largest step is dropped,
+    and the comparison repeats with the new neighbours until no step exceeds ``jump_mm``.
+    A stretch longer than ``max_bleed_mm`` is kept whatever its steps: no bleed lasts that
+    long, and a step between two long stretches is the edge search's own error.
+    """
+    n = len(t_mm)
+    keep = np.ones(n, bool)
+    if n < 10:
+        return keep
+    order = np.argsort(t_mm)
+    t = np.asarray(t_mm, float)[order]
+    side = 1.0 if np.median(r_mm) >= 0 else -1.0
+    out = side * np.asarray(r_mm, float)[order]  # distance from the axis, outward positive
+    dt = np.diff(t)
+    cuts = np.flatnonzero((np.abs(np.diff(out)) > jump_mm + 0.5 * dt) | (dt > gap_mm)) + 1
+    if len(cuts) == 0:
+        return keep
+    starts = np.concatenate([[0], cuts])
+    ends = np.concatenate([cuts, [n]])
+    length = t[ends - 1] - t[starts]
+    alive = list(range(len(starts)))
+
+    def step(k: int, ref: int) -> float:
+        """How far stretch k stands outward of stretch ref's outline, at k's near end."""
+        tk, rk = t[starts[k]:ends[k]], out[starts[k]:ends[k]]
+        tr, rr = t[starts[ref]:ends[ref]], out[starts[ref]:ends[ref]]
+        near_end = tk[0] if ref < k else tk[-1]
+        ref_end = tr[-1] if ref < k else tr[0]
+        mine = float(np.median(rk[np.abs(tk - near_end) <= 10.0]))
+        theirs = _line_at(tr[np.abs(tr - ref_end) <= 20.0], rr[np.abs(tr - ref_end) <= 20.0],
+                          near_end)
+        return mine - theirs
+
+    while len(alive) > 1:
+        # Every boundary between neighbouring stretches: how far the outer one stands out.
+        worst, drop = jump_mm, None
+        for i in range(len(alive) - 1):
+            lo, hi = alive[i], alive[i + 1]
+            up, down = step(hi, lo), step(lo, hi)  # hi against lo's outline, and back
+            outer, size = (hi, up) if up >= down else (lo, down)
+            if size > worst and length[outer] <= max_bleed_mm:
+                worst, drop = size, outer
+        if drop is None:
+            break
+        alive.remove(drop)
+    ok = np.zeros(n, bool)
+    for k in alive:
+        ok[starts[k]:ends[k]] = True
+    keep[order] = ok
+    return keep
+
+
 def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
                half_box_px: float) -> np.ndarray | None:
     """The lowest silhouette point of the foot near its toe landmark (where it meets the floor).
@@ -126,6 +212,40 @@ def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
     return np.array([x0 + float(xs.mean()), y0 + float(y)])
 
 
+def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraCalibration,
+                    axis: LegAxis) -> RowEdges:
+    """Edges with every stretch that bled off the leg searched again along the outline.
+
+    ``inner_outline`` finds the stretches; on their rows the edge is searched afresh near
+    where the outline above and below them runs (linear in the image between the good
+    rows), and the row is dropped when no gradient peak is there. Costs nothing on a
+    clean frame (no stretch found, no search).
+    """
+    xs = {"left": edges.left_x_px.copy(), "right": edges.right_x_px.copy()}
+    valid = edges.valid.copy()
+    rows = np.flatnonzero(edges.valid)
+    window = default_window_px(image_bgr.shape[1])
+    changed = False
+    for side in ("left", "right"):
+        pts = edges.points_px(side)
+        g = rays_to_axis(calibration, pts, axis)
+        keep = inner_outline(g.t_mm, g.r_mm)
+        if keep.all() or keep.sum() < 2:
+            continue
+        changed = True
+        bad = ~keep
+        guess = np.interp(pts[bad, 1], pts[keep, 1], pts[keep, 0])
+        found = refine_near(image_bgr, pts[bad, 1], guess, window)
+        # A peak at the window's far side is the next background line, not the leg.
+        found[np.abs(found - guess) > 0.6 * window] = np.nan
+        xs[side][rows[bad]] = found
+        valid[rows[bad][~np.isfinite(found)]] = False
+    if not changed:
+        return edges
+    return RowEdges(edges.y_px, xs["left"], xs["right"], edges.mask_left_x_px,
+                    edges.mask_right_x_px, edges.contrast, valid)
+
+
 def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLandmarks, leg: str,
                      stance: Stance, calibration: CameraCalibration, mat: MatSpec,
                      row_step: int = 1) -> LegViewProfile:
@@ -146,6 +266,7 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
     edges = find_leg_edges(image_bgr, mask, top, bottom, MAX_HALF_WIDTH_SHARE * shank_px,
                            row_step=row_step)
     axis = refit_axis(calibration, axis, edges.midpoints_px)
+    edges = _follow_outline(image_bgr, edges, calibration, axis)
     left = rays_to_axis(calibration, edges.points_px("left"), axis)
     right = rays_to_axis(calibration, edges.points_px("right"), axis)
     keep_l = drop_edge_outliers(left.t_mm, left.r_mm)

@@ -3,6 +3,10 @@
     legfit measure --front PATH [PATH ...] [--side PATH [PATH ...]] --calibration FILE
                    [--height-mm H] [--debug-dir DIR] [--json]
 
+--height-mm is the uncalibrated fallback: when the mat is not found in the images (or no
+--calibration is given at all) the legs are scaled from the person's stated standing
+height, and the result says "lower" confidence with a wider sd.
+
 With --json it prints what ``legfit recommend --measurement`` reads (``Measurement``'s
 JSON: per leg ankle_mm, ankle_sd_mm, calf_mm, calf_sd_mm, knee_high_length_mm; source
 "camera") plus diagnostics. A refusal is one line on stderr and exit status 2.
@@ -36,24 +40,31 @@ def handler(args: argparse.Namespace) -> int:
     from calibration.calibration_file import load_calibration
     from calibration.mat import load_mat_spec
     from vision.debug import height_lines, write_debug
+    from vision.fallback import MAX_STATED_HEIGHT_MM, MIN_STATED_HEIGHT_MM
     from vision.measurer import measure_paths
     from vision.overlay import FrameOverlay, LegOverlay
 
-    if args.height_mm is not None and not 1000 <= args.height_mm <= 2300:
-        raise InputInvalid(f"--height-mm must be a standing height in mm (1000-2300), "
+    if args.height_mm is not None and not (
+            MIN_STATED_HEIGHT_MM <= args.height_mm <= MAX_STATED_HEIGHT_MM):
+        raise InputInvalid(f"--height-mm must be a standing height in mm "
+                           f"({MIN_STATED_HEIGHT_MM:.0f}-{MAX_STATED_HEIGHT_MM:.0f}), "
                            f"not {args.height_mm:g}")
-    calibration = load_calibration(args.calibration)
+    if args.calibration is None and args.height_mm is None:
+        raise InputInvalid("--calibration is needed (or --height-mm to scale from the "
+                           "person's stated height, with lower confidence)")
+    calibration = load_calibration(args.calibration) if args.calibration else None
     mat = load_mat_spec()
     result, measurer = measure_paths(
         args.front, args.side, calibration, mat, _pose_factory,
-        checker_factory=_checker_factory(mat) if args.stance_checker else None,
-        keep_debug_frames=args.debug_dir is not None)
+        checker_factory=(_checker_factory(mat) if args.stance_checker and calibration
+                         else None),
+        keep_debug_frames=args.debug_dir is not None, stated_height_mm=args.height_mm)
     if args.debug_dir is not None:
         frames = measurer.debug_frames()
         # Add the measured heights to the first frame of each view for the overlay.
         for view, (image, overlay) in list(frames.items()):
             pose = measurer._poses.get(measurer_stance(view))
-            if pose is None:
+            if pose is None or calibration is None:
                 continue
             cal = calibration.with_floor_pose(pose)
             legs = []
@@ -108,11 +119,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--side", nargs="+", metavar="PATH",
                    help="images or a video of the side stance (right side to the camera); "
                         "without it the depth is estimated and flagged")
-    p.add_argument("--calibration", required=True, metavar="FILE",
+    p.add_argument("--calibration", metavar="FILE",
                    help="the camera's calibration JSON (intrinsics; the floor pose comes "
-                        "from the mat)")
+                        "from the mat); needed unless --height-mm is given")
     p.add_argument("--height-mm", type=float, metavar="H",
-                   help="the person's standing height (mm), a cross-check for the scale")
+                   help="the person's standing height (mm): without the mat or a "
+                        "calibration the legs are scaled from it (lower confidence)")
     p.add_argument("--debug-dir", metavar="DIR",
                    help="write overlays and profile plots here (contains camera images)")
     p.add_argument("--json", action="store_true", help="print the measurement as JSON")
