@@ -133,6 +133,21 @@ def stub_parts(n: int):
     return person, (lambda cal: StubMeasurer(person, 12, GOOD_MEASUREMENT))
 
 
+def rss_trend(trace: list[dict[str, float]]) -> dict[str, float | None]:
+    """Least-squares slope of RSS over the trace (MB per 100 sessions) and its range: single
+    readings swing with the allocator, a leak shows as a steady slope."""
+    points = [(t["sessions"], t["rss_mb"]) for t in trace]
+    if len(points) < 3:
+        return {"rss_slope_mb_per_100_sessions": None, "rss_min_mb": None, "rss_max_mb": None}
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else 0.0
+    return {"rss_slope_mb_per_100_sessions": round(100 * slope, 2),
+            "rss_min_mb": min(y for _, y in points), "rss_max_mb": max(y for _, y in points)}
+
+
 def run_session(i: int, estimator, measurer_factory, log_path: Path) -> tuple[str, float]:
     """One headless demo session; returns (outcome, seconds)."""
     from kiosk.assembly import KioskOptions, assemble
@@ -206,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
             "start": baseline,
             "end": end,
             "rss_growth_pct": round(growth_pct, 2),
+            **rss_trend(trace),
             "goals": GOALS,
             "meets_goals": (final and len(crashes) == GOALS["crashes"]
                             and growth_pct < GOALS["rss_growth_pct"]),
@@ -257,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rss {baseline['rss_mb']} -> {end['rss_mb']} MB ({report['rss_growth_pct']:+.2f} %), "
           f"threads {baseline['python_threads']} -> {end['python_threads']}, fds "
           f"{baseline['open_fds']} -> {end['open_fds']}")
+    print(f"rss trend over the run: {report['rss_slope_mb_per_100_sessions']} MB per 100 "
+          f"sessions (range {report['rss_min_mb']}-{report['rss_max_mb']} MB)")
     print(f"written {args.out}")
     return 0 if report["meets_goals"] else 1
 
