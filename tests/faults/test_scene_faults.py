@@ -200,3 +200,33 @@ def test_the_case_list_covers_every_refusal_the_brief_names():
     assert {"darkness", "nobody", "trousers", "two_people", "mat_covered",
             "mat_moved"} <= names
     assert Path(__file__).read_text().count("legs_out_of_frame") >= 1
+
+
+@pytest.mark.parametrize(
+    ("image", "status", "phrase"),
+    [
+        # the same set-up photographed again (the side stance): the stored pose holds
+        ("scene_1000/side.png", 0, "still holds"),
+        # the camera was knocked (another set-up's photo): staff are told to recalibrate
+        ("scene_1001/front.png", 1, "moved"),
+    ],
+)
+def test_calibrate_check_tells_staff_when_the_mat_or_camera_moved(shared_data, tmp_path,
+                                                                  capsys, image, status,
+                                                                  phrase):
+    scenes_dir = shared_data / "synthetic-dev"
+    stored = tmp_path / "calibration.json"
+    code, _, err = run_cli(["calibrate", "floor", "--image",
+                            str(scenes_dir / "scene_1000" / "front.png"), "--calibration",
+                            str(scenes_dir / "scene_1000" / "calibration.json"),
+                            "--out", str(stored)], capsys)
+    assert code == 0, err
+    before = stored.read_bytes()
+
+    code, out, err = run_cli(["calibrate", "check", "--image", str(scenes_dir / image),
+                              "--calibration", str(stored)], capsys)
+
+    assert code == status, out + err
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert len(lines) == 1 and phrase in lines[0], lines
+    assert stored.read_bytes() == before  # a check never rewrites the stored pose
