@@ -115,14 +115,6 @@ def drop_edge_outliers(t_mm: np.ndarray, r_mm: np.ndarray, window: int = 31,
     return keep
 
 
-def _line_at(t: np.ndarray, r: np.ndarray, at_t: float) -> float:
-    """A straight line through (t, r) evaluated at ``at_t`` (slope clipped to 1:1)."""
-    if len(t) >= 3 and np.ptp(t) > 5.0:
-        slope = float(np.clip(np.polyfit(t, r, 1)[0], -1.0, 1.0))
-        return float(np.mean(r) + slope * (at_t - np.mean(t)))
-    return float(np.mean(r))
-
-
 def inner_outline(t_mm: np.ndarray, r_mm: np.ndarray, jump_mm: float = OUTLINE_JUMP_MM,
                   gap_mm: float = OUTLINE_GAP_MM, max_bleed_mm: float = MAX_BLEED_MM
                   ) -> np.ndarray:
@@ -156,37 +148,48 @@ def inner_outline(t_mm: np.ndarray, r_mm: np.ndarray, jump_mm: float = OUTLINE_J
         return keep
     starts = np.concatenate([[0], cuts])
     ends = np.concatenate([cuts, [n]])
-    length = t[ends - 1] - t[starts]
-    alive = list(range(len(starts)))
-
-    def step(k: int, ref: int) -> float:
-        """How far stretch k stands outward of stretch ref's outline, at k's near end."""
-        tk, rk = t[starts[k]:ends[k]], out[starts[k]:ends[k]]
-        tr, rr = t[starts[ref]:ends[ref]], out[starts[ref]:ends[ref]]
-        near_end = tk[0] if ref < k else tk[-1]
-        ref_end = tr[-1] if ref < k else tr[0]
-        mine = float(np.median(rk[np.abs(tk - near_end) <= 10.0]))
-        theirs = _line_at(tr[np.abs(tr - ref_end) <= 20.0], rr[np.abs(tr - ref_end) <= 20.0],
-                          near_end)
-        return mine - theirs
-
+    seg = np.repeat(np.arange(len(starts)), ends - starts)
+    lo_t, hi_t = t[starts], t[ends - 1]
+    length = hi_t - lo_t
+    # Each stretch's two ends, all at once: the mean of its first / last 10 mm and a
+    # straight line through its first / last 20 mm (sums per stretch by bincount).
+    ends_fit = {}
+    for name, dist in (("lo", t - lo_t[seg]), ("hi", hi_t[seg] - t)):
+        near10, near20 = dist <= 10.0, dist <= 20.0
+        m = len(starts)
+        c10 = np.bincount(seg, near10, m)
+        mean10 = np.bincount(seg, near10 * out, m) / np.maximum(c10, 1)
+        w = near20.astype(float)
+        c = np.bincount(seg, w, m)
+        st, sr = np.bincount(seg, w * t, m), np.bincount(seg, w * out, m)
+        stt, str_ = np.bincount(seg, w * t * t, m), np.bincount(seg, w * t * out, m)
+        var = stt / np.maximum(c, 1) - (st / np.maximum(c, 1)) ** 2
+        cov = str_ / np.maximum(c, 1) - st * sr / np.maximum(c, 1) ** 2
+        slope = np.where((c >= 3) & (var > 4.0), cov / np.where(var > 0, var, 1.0), 0.0)
+        slope = np.clip(slope, -1.0, 1.0)
+        end_t = lo_t if name == "lo" else hi_t
+        line_at_end = sr / np.maximum(c, 1) + slope * (end_t - st / np.maximum(c, 1))
+        ends_fit[name] = (mean10, slope, line_at_end)
+    lo_mean, lo_slope, lo_line = ends_fit["lo"]
+    hi_mean, hi_slope, hi_line = ends_fit["hi"]
+    alive = np.arange(len(starts))
     while len(alive) > 1:
-        # Every boundary between neighbouring stretches: how far the outer one stands out.
-        worst, drop = jump_mm, None
-        for i in range(len(alive) - 1):
-            lo, hi = alive[i], alive[i + 1]
-            up, down = step(hi, lo), step(lo, hi)  # hi against lo's outline, and back
-            outer, size = (hi, up) if up >= down else (lo, down)
-            if size > worst and length[outer] <= max_bleed_mm:
-                worst, drop = size, outer
-        if drop is None:
+        a, b = alive[:-1], alive[1:]  # each boundary: a below, b above
+        # b's first 10 mm against a's outline carried up, and a's last 10 mm against b's
+        # outline carried down: how far each stands outward of the other.
+        up = lo_mean[b] - (hi_line[a] + hi_slope[a] * (lo_t[b] - hi_t[a]))
+        down = hi_mean[a] - (lo_line[b] + lo_slope[b] * (hi_t[a] - lo_t[b]))
+        outer = np.where(up >= down, b, a)
+        size = np.maximum(up, down)
+        size[length[outer] > max_bleed_mm] = -np.inf
+        k = int(np.argmax(size))
+        if size[k] <= jump_mm:
             break
-        alive.remove(drop)
-    ok = np.zeros(n, bool)
-    for k in alive:
-        ok[starts[k]:ends[k]] = True
+        alive = alive[alive != outer[k]]
+    ok = np.isin(seg, alive)
     keep[order] = ok
     return keep
+
 
 
 def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
