@@ -46,6 +46,7 @@ class KioskSession:
         self._vision_seq = 0
         self._round = 0
         self._camera_ok = True
+        self._vision_failing = False
         self._state: FlowState | None = None
         self._waiting: Measurement | None = None
         self.latest_update: VisionUpdate | None = None
@@ -103,15 +104,26 @@ class KioskSession:
             return
         self._camera_ok = status.ok
         if status.ok:
-            self.flow.camera_recovered()
+            if not self._vision_failing:
+                self.flow.camera_recovered()
         else:
             self.flow.camera_failed(status.message)
 
     def _feed(self, update: VisionUpdate) -> None:
         flow = self.flow
         flow.presence(update.person_on_mat)
-        if update.error is not None and flow.state in STANCE_FOR_STATE:
-            flow.notify("vision_error", update.error)
+        # A pipeline that cannot use the pictures (a camera giving another size than the
+        # calibration's, a model failure) is, for the shopper, a camera that does not
+        # work: the measuring screen says so, staff read the reason; it clears itself.
+        if update.error is not None and update.wizard is None:
+            if not self._vision_failing:
+                self._vision_failing = True
+                flow.camera_failed(update.error)
+            return
+        if self._vision_failing:
+            self._vision_failing = False
+            if self._camera_ok:
+                flow.camera_recovered()
         if update.stance is Stance.FRONT and update.front_complete:
             flow.stance_complete("front")
         if update.stance is Stance.SIDE and update.accepted:

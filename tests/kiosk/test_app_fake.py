@@ -340,3 +340,25 @@ def test_a_fresh_kiosk_is_calibrated_on_screen_by_staff(qtbot, kiosk, tmp_path):
     assert load_calibration(paths.calibration_file).floor_pose is not None
     k.send("back")
     on_screen(qtbot, k, "attract")
+
+
+def test_a_pipeline_that_cannot_use_the_pictures_shows_as_a_camera_problem(qtbot, kiosk):
+    failing = {"on": False}
+    from tests.kiosk.vision_helpers import person_pose
+
+    def estimate(frame):
+        if failing["on"]:
+            from calibration.errors import CalibrationInvalid
+
+            raise CalibrationInvalid("the calibration is for 1080x1920 images but the camera "
+                                     "gives 640x480")
+        return person_pose()
+
+    k = kiosk(estimator=FakePoseEstimator(estimate), needed=10_000)
+    to_measuring(qtbot, k)
+    failing["on"] = True
+    qtbot.waitUntil(lambda: not k.flow.status.camera_ok, timeout=WAIT_MS)
+    assert "640x480" in k.flow.status.notice_detail
+    assert k.window.screen("measure_front").data.camera_ok is False
+    failing["on"] = False
+    qtbot.waitUntil(lambda: k.flow.status.camera_ok, timeout=WAIT_MS)
