@@ -10,10 +10,10 @@ standard size; a chart far outside that is a bad chart.
   spread (and 5 mm on the length), to show how many fittings a straddled size boundary
   sends to a staff check.
 
-The knee-high length lD (floor to two finger widths below the knee crease) is not in the
-survey; we take the tibiale height (floor to the knee joint line) minus 35 mm. Heinz et
+The knee-high length lD is not in the survey. We take it as the camera does: the knee
+point (mid-patella, ``kneeheightmidpatella``) minus 35 mm, two finger widths. Heinz et
 al. 2003 (507 active adults) runs too, its lD estimated from stature with the ANSUR II
-ratio of tibiale height to stature.
+ratio of mid-patella knee height to stature.
 
 Run from anywhere: ``python bench/population.py``. Writes bench/results/population.json.
 """
@@ -46,7 +46,7 @@ def _ansur(sex: str) -> list[dict[str, float]]:
     with open(ANTHROPOMETRY / "ansur2" / name, encoding=encoding, newline="") as f:
         return [{"ankle_mm": float(r["anklecircumference"]),
                  "calf_mm": float(r["calfcircumference"]),
-                 "tibial_mm": float(r["tibialheight"]),
+                 "tibial_mm": float(r["kneeheightmidpatella"]),
                  "stature_mm": float(r["stature"])} for r in csv.DictReader(f)]
 
 
@@ -95,7 +95,8 @@ def main() -> int:
     datasets = {"ANSUR II": ansur, "Heinz 2003": _heinz(ratio)}
     results: dict[str, object] = {
         "product_id": PRODUCT_ID, "chart": product.chart.source,
-        "length_model": f"lD = tibiale height - {KNEE_CREASE_TO_CD_MM:g} mm (Heinz: stature x "
+        "length_model": f"lD = mid-patella knee height - {KNEE_CREASE_TO_CD_MM:g} mm "
+                        f"(Heinz: stature x "
                         f"{ratio:.4f})",
         "runs": {}}
     print(f"{PRODUCT_ID}: standard / made-to-measure / staff check, % of people")

@@ -120,7 +120,7 @@ def test_a_recommendation_for_the_demo_pair_in_the_cli_contract():
     assert out["outcome"] == "recommend"
     (rec,) = out["recommendations"]
     assert {k: rec[k] for k in ("product_id", "size", "length", "class_mmhg", "legs")} == {
-        "product_id": "demo-everyday-knee-high", "size": "M", "length": "long",
+        "product_id": "demo-everyday-knee-high", "size": "M", "length": "short",
         "class_mmhg": [15, 20], "legs": ["left", "right"]}
     assert all(set(r) == {"code", "text"} for r in out["reasons"])
     assert len(out["donning"]) == 14

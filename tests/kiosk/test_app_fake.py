@@ -63,7 +63,7 @@ def test_happy_path_to_handoff_and_back_to_attract(qtbot, kiosk):
     k.send("next")
     on_screen(qtbot, k, "recommendation")
     (choice,) = k.flow.status.decision.recommendations
-    assert (choice.size, choice.length) == ("S", "long")
+    assert (choice.size, choice.length) == ("S", "short")
     k.send("next")
     on_screen(qtbot, k, "donning")
     k.send("next")
@@ -104,7 +104,7 @@ def test_each_screener_referral_ends_on_the_referral_screen(qtbot, kiosk, yes, o
 
 @pytest.mark.parametrize("measured, outcome", [
     (measurement(ankle_mm=150, calf_mm=250), Outcome.MADE_TO_MEASURE),   # below every size
-    (measurement(length_mm=520), Outcome.MADE_TO_MEASURE),               # longer than any
+    (measurement(length_mm=600), Outcome.MADE_TO_MEASURE),               # longer than any
     (measurement(ankle_mm=200), Outcome.STAFF_CHECK),                    # on a size boundary
     (measurement(right_calf_mm=385), Outcome.URGENT_DOCTOR),             # calves differ 35 mm
 ])

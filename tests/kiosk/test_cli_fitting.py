@@ -45,7 +45,7 @@ def test_recommend_json_is_the_contract(capsys, files):
     assert body["outcome"] == "recommend"
     (rec,) = body["recommendations"]
     assert rec["product_id"] == "demo-everyday-knee-high" and rec["size"] == "M"
-    assert rec["length"] == "long" and rec["class_mmhg"] == [15, 20]
+    assert rec["length"] == "short" and rec["class_mmhg"] == [15, 20]
     assert rec["legs"] == ["left", "right"]
     assert body["reasons"][0]["code"] == "standard_size" and body["donning"]
 
@@ -54,7 +54,7 @@ def test_recommend_text_reads_like_a_fitter_talks(capsys, files):
     code, out, _ = run(capsys, ["recommend", *files()])
     assert code == 0
     assert out.startswith("Outcome: recommend")
-    assert "size M, long, 15-20 mmHg (left + right)" in out
+    assert "size M, short, 15-20 mmHg (left + right)" in out
     assert "Never roll or fold the top down" in out and "illustrative" in out
 
 
