@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vision.girth import girth_mm, girth_sd_mm
-from vision.profile import EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
+from vision.profile import EDGE_SD_PX, FILLED_EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
 
 MIN_FRAMES_PER_BIN = 1
 CALF_SEARCH_ABOVE_ANKLE_MM = 60.0
@@ -42,6 +42,12 @@ MIN_SEARCH_COVERAGE = 0.6
 # are about as deep as wide at the calf and deeper than wide just above the ankle
 # (the Achilles tendon); widened sds make the result honest about the guess.
 DEPTH_RATIO_PRIOR = {"ankle": (1.05, 0.08), "calf": (1.0, 0.07)}
+# A calf section is about as deep as it is wide (the two calf bellies behind, the tibia in
+# front): a side-view depth outside this share of the front width means the side
+# silhouette lost or gained a side there (e.g. a shaded calf against a dark floor cut
+# off by the mask), so the calf falls back on the prior above, flagged lower confidence.
+# The development scenes' side views read 0.95-1.15 where the silhouette is whole.
+CALF_DEPTH_RATIO_RANGE = (0.85, 1.3)
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +111,10 @@ def aggregate_profiles(profiles: list[LegViewProfile]) -> RobustProfile:
     depth_sd_rel = float(np.median([p.scale_sd_rel if p.scale_sd_rel is not None
                                     else p.axis.depth_sd_mm / 2200.0 for p in profiles]))
     sd = np.sqrt(spread_sd ** 2 + edge_sd ** 2)
+    # Bins measured on edges filled from the mask's outline carry that fill's error too.
+    filled = np.median(np.stack([p.filled_share if p.filled_share is not None
+                                 else np.zeros(len(HEIGHTS_MM)) for p in profiles]), axis=0)
+    sd = np.hypot(sd, filled * math.sqrt(2.0) * FILLED_EDGE_SD_PX / scale)
     return RobustProfile(
         value_mm=_smooth(median), sd_mm=sd, frames=frames,
         ankle_t_mm=float(np.median([p.ankle_t_mm for p in profiles])),
@@ -135,6 +145,8 @@ class LegGirths:
     girth_curve_mm: np.ndarray
     front_only: bool
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Sites whose depth came from the population prior although a side view was given.
+    depth_from_prior: tuple[str, ...] = ()
 
 
 class GirthNotFound(ValueError):
@@ -186,6 +198,15 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
     calf_lo = ankle + CALF_SEARCH_ABOVE_ANKLE_MM
     calf_hi = knee - CALF_SEARCH_BELOW_KNEE_MM
     calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+    prior_sites: list[str] = []
+    lo_ratio, hi_ratio = CALF_DEPTH_RATIO_RANGE
+    if side is not None and not lo_ratio <= calf.depth_mm / calf.width_mm <= hi_ratio:
+        rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
+        notes.append(f"side-view calf depth {calf.depth_mm:.0f} mm against width "
+                     f"{calf.width_mm:.0f} mm is no calf section: depth from the prior")
+        depth, depth_sd_c = front.value_mm * rc, front.value_mm * rc_sd
+        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+        prior_sites.append("calf")
     ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
     lean = 1.0
     knee_high = (knee - CD_BELOW_KNEE_MM) * lean
@@ -193,4 +214,5 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
     return LegGirths(ankle=ankle_pt, calf=calf, knee_height_mm=knee,
                      knee_high_length_mm=knee_high,
                      knee_high_length_sd_mm=KNEE_LANDMARK_SD_MM, girth_curve_mm=curve,
-                     front_only=side is None, notes=tuple(notes))
+                     front_only=side is None, notes=tuple(notes),
+                     depth_from_prior=tuple(prior_sites))

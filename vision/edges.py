@@ -28,7 +28,8 @@ MASK_LEVEL = 0.5
 class RowEdges:
     """Edges of one leg on the scanned rows (all arrays of one length, pixels).
 
-    ``valid`` marks rows where both edges were found; ``contrast`` is the gradient peak
+    ``valid`` marks rows where both edges were found (a side's x may be set on a row that
+    is not valid: that side alone was found); ``contrast`` is the gradient peak
     (grey levels per pixel) of the weaker edge; ``mask_left_x``/``mask_right_x`` are the
     mask's own edges, kept for the overlay and for judging the refinement.
     """
@@ -161,9 +162,15 @@ def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
             continue
         contrast = min(left[1], right[1])
         out["c"][i] = contrast
+        # Each side's edge is kept on its own when it is clear, so a row that lost one
+        # side (skin over a floor of its colour) still gives the other to the fill
+        # (``vision.profile.fill_lost_edges``); ``valid`` needs both.
+        if left[1] >= min_contrast:
+            out["l"][i] = left[0]
+        if right[1] >= min_contrast:
+            out["r"][i] = right[0]
         if contrast < min_contrast or right[0] - left[0] < 3:
             continue
-        out["l"][i], out["r"][i] = left[0], right[0]
         valid[i] = True
     return RowEdges(ys.astype(float), out["l"], out["r"], out["ml"], out["mr"], out["c"], valid)
 

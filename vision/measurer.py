@@ -428,6 +428,10 @@ class LegMeasurer:
             reasons.append("front view only")
         if any(self._height_scaled.values()):
             reasons.append("no floor pose: scaled from the stated height")
+        for leg in LEGS:
+            if has_side and girths[leg].depth_from_prior:
+                reasons.append(f"{leg} leg: side view unusable at the "
+                               f"{', '.join(girths[leg].depth_from_prior)}: depth from a prior")
         confidence = "lower" if reasons else "high"
         diagnostics = self._diagnostics(girths, reasons)
         overlays = {}

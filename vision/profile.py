@@ -42,6 +42,18 @@ OUTLINE_GAP_MM = 8.0
 # The longest stretch (mm of height) taken for a bleed: on the development scenes the
 # mask bleeds for 30-100 mm where skin meets a floor or wall of its colour.
 MAX_BLEED_MM = 150.0
+# Rows whose gradient edge was lost (skin over a floor of its colour) are filled from the
+# mask's edge, shifted by the refined-minus-mask offset of the nearest refined rows. The
+# mask's own error changes slowly along the leg, so the offset holds over a few cm; beyond
+# ``MAX_FILL_MM`` of height from a refined row the fill would be a guess and is not made.
+MAX_FILL_MM = 120.0
+# Refined rows on each side of a gap whose offsets carry the fill (robust median).
+FILL_ANCHOR_ROWS = 15
+# Only gaps at least this long (mm of height) are filled: a shorter one leaves its bins
+# fed by the refined rows around it, and the mask is never preferred to a refined edge.
+MIN_FILL_GAP_MM = 0.0
+# A filled edge's offset may deviate by up to this many px beyond a refined one's spread.
+FILLED_EDGE_SD_PX = 1.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +78,9 @@ class LegViewProfile:
     # 1-sigma relative error of the whole scale when it does not come from the axis' depth
     # (the uncalibrated fallback, ``vision.fallback``); None: ``axis.depth_sd_mm`` says it.
     scale_sd_rel: float | None = None
+    # Per bin, 1 where the width came from edges filled from the mask's outline
+    # (``fill_lost_edges``: no refined edge reached that bin), else 0; None: no fill.
+    filled_share: np.ndarray | None = None
 
     @property
     def heights_mm(self) -> np.ndarray:
@@ -249,6 +264,78 @@ def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraC
                     edges.mask_right_x_px, edges.contrast, valid)
 
 
+def _long_runs(flags: np.ndarray, min_len: float) -> np.ndarray:
+    """Mask of the True entries that belong to a run of at least ``min_len`` Trues."""
+    f = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    d = np.diff(f)
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    out = np.zeros(len(flags), bool)
+    for a, b in zip(starts, ends, strict=True):
+        if b - a >= min_len:
+            out[a:b] = True
+    return out
+
+
+def _offset_fill(y_px: np.ndarray, x_px: np.ndarray, mask_x_px: np.ndarray, ok: np.ndarray,
+                 max_gap_rows: float, min_gap_rows: float = 0.0) -> np.ndarray:
+    """Edge x on every row: refined where ``ok``, else mask edge + the local refined offset.
+
+    The offset (refined minus mask) is the median over the ``FILL_ANCHOR_ROWS`` nearest
+    refined rows above and below, interpolated linearly in y across the gap; rows farther
+    than ``max_gap_rows`` from any refined row, or without a mask edge, stay NaN.
+    """
+    out = np.where(ok, x_px, np.nan)
+    good = np.flatnonzero(ok & np.isfinite(mask_x_px))
+    todo = np.flatnonzero(_long_runs(~ok, min_gap_rows) & np.isfinite(mask_x_px))
+    if len(good) < FILL_ANCHOR_ROWS or len(todo) == 0:
+        return out
+    off = x_px[good] - mask_x_px[good]
+    pad = FILL_ANCHOR_ROWS // 2
+    padded = np.pad(off, pad, mode="edge")
+    smooth = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * pad + 1), axis=1)
+    gy = y_px[good]
+    dist = np.min(np.abs(y_px[todo][:, None] - gy[None, :]), axis=1)
+    near = dist <= max_gap_rows
+    todo = todo[near]
+    out[todo] = mask_x_px[todo] + np.interp(y_px[todo], gy, smooth)
+    return out
+
+
+def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, np.ndarray]:
+    """Edges with the rows whose gradient edge was lost filled from the mask's outline.
+
+    Returns the new edges and a mask of the rows that carry a filled edge (either side).
+    """
+    step = float(np.median(np.diff(edges.y_px))) if len(edges.y_px) > 1 else 1.0
+    max_gap_rows = MAX_FILL_MM * px_per_mm
+    min_gap_rows = MIN_FILL_GAP_MM * px_per_mm / step
+    ok_l, ok_r = np.isfinite(edges.left_x_px), np.isfinite(edges.right_x_px)
+    left = _offset_fill(edges.y_px, edges.left_x_px, edges.mask_left_x_px, ok_l, max_gap_rows,
+                        min_gap_rows)
+    right = _offset_fill(edges.y_px, edges.right_x_px, edges.mask_right_x_px, ok_r,
+                         max_gap_rows, min_gap_rows)
+    valid = np.isfinite(left) & np.isfinite(right) & (right - left > 3)
+    filled = valid & ~edges.valid
+    if not filled.any():
+        return edges, filled
+    return RowEdges(edges.y_px, left, right, edges.mask_left_x_px, edges.mask_right_x_px,
+                    edges.contrast, valid), filled
+
+
+def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxis
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Binned width (mm) and rows per bin from both edges' rays, outliers dropped."""
+    left = rays_to_axis(calibration, edges.points_px("left"), axis)
+    right = rays_to_axis(calibration, edges.points_px("right"), axis)
+    keep_l = drop_edge_outliers(left.t_mm, left.r_mm)
+    keep_r = drop_edge_outliers(right.t_mm, right.r_mm)
+    r_left, n_left = _binned_median(left.t_mm[keep_l], left.r_mm[keep_l])
+    r_right, n_right = _binned_median(right.t_mm[keep_r], right.r_mm[keep_r])
+    width = r_right - r_left
+    width[~(width > 0)] = np.nan
+    return width, np.minimum(n_left, n_right)
+
+
 def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLandmarks, leg: str,
                      stance: Stance, calibration: CameraCalibration, mat: MatSpec,
                      row_step: int = 1) -> LegViewProfile:
@@ -270,16 +357,23 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
                            row_step=row_step)
     axis = refit_axis(calibration, axis, edges.midpoints_px)
     edges = _follow_outline(image_bgr, edges, calibration, axis)
-    left = rays_to_axis(calibration, edges.points_px("left"), axis)
-    right = rays_to_axis(calibration, edges.points_px("right"), axis)
-    keep_l = drop_edge_outliers(left.t_mm, left.r_mm)
-    keep_r = drop_edge_outliers(right.t_mm, right.r_mm)
-    r_left, n_left = _binned_median(left.t_mm[keep_l], left.r_mm[keep_l])
-    r_right, n_right = _binned_median(right.t_mm[keep_r], right.r_mm[keep_r])
-    width = r_right - r_left
-    width[~(width > 0)] = np.nan
+    width, samples = _width_profile(calibration, edges, axis)
+    filled_share = np.zeros(len(HEIGHTS_MM))
+    if np.isnan(width).any():
+        # Holes (a gradient edge lost over a floor of the skin's colour): filled from the
+        # mask's outline, but only bins no refined edge reached; a refined bin never
+        # gives way to the mask.
+        filled_edges, filled = fill_lost_edges(
+            edges, pixels_per_mm(calibration, axis.point_at(400.0)))
+        if filled.any():
+            width_f, samples_f = _width_profile(calibration, filled_edges, axis)
+            hole = np.isnan(width) & np.isfinite(width_f)
+            width = np.where(hole, width_f, width)
+            samples = np.where(hole, samples_f, samples)
+            filled_share = hole.astype(float)
+            edges = filled_edges
     ankle_t = float(rays_to_axis(calibration, ankle.reshape(1, 2), axis).t_mm[0])
     knee_t = float(rays_to_axis(calibration, knee.reshape(1, 2), axis).t_mm[0])
     scale = pixels_per_mm(calibration, axis.point_at(0.5 * (ankle_t + knee_t)))
-    return LegViewProfile(stance, leg, width, np.minimum(n_left, n_right), axis, edges, scale,
-                          ankle_t, knee_t)
+    return LegViewProfile(stance, leg, width, samples, axis, edges, scale, ankle_t, knee_t,
+                          filled_share=filled_share)

@@ -89,3 +89,25 @@ def test_front_only_uses_the_prior_and_says_so():
     alone = leg_girths(_profile(d, knee_t=560.0), None)
     assert alone.front_only and alone.notes
     assert alone.calf.sd_mm > 2 * both.calf.sd_mm
+
+
+@pytest.mark.parametrize(("depth_ratio", "from_prior"), [
+    (1.05, False),  # a calf about as deep as wide: the side view is used
+    (0.70, True),   # the side silhouette lost the calf's back: the prior instead, flagged
+    (1.45, True),   # the side silhouette took in something else: the prior too
+])
+def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, from_prior):
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 390)
+    d[h > 560] = np.nan
+    depth = d.copy()
+    calf_band = (h > 250) & (h < 520)
+    depth[calf_band] *= depth_ratio
+    girths = leg_girths(_profile(d, knee_t=560.0), _profile(depth, knee_t=560.0))
+    assert (girths.depth_from_prior == ("calf",)) is from_prior
+    assert bool(girths.notes) is from_prior
+    if from_prior:
+        # The prior (depth = width) gives the round section's girth, with a wider sd.
+        assert girths.calf.girth_mm == pytest.approx(math.pi * np.nanmax(d[calf_band]),
+                                                     rel=0.01)
+        assert girths.calf.sd_mm > 10.0

@@ -6,6 +6,10 @@ the uncalibrated fallback.
 - A rendered cylinder beside a skin-coloured patch of background with a line in it, the
   mask bleeding over the patch up to the line: the width there is the true diameter
   (and the plain gradient search alone is centimetres off, so the check can fail).
+- A rendered cylinder whose one edge vanishes over a stretch of skin-coloured background:
+  the lost rows are filled from the mask's outline (shifted by the refined offset nearby)
+  to the true diameter; a stretch farther than ``MAX_FILL_MM`` from any refined row stays
+  a hole; refined bins never change.
 - Side-on, a far knee the pose model rates 0.35 is measured; a lost one is refused.
 - The knee point stands the stated offset above the knee landmark.
 - With no mat or no calibration, a stated height scales the legs: girths near the tape
@@ -37,7 +41,7 @@ from vision.edges import find_leg_edges
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
 from vision.geometry import LegAxis, rays_to_axis
 from vision.measurer import LegMeasurer
-from vision.profile import HEIGHTS_MM, inner_outline, leg_view_profile
+from vision.profile import HEIGHTS_MM, MAX_FILL_MM, inner_outline, leg_view_profile
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
 
 MAT = load_mat_spec()
@@ -127,6 +131,58 @@ def test_a_mask_bleeding_onto_a_skin_coloured_floor_does_not_widen_the_leg():
     seam = rays_to_axis(calibration, plain.points_px("right"), axis).r_mm[
         plain_bled[plain.valid]]
     assert np.median(seam) > 55.0
+
+
+def _vanishing_edge_scene(lost_rows: slice):
+    """A cylinder on the front footprint whose image-right edge has no contrast at all over
+    ``lost_rows`` (background there the skin's own colour); the mask is the model-like one."""
+    calibration = reference_camera()
+    cyl = Cylinder(np.array([110.0, 40.0, 0.0]), np.array([0.0, 0.0, 1.0]), 45.0, 45.0)
+    _, coverage = render(calibration, [cyl], seed=7)
+    mask = coarse_mask(coverage)
+    background = np.broadcast_to(BACKGROUND_BGR, (*coverage.shape, 3)).copy()
+    for y in np.arange(coverage.shape[0])[lost_rows]:
+        x = int(np.flatnonzero(coverage[y] > 0.5)[-1])
+        background[y, x - 30:x + 40] = SKIN_BGR
+    image = background + coverage[..., None] * (SKIN_BGR - background)
+    image = cv2.GaussianBlur(image, (0, 0), 0.8)
+    image += np.random.default_rng(7).normal(0.0, 2.0, image.shape)
+    return calibration, cyl, np.clip(np.round(image), 0, 255).astype(np.uint8), mask
+
+
+def _rows_between_mm(calibration, cyl: Cylinder, lo_mm: float, hi_mm: float) -> slice:
+    """Image rows of the cylinder's axis between two heights (mm above the floor)."""
+    ys = calibration.project_mm(cyl.base_mm + np.array([[0, 0, hi_mm], [0, 0, lo_mm]]))[:, 1]
+    return slice(int(ys[0]), int(ys[1]))
+
+
+@pytest.mark.parametrize(("lo_mm", "hi_mm", "filled"), [
+    (200.0, 260.0, True),   # 60 mm of lost edge: filled from the mask, true width
+    (120.0, 460.0, False),  # 340 mm: its middle is too far from any refined row to fill
+])
+def test_an_edge_lost_over_skin_coloured_background_is_filled_from_the_mask(lo_mm, hi_mm,
+                                                                           filled):
+    calibration = reference_camera()
+    cyl = Cylinder(np.array([110.0, 40.0, 0.0]), np.array([0.0, 0.0, 1.0]), 45.0, 45.0)
+    lost = _rows_between_mm(calibration, cyl, lo_mm, hi_mm)
+    calibration, cyl, image, mask = _vanishing_edge_scene(lost)
+    landmarks = _landmarks(calibration, cyl)
+    profile = leg_view_profile(image, mask, landmarks, "left", Stance.FRONT, calibration, MAT)
+    _, _, clean_image, clean_mask = _vanishing_edge_scene(slice(0, 0))
+    clean = leg_view_profile(clean_image, clean_mask, landmarks, "left", Stance.FRONT,
+                             calibration, MAT)
+    h = HEIGHTS_MM
+    inside = (lo_mm + 10 < h) & (h < hi_mm - 10)
+    outside = (h > 100) & (h < 500) & ~((lo_mm - 10 < h) & (h < hi_mm + 10))
+    # Refined bins away from the lost stretch are those of the clean scene.
+    assert np.max(np.abs(profile.width_mm[outside] - clean.width_mm[outside])) < 0.3
+    if filled:
+        assert np.all(profile.filled_share[inside] == 1.0)
+        np.testing.assert_allclose(profile.width_mm[inside], clean.width_mm[inside], atol=1.0)
+    else:
+        far = inside & (np.abs(HEIGHTS_MM - 0.5 * (lo_mm + hi_mm)) < 0.5 * (hi_mm - lo_mm)
+                        - MAX_FILL_MM - 20)
+        assert far.any() and np.isnan(profile.width_mm[far]).all()
 
 
 def _truth_scene(shared_data, name: str):
