@@ -45,10 +45,17 @@ def _mediapipe_factory(static: bool):
     return MediaPipePoseEstimator(static_image_mode=static)
 
 
-def _checker_factory(mat):
+def _checker_factory(mat, segmenter=None):
     from vision.stance import StanceChecker
 
-    return lambda calibration: StanceChecker(calibration, mat, still_frames=1)
+    return lambda calibration: StanceChecker(calibration, mat, segmenter=segmenter,
+                                             still_frames=1)
+
+
+def _segmenter():
+    from vision.pose_mediapipe import MediaPipeSelfieSegmenter
+
+    return MediaPipeSelfieSegmenter()
 
 
 def measure_scene_truth(scene: Path, calibration, mat, truth: dict):
@@ -128,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         catalogue = None
 
     scenes = sorted(p for p in args.scenes.glob("scene_*") if (p / "truth.json").is_file())
+    segmenter = None if args.no_checker or args.landmarks == "truth" else _segmenter()
     rows, errors = [], {label: [] for _, label in MEASURES}
     size_hits = size_total = 0
     refused = []
@@ -142,10 +150,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.landmarks == "truth":
                 result = measure_scene_truth(scene, calibration, mat, truth)
             else:
+                # The same checker as ``legfit measure``: with the segmenter that sees
+                # everyone (the two-people check).
                 result, _ = measure_paths(
                     [scene / "front.png"], [scene / "side.png"], calibration, mat,
                     _mediapipe_factory,
-                    checker_factory=None if args.no_checker else _checker_factory(mat))
+                    checker_factory=None if args.no_checker else _checker_factory(
+                        mat, segmenter))
         except MeasurementRefused as exc:
             print(f"{scene.name:<11}refused: {exc}")
             refused.append({"scene": scene.name, "reason": str(exc)})
@@ -171,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(line)
     elapsed = time.perf_counter() - started
+    if segmenter is not None:
+        segmenter.close()
 
     summary = {label: _stats(e) for label, e in errors.items()}
     girth_errors = [abs(e) for lab in ("cB", "cC") for e in errors[lab]]

@@ -28,12 +28,20 @@ def _pose_factory(static: bool):
     return MediaPipePoseEstimator(static_image_mode=static)
 
 
-def _checker_factory(mat):
+def _checker_factory(mat, segmenter=None):
     """Builds the stance checker once the floor pose is known (recorded material: one frame
-    is enough to accept, stillness is judged by the frames' spread instead)."""
+    is enough to accept, stillness is judged by the frames' spread instead). ``segmenter``
+    sees everyone in view, so a second person on or beside the mat is refused."""
     from vision.stance import StanceChecker
 
-    return lambda calibration: StanceChecker(calibration, mat, still_frames=1)
+    return lambda calibration: StanceChecker(calibration, mat, segmenter=segmenter,
+                                             still_frames=1)
+
+
+def _segmenter():
+    from vision.pose_mediapipe import MediaPipeSelfieSegmenter
+
+    return MediaPipeSelfieSegmenter()
 
 
 def handler(args: argparse.Namespace) -> int:
@@ -54,11 +62,16 @@ def handler(args: argparse.Namespace) -> int:
                            "person's stated height, with lower confidence)")
     calibration = load_calibration(args.calibration) if args.calibration else None
     mat = load_mat_spec()
-    result, measurer = measure_paths(
-        args.front, args.side, calibration, mat, _pose_factory,
-        checker_factory=(_checker_factory(mat) if args.stance_checker and calibration
-                         else None),
-        keep_debug_frames=args.debug_dir is not None, stated_height_mm=args.height_mm)
+    use_checker = bool(args.stance_checker and calibration)
+    segmenter = _segmenter() if use_checker else None
+    try:
+        result, measurer = measure_paths(
+            args.front, args.side, calibration, mat, _pose_factory,
+            checker_factory=_checker_factory(mat, segmenter) if use_checker else None,
+            keep_debug_frames=args.debug_dir is not None, stated_height_mm=args.height_mm)
+    finally:
+        if segmenter is not None:
+            segmenter.close()
     if args.debug_dir is not None:
         frames = measurer.debug_frames()
         # Add the measured heights to the first frame of each view for the overlay.

@@ -14,6 +14,7 @@ import pytest
 
 from calibration.mat import load_mat_spec
 from kiosk.cli import main
+from vision.fakes import two_people
 
 pytestmark = pytest.mark.slow
 
@@ -81,6 +82,14 @@ def _no_mat(s):
     return img
 
 
+def _two_people(s):
+    # Another scene's person pasted beside the shopper, a third of the picture to the right.
+    other = s["dir"].parent / "scene_1001"
+    b_img = cv2.imread(str(other / "front.png"))
+    b_mask = cv2.imread(str(other / "front_mask.png"), cv2.IMREAD_GRAYSCALE)
+    return two_people(s["front"], b_img, b_mask, s["front"].shape[1] * 35 // 100)
+
+
 @pytest.mark.parametrize(("make_image", "expected"), [
     (_no_person, "no person in view"),               # an empty grey frame
     (_dark, "too dark"),                              # the lights are off
@@ -88,6 +97,7 @@ def _no_mat(s):
     (_covered_calves, "calves covered"),              # trousers over the calves
     (_hidden_left_ankle, "left ankle hidden"),        # a bag in front of the left ankle
     (_no_mat, "mat not found: 0 of 6 markers visible"),  # markers covered
+    (_two_people, "two people in view"),              # a second person beside the first
 ])
 def test_a_broken_scene_is_refused_with_its_reason(scene, tmp_path, capsys, make_image,
                                                    expected):
