@@ -7,11 +7,9 @@ exact girths (left cB 197.2 mm, cC 369.8 mm; right 197.8 / 363.5 mm; lD about 51
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from fitting.catalogue import BUNDLED_CATALOGUE_DIR, load_catalogue
 from kiosk.assembly import KioskOptions, assemble
 from kiosk.cli import main
 from kiosk.session_log import MemorySessionLog
@@ -25,29 +23,11 @@ TRUTH = {"left": (197.2, 369.8), "right": (197.8, 363.5)}
 GIRTH_TOLERANCE_MM = 12.0
 
 
-def long_leg_catalogue(tmp_path: Path) -> Path:
-    """The bundled everyday knee-high with a longer length added for every size and the
-    smallest size's calf range widened: the recording's person (lD ~518 mm, cC ~370 mm on
-    a 197 mm ankle) sits outside the demo chart, which is right to send them to
-    made-to-measure; this test is about the kiosk reaching a handoff."""
-    src = json.loads((BUNDLED_CATALOGUE_DIR / "everyday_knee_high.json").read_text())
-    src["sizes"][0]["calf_mm"][1] = 395
-    for size in src["sizes"]:
-        top = max(ln["knee_high_length_mm"][1] for ln in size["lengths"])
-        size["lengths"].append({"name": "extra long", "knee_high_length_mm": [top, 580]})
-    out = tmp_path / "catalogue"
-    out.mkdir()
-    (out / "everyday_knee_high.json").write_text(json.dumps(src))
-    load_catalogue(out)  # still a valid catalogue
-    return out
-
-
 def test_recorded_fitting_through_the_window_to_handoff(qtbot, tmp_path):
     from kiosk.app import KioskController
     from ui.main_window import KioskWindow
 
-    parts = assemble(KioskOptions(mode="demo", lockstep=True, fullscreen=False,
-                                  catalogue_dir=long_leg_catalogue(tmp_path)),
+    parts = assemble(KioskOptions(mode="demo", lockstep=True, fullscreen=False),
                      session_log=MemorySessionLog())
     window = KioskWindow(kiosk_mode=False)
     qtbot.addWidget(window)
@@ -74,8 +54,10 @@ def test_recorded_fitting_through_the_window_to_handoff(qtbot, tmp_path):
         qtbot.waitUntil(lambda: window.current_screen in ("recommendation", "referral"),
                         timeout=5000)
         assert window.current_screen == "recommendation", parts.flow.status.decision.reasons
+        # The bundled demo chart fits the recording's person (cB ~197 mm: XS; lD ~518 mm).
         choice = parts.flow.status.decision.recommendations[0]
-        assert choice.length == "extra long"
+        assert (choice.size, choice.length) == ("XS", "long")
+        assert set(choice.legs) == {"left", "right"}
         send("next")
         send("next")
         qtbot.waitUntil(lambda: window.current_screen == "handoff", timeout=5000)
