@@ -188,13 +188,15 @@ class SqliteSessionLog:
             conn = sqlite3.connect(self._path, timeout=self._lock_timeout_s)
             try:
                 conn.row_factory = sqlite3.Row
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
+                # The version first: switching to WAL rewrites the file's header, and a
+                # log from a newer LegFit must be left exactly as it is.
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 if version > SCHEMA_VERSION:
                     raise SessionLogUnavailable(
                         f"session log {self._path} is from a newer LegFit "
                         f"(schema {version}); it is left untouched")
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
                 with conn:
                     conn.execute(_CREATE)
                     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")

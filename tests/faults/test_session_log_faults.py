@@ -96,9 +96,6 @@ def test_an_unusable_log_file_is_reported_and_left_as_it_was(tmp_path, setup, ph
     log.close()  # never raises, even now
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known defect: SqliteSessionLog._connect switches the file to WAL (rewriting its "
-    "header) before it reads user_version and refuses; check the version first"))
 def test_a_log_from_a_newer_version_is_left_untouched(tmp_path):
     path = tmp_path / "sessions.sqlite3"
     with sqlite3.connect(path) as con:
