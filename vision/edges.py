@@ -11,7 +11,8 @@ Rows, not lines perpendicular to the leg: a row crosses an edge tilted by the st
 one exact edge point, and an edge point is all the geometry needs (each edge ray is
 matched to the leg's axis in 3D, see ``vision.geometry``). The colour gradient (all
 three channels) keeps an edge visible where skin and background differ in hue more
-than in brightness.
+than in brightness. The rows are searched all at once (``vision.row_search``), each row
+deciding exactly as it would alone.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-MASK_LEVEL = 0.5
+from vision.row_search import gradient_peaks, mask_runs
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,64 +58,11 @@ class RowEdges:
         return np.column_stack([x[self.valid], self.y_px[self.valid]])
 
 
-def _mask_run(row: np.ndarray, centre_x: float, half_band_px: float
-              ) -> tuple[float, float] | None:
-    """The mask run nearest ``centre_x`` in one row, with its 0.5 crossings (sub-pixel)."""
-    w = row.shape[0]
-    lo = max(0, int(centre_x - half_band_px))
-    hi = min(w - 1, int(centre_x + half_band_px))
-    if hi - lo < 3:
-        return None
-    inside = row[lo:hi + 1] >= MASK_LEVEL
-    if not inside.any():
-        return None
-    idx = np.flatnonzero(inside)
-    # Split into runs; keep the one containing (or nearest to) the centre.
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    starts = np.concatenate([[idx[0]], idx[breaks + 1]]) + lo
-    ends = np.concatenate([idx[breaks], [idx[-1]]]) + lo
-    dist = np.where((starts <= centre_x) & (ends >= centre_x), 0.0,
-                    np.minimum(abs(starts - centre_x), abs(ends - centre_x)))
-    k = int(np.argmin(dist))
-    s, e = int(starts[k]), int(ends[k])
-    if s <= 0 or e >= w - 1 or s == lo or e == hi:
-        return None  # the run touches the image border or the band: no clean edge
-    # Linear interpolation of the 0.5 crossing on each side.
-    a, b = float(row[s - 1]), float(row[s])
-    left = (s - 1) + (MASK_LEVEL - a) / (b - a) if b != a else float(s)
-    a, b = float(row[e]), float(row[e + 1])
-    right = e + (a - MASK_LEVEL) / (a - b) if b != a else float(e)
-    return left, right
-
-
 def _gradient_magnitude(roi_bgr: np.ndarray) -> np.ndarray:
     """Colour gradient magnitude across rows (d/dx), after a light smoothing."""
     f = cv2.GaussianBlur(roi_bgr.astype(np.float32), (0, 0), 1.0)
     gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
     return np.sqrt(np.sum(gx * gx, axis=2))
-
-
-def _refine(mag_row: np.ndarray, guess_x: float, x0: int, window_px: int
-            ) -> tuple[float, float] | None:
-    """Sub-pixel gradient peak near ``guess_x`` (ROI column offset ``x0``)."""
-    g = guess_x - x0
-    lo = max(1, round(g) - window_px)
-    hi = min(mag_row.shape[0] - 2, round(g) + window_px)
-    if hi - lo < 2:
-        return None
-    xs = np.arange(lo, hi + 1)
-    seg = mag_row[lo:hi + 1]
-    peaks = (seg >= mag_row[lo - 1:hi]) & (seg >= mag_row[lo + 1:hi + 2])
-    if not peaks.any():
-        return None
-    # Of the local peaks, the strong one nearest the mask's edge (a mild Gaussian weight).
-    weight = np.exp(-0.5 * ((xs - g) / window_px) ** 2)
-    score = np.where(peaks, seg * weight, -1.0)
-    k = int(xs[np.argmax(score)])
-    m0, m1, p1 = float(mag_row[k]), float(mag_row[k - 1]), float(mag_row[k + 1])
-    denom = m1 - 2 * m0 + p1
-    offset = 0.5 * (m1 - p1) / denom if denom < 0 else 0.0
-    return x0 + k + float(np.clip(offset, -0.5, 0.5)), m0
 
 
 def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
@@ -150,28 +98,24 @@ def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
     xb = int(min(w, np.ceil(centres.max() + band) + 1))
     roi = image_bgr[ys[0]:ys[-1] + 1, xa:xb]
     mag = _gradient_magnitude(roi)
-    for i, (y, cx) in enumerate(zip(ys, centres, strict=True)):
-        run = _mask_run(mask[y], cx, max_half_width_px)
-        if run is None:
-            continue
-        out["ml"][i], out["mr"][i] = run
-        mrow = mag[y - ys[0]]
-        left = _refine(mrow, run[0], xa, window_px)
-        right = _refine(mrow, run[1], xa, window_px)
-        if left is None or right is None:
-            continue
-        contrast = min(left[1], right[1])
-        out["c"][i] = contrast
-        # Each side's edge is kept on its own when it is clear, so a row that lost one
-        # side (skin over a floor of its colour) still gives the other to the fill
-        # (``vision.profile.fill_lost_edges``); ``valid`` needs both.
-        if left[1] >= min_contrast:
-            out["l"][i] = left[0]
-        if right[1] >= min_contrast:
-            out["r"][i] = right[0]
-        if contrast < min_contrast or right[0] - left[0] < 3:
-            continue
-        valid[i] = True
+    # Every row at once (``vision.row_search``): the same decisions a row-by-row search
+    # makes, ~20x cheaper.
+    out["ml"], out["mr"] = mask_runs(mask, ys, centres, max_half_width_px)
+    rows = np.flatnonzero(np.isfinite(out["ml"]))
+    left, left_peak = gradient_peaks(mag, ys[rows] - ys[0], out["ml"][rows], xa, window_px)
+    right, right_peak = gradient_peaks(mag, ys[rows] - ys[0], out["mr"][rows], xa, window_px)
+    both = np.isfinite(left) & np.isfinite(right)
+    rows, left, right = rows[both], left[both], right[both]
+    left_peak, right_peak = left_peak[both], right_peak[both]
+    contrast = np.minimum(left_peak, right_peak)
+    out["c"][rows] = contrast
+    # Each side's edge is kept on its own when it is clear, so a row that lost one
+    # side (skin over a floor of its colour) still gives the other to the fill
+    # (``vision.profile.fill_lost_edges``); ``valid`` needs both.
+    clear_l, clear_r = left_peak >= min_contrast, right_peak >= min_contrast
+    out["l"][rows[clear_l]] = left[clear_l]
+    out["r"][rows[clear_r]] = right[clear_r]
+    valid[rows[(contrast >= min_contrast) & (right - left >= 3)]] = True
     return RowEdges(ys.astype(float), out["l"], out["r"], out["ml"], out["mr"], out["c"], valid)
 
 
@@ -202,10 +146,8 @@ def refine_near(image_bgr: np.ndarray, y_px: np.ndarray, guess_x_px: np.ndarray,
     if xb - xa < 5 or yb - ya < 1:
         return out
     mag = _gradient_magnitude(image_bgr[ya:yb, xa:xb])
-    for i in np.flatnonzero(ok):
-        if not ya <= y[i] < yb:
-            continue
-        peak = _refine(mag[y[i] - ya], g[i], xa, window_px)
-        if peak is not None and peak[1] >= min_contrast:
-            out[i] = peak[0]
+    todo = np.flatnonzero(ok & (y >= ya) & (y < yb))
+    x, peak = gradient_peaks(mag, y[todo] - ya, g[todo], xa, window_px)
+    strong = peak >= min_contrast  # False where no peak (NaN)
+    out[todo[strong]] = x[strong]
     return out
