@@ -219,7 +219,7 @@ def refit_axis(calibration: CameraCalibration, axis: LegAxis, midpoints_px: np.n
     keep = np.ones(len(pts), bool)
     for _ in range(2):
         centre = pts[keep].mean(axis=0)
-        _, _, vt = np.linalg.svd(pts[keep] - centre)
+        _, _, vt = np.linalg.svd(pts[keep] - centre, full_matrices=False)  # only vt is used
         direction = vt[0] if vt[0][2] > 0 else -vt[0]
         rel = pts - centre
         off = np.linalg.norm(rel - np.outer(rel @ direction, direction), axis=1)
