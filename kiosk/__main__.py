@@ -1,3 +1,3 @@
-from kiosk.cli import main
+from kiosk.cli import entry_point
 
-raise SystemExit(main())
+raise SystemExit(entry_point())

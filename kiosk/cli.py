@@ -48,6 +48,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def route_native_stderr_away() -> None:
+    """Send file descriptor 2 to /dev/null while Python's ``sys.stderr`` keeps the real one.
+
+    MediaPipe's C++ side (TFLite, glog) prints start-up chatter straight to fd 2, some of
+    it from its own threads after a call has returned, so it cannot be fenced off around
+    a call. A command's stderr must hold only LegFit's own clear lines (and a real Python
+    traceback, should one ever happen). ``LEGFIT_NATIVE_LOGS=1`` keeps the chatter for
+    debugging the model.
+    """
+    if os.environ.get("LEGFIT_NATIVE_LOGS") == "1":
+        return
+    try:
+        sys.stderr.flush()
+        real_fd = os.dup(2)
+    except (OSError, ValueError, AttributeError):
+        return  # no usable stderr (a frozen GUI app without a console): nothing to do
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = os.fdopen(real_fd, "w", buffering=1, encoding="utf-8",
+                           errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -65,5 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def entry_point() -> int:
+    """The installed ``legfit`` program: a process of its own, so fd 2 may be rerouted."""
+    route_native_stderr_away()
+    return main()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    raise SystemExit(entry_point())
