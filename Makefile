@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo lint screenshots bench bundle clean system-deps
+.PHONY: test demo lint screenshots bench soak bundle clean system-deps
 
 $(STAMP): pyproject.toml packaging/scripts/system-deps.sh
 	./packaging/scripts/system-deps.sh
@@ -34,8 +34,14 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/population.py
+	$(BIN)/python bench/calibration.py
 	$(BIN)/python bench/accuracy.py
 	$(BIN)/python bench/speed.py
+	xvfb-run -a -s "-screen 0 1080x1920x24" $(BIN)/python bench/kiosk_speed.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_paint.py
+
+soak: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/soak.py
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bundle]'
