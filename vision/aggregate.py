@@ -45,7 +45,8 @@ DEPTH_RATIO_PRIOR = {"ankle": (1.05, 0.08), "calf": (1.0, 0.07)}
 # A calf section is about as deep as it is wide (the two calf bellies behind, the tibia in
 # front): a side-view depth outside this share of the front width means the side
 # silhouette lost or gained a side there (e.g. a shaded calf against a dark floor cut
-# off by the mask), so the calf falls back on the prior above, flagged lower confidence.
+# off by the mask), so at those heights the calf falls back on the prior above (flagged
+# lower confidence when the calf is read there).
 # The development scenes' side views read 0.95-1.15 where the silhouette is whole.
 CALF_DEPTH_RATIO_RANGE = (0.85, 1.3)
 
@@ -189,6 +190,7 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         depth_sd = np.hypot(side.sd_mm, side.value_mm * side.depth_sd_rel)
         depth_sd_c = depth_sd
         depth_a, depth_sd_a = depth, depth_sd
+        depth = depth.copy()
     else:
         notes.append("front view only: depth estimated from width with a population prior")
         ra, ra_sd = DEPTH_RATIO_PRIOR["ankle"]
@@ -197,15 +199,25 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         depth, depth_sd_c = front.value_mm * rc, front.value_mm * rc_sd
     calf_lo = ankle + CALF_SEARCH_ABOVE_ANKLE_MM
     calf_hi = knee - CALF_SEARCH_BELOW_KNEE_MM
-    calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
     prior_sites: list[str] = []
+    implausible = np.zeros(len(HEIGHTS_MM), bool)
     lo_ratio, hi_ratio = CALF_DEPTH_RATIO_RANGE
-    if side is not None and not lo_ratio <= calf.depth_mm / calf.width_mm <= hi_ratio:
-        rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
-        notes.append(f"side-view calf depth {calf.depth_mm:.0f} mm against width "
-                     f"{calf.width_mm:.0f} mm is no calf section: depth from the prior")
-        depth, depth_sd_c = front.value_mm * rc, front.value_mm * rc_sd
-        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+    if side is not None:
+        # Heights of the calf window where the side view's depth is no calf section
+        # (``CALF_DEPTH_RATIO_RANGE``) take the prior's depth instead.
+        with np.errstate(invalid="ignore"):
+            ratio = depth / front.value_mm
+            h = HEIGHTS_MM
+            implausible = ((h >= calf_lo) & (h <= calf_hi)
+                           & np.isfinite(ratio) & ((ratio < lo_ratio) | (ratio > hi_ratio)))
+        if implausible.any():
+            rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
+            depth = np.where(implausible, front.value_mm * rc, depth)
+            depth_sd_c = np.where(implausible, front.value_mm * rc_sd, depth_sd_c)
+    calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+    if implausible[np.searchsorted(HEIGHTS_MM, calf.height_mm)]:
+        notes.append(f"side-view calf depth at {calf.height_mm:.0f} mm is no calf section "
+                     f"(depth/width outside {lo_ratio}-{hi_ratio}): depth from the prior")
         prior_sites.append("calf")
     ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
     lean = 1.0

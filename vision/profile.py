@@ -13,6 +13,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from vision.between_legs import inner_side, outermost_inner_edges
 from vision.edges import RowEdges, default_window_px, find_leg_edges, refine_near
 from vision.geometry import (
     LegAxis,
@@ -355,6 +356,9 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
     bottom = ankle + along * 0.04 * shank_px
     edges = find_leg_edges(image_bgr, mask, top, bottom, MAX_HALF_WIDTH_SHARE * shank_px,
                            row_step=row_step)
+    if stance is Stance.FRONT:
+        edges = outermost_inner_edges(image_bgr, mask, edges, inner_side(leg),
+                                      default_window_px(image_bgr.shape[1]))
     axis = refit_axis(calibration, axis, edges.midpoints_px)
     edges = _follow_outline(image_bgr, edges, calibration, axis)
     width, samples = _width_profile(calibration, edges, axis)
