@@ -62,7 +62,10 @@ def _gradient_magnitude(roi_bgr: np.ndarray) -> np.ndarray:
     """Colour gradient magnitude across rows (d/dx), after a light smoothing."""
     f = cv2.GaussianBlur(roi_bgr.astype(np.float32), (0, 0), 1.0)
     gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
-    return np.sqrt(np.sum(gx * gx, axis=2))
+    # The channels' squares summed plane by plane in OpenCV: the same float32 sums as
+    # numpy's sum over the channel axis ((b + g) + r), at a third of its cost.
+    b, g, r = cv2.split(cv2.multiply(gx, gx))
+    return cv2.sqrt(cv2.add(cv2.add(b, g), r))
 
 
 def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,

@@ -44,10 +44,12 @@ def mask_runs(mask: np.ndarray, y_px: np.ndarray, centre_x_px: np.ndarray,
     usable = hi - lo >= 3
     if not usable.any():
         return left, right
-    span = int((hi - lo)[usable].max()) + 1
-    cols = lo[:, None] + np.arange(span)
-    in_band = (cols <= hi[:, None]) & usable[:, None]
-    inside = (mask[ys[:, None], np.minimum(cols, w - 1)] >= MASK_LEVEL) & in_band
+    # One rectangle holds every row's band; each row keeps only its own band of it.
+    x0 = int(lo[usable].min())
+    x1 = int(hi[usable].max())
+    cols = np.arange(x0, x1 + 1)
+    in_band = (cols >= lo[:, None]) & (cols <= hi[:, None]) & usable[:, None]
+    inside = (mask[ys, x0:x1 + 1] >= MASK_LEVEL) & in_band
     # Runs: a start is inside with outside before it, an end inside with outside after.
     # np.nonzero walks row by row, left to right, so the k-th start and k-th end of the
     # flattened lists belong to the same run.
@@ -59,8 +61,8 @@ def mask_runs(mask: np.ndarray, y_px: np.ndarray, centre_x_px: np.ndarray,
     _, end_col = np.nonzero(inside & ~after)
     if len(run_row) == 0:
         return left, right
-    s = lo[run_row] + start_col
-    e = lo[run_row] + end_col
+    s = x0 + start_col
+    e = x0 + end_col
     c = cx[run_row]
     dist = np.where((s <= c) & (e >= c), 0.0, np.minimum(np.abs(s - c), np.abs(e - c)))
     # The nearest run per row; lexsort is stable, so on a tie the leftmost run wins.
