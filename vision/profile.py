@@ -97,12 +97,16 @@ def _binned_median(t_mm: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np
     if not ok.any():
         return out, count
     idx, vals = idx[ok], values[ok]
-    order = np.argsort(idx, kind="stable")
+    # Sorted by bin, then by value: each bin's median is its middle element (or the mean
+    # of the middle two), as np.median gives, for all bins at once.
+    order = np.lexsort((vals, idx))
     idx, vals = idx[order], vals[order]
-    uniq, starts = np.unique(idx, return_index=True)
-    for b, chunk in zip(uniq, np.split(vals, starts[1:]), strict=True):
-        out[b] = float(np.median(chunk))
-        count[b] = len(chunk)
+    count = np.bincount(idx, minlength=n_bins)
+    bins = np.flatnonzero(count)
+    n = count[bins]
+    first = np.cumsum(count)[bins] - n
+    low, high = vals[first + (n - 1) // 2], vals[first + n // 2]
+    out[bins] = np.where(n % 2 == 1, high, (low + high) / 2)
     return out, count
 
 
