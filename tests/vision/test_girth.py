@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from vision.aggregate import RobustProfile, leg_girths
-from vision.girth import ellipse_perimeter_mm, girth_sd_mm, superellipse_perimeter_mm
+from vision.girth import ellipse_perimeter_mm, girth_mm, girth_sd_mm, superellipse_perimeter_mm
 from vision.profile import HEIGHTS_MM
 
 
@@ -73,7 +73,7 @@ def test_cb_and_cc_are_found_at_the_girth_extremes(narrow_at, wide_at):
     d = _leg_shape(h, narrow_at, wide_at)
     d[h > 560] = np.nan  # nothing measured above the knee
     girths = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
-    curve = np.asarray(ellipse_perimeter_mm(d, d * 1.05))
+    curve = np.asarray(girth_mm(d, d * 1.05, "calf"))
     lo = (h >= 80) & (h <= 520)
     assert abs(girths.calf.height_mm - h[lo][np.nanargmax(curve[lo])]) <= 5
     assert girths.calf.girth_mm == pytest.approx(np.nanmax(curve[lo]), abs=0.5)
@@ -108,6 +108,19 @@ def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, fro
     assert bool(girths.notes) is from_prior
     if from_prior:
         # The prior (depth = width) gives the round section's girth, with a wider sd.
-        assert girths.calf.girth_mm == pytest.approx(math.pi * np.nanmax(d[calf_band]),
-                                                     rel=0.01)
+        widest = np.nanmax(d[calf_band])
+        assert girths.calf.girth_mm == pytest.approx(float(girth_mm(widest, widest, "calf")),
+                                                     abs=0.5)
         assert girths.calf.sd_mm > 10.0
+
+
+@pytest.mark.parametrize(("site", "shorter_than_ellipse"), [
+    ("ankle", True),   # a rounded triangle (tibial crest, Achilles tendon): shorter
+    ("calf", False),   # fuller behind (calf bellies), flat tibia in front: longer
+])
+def test_the_section_models_depart_from_the_ellipse_as_the_anatomy_says(site,
+                                                                       shorter_than_ellipse):
+    width, depth = (60.0, 85.0) if site == "ankle" else (110.0, 112.0)
+    ratio = float(girth_mm(width, depth, site)) / float(ellipse_perimeter_mm(width, depth))
+    assert (ratio < 1.0) is shorter_than_ellipse
+    assert abs(ratio - 1.0) < 0.02  # a correction of a few mm, not a different leg
