@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from vision.aggregate import RobustProfile, leg_girths
-from vision.girth import ellipse_perimeter_mm, girth_mm, girth_sd_mm, superellipse_perimeter_mm
+from vision.girth import (
+    SHAPE_MODEL_SD_REL,
+    ellipse_perimeter_mm,
+    girth_mm,
+    girth_sd_mm,
+    superellipse_perimeter_mm,
+)
 from vision.profile import HEIGHTS_MM
 
 
@@ -46,7 +52,8 @@ def test_girth_sd_grows_with_the_diameters_spread():
     assert large > small > 0
     # A circle's girth moves by pi/2 per mm of either diameter: sd ~ pi/2 * sqrt(2) * 2.
     assert large == pytest.approx(math.hypot(math.pi / 2 * 2.0 * math.sqrt(2),
-                                             0.008 * math.pi * 75), rel=0.1)
+                                             SHAPE_MODEL_SD_REL["ankle"] * math.pi * 75),
+                                  rel=0.1)
 
 
 def _profile(values: np.ndarray, ankle_t: float = 80.0, knee_t: float = 500.0
