@@ -13,13 +13,18 @@ the frame scaled into a 480x640 portrait camera's picture), it times per frame:
   that finds a second person, run on every third frame as a live camera allows;
 - ``path``: the live per-frame path as the kiosk runs it, ``LegMeasurer.add`` (pose,
   mask, stance checker, edges and profiles of both legs when the frame is accepted);
-  ``path_seg``: the same with the selfie segmenter in the checker.
+  ``path_seg``: the same with the selfie segmenter in the checker;
+- ``measure``: ``LegMeasurer.add`` with the pose model's answers for the same frames
+  replayed (worked out before the timing): everything the path adds to the model, alone.
 
 Each stage runs on its own estimator over the same frames, the stages interleaved frame by
 frame (the load of a shared machine then falls on all alike), after a warm-up; the figure
 is the median time per frame. Targets: the path at >= 25 fps at 640x480 and <= 30 % over the
-bare model. Prints a table and writes bench/results/speed.json (with the machine's load,
-which on a shared 2-core machine moves every figure).
+bare model. Each stage's CPU time per frame (``time.process_time``, all of the process'
+threads, MediaPipe's included) is reported beside the wall time: other programs on a shared
+machine inflate it far less. Prints a table and writes bench/results/speed.json (with the
+machine's load at the start and the end, which on a shared 2-core machine moves every
+wall-clock figure).
 
     python bench/speed.py [--frames 40] [--profile]
 """
@@ -56,7 +61,7 @@ from vision.pose_mediapipe import (  # noqa: E402
 )
 from vision.sources import VideoFileSource, iter_frames, read_image  # noqa: E402
 from vision.stance import StanceChecker  # noqa: E402
-from vision.types import Frame, Stance  # noqa: E402
+from vision.types import Frame, PoseResult, Stance  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 RESULTS = REPO / "bench" / "results" / "speed.json"
@@ -108,12 +113,27 @@ def _inputs(mat: MatSpec, n_frames: int):
     yield "synthetic scene", [still] * (n_frames + WARM_UP), scene_cal
 
 
+class _ReplayedPoses:
+    """A ``PoseEstimator`` that answers with poses worked out beforehand, frame by index."""
+
+    def __init__(self, poses: list[PoseResult]):
+        self.poses = poses
+
+    def estimate(self, frame: Frame) -> PoseResult:
+        return self.poses[frame.index]
+
+    def close(self) -> None:
+        pass
+
+
 def _stages(images: list[np.ndarray], cal: CameraCalibration, mat: MatSpec) -> dict:
     """Every stage on every frame, interleaved: on a shared machine the load comes and
     goes, and interleaving lets each stage meet the same load (each stage keeps its own
     estimator, so tracking state is not shared)."""
     rgb = [cv2.cvtColor(im, cv2.COLOR_BGR2RGB) for im in images]
     small = [downscale_for_model(im, 640) for im in images]
+    with MediaPipePoseEstimator() as replay_source:
+        poses = [replay_source.estimate(Frame(im, i / 15, i)) for i, im in enumerate(images)]
     seg = MediaPipeSelfieSegmenter()
     est = {name: MediaPipePoseEstimator(downscale_long_side_px=None if name.startswith("bare")
                                         else 640)
@@ -125,7 +145,9 @@ def _stages(images: list[np.ndarray], cal: CameraCalibration, mat: MatSpec) -> d
     measurer_seg = LegMeasurer(cal, mat, est["path_seg"],
                                lambda c: StanceChecker(c, mat, segmenter=seg,
                                                        segment_every=SEGMENT_EVERY))
-    accepted: dict[str, list[bool]] = {"path": [], "path_seg": []}
+    measurer_replay = LegMeasurer(cal, mat, _ReplayedPoses(poses),
+                                  lambda c: StanceChecker(c, mat))
+    accepted: dict[str, list[bool]] = {"path": [], "path_seg": [], "measure": []}
     steps: dict[str, Callable[[int, Frame], object]] = {
         "bare": lambda i, f: est["bare"].run_model_only(rgb[i]),
         "bare_small": lambda i, f: est["bare_small"].run_model_only(small[i]),
@@ -136,18 +158,22 @@ def _stages(images: list[np.ndarray], cal: CameraCalibration, mat: MatSpec) -> d
         "path": lambda i, f: accepted["path"].append(measurer.add(f, Stance.FRONT).accepted),
         "path_seg": lambda i, f: accepted["path_seg"].append(
             measurer_seg.add(f, Stance.FRONT).accepted),
+        "measure": lambda i, f: accepted["measure"].append(
+            measurer_replay.add(f, Stance.FRONT).accepted),
     }
     times: dict[str, list[float]] = {name: [] for name in steps}
+    cpu: dict[str, list[float]] = {name: [] for name in steps}
     names = list(steps)
     try:
         for i, image in enumerate(images):
             frame = Frame(image, i / 15, i)
             rot = i % len(names)  # rotate the order so no stage always runs first
             for name in names[rot:] + names[:rot]:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 steps[name](i, frame)
                 if i >= WARM_UP:
                     times[name].append((time.perf_counter() - t0) * 1000)
+                    cpu[name].append((time.process_time() - c0) * 1000)
     finally:
         for e in est.values():
             e.close()
@@ -157,16 +183,21 @@ def _stages(images: list[np.ndarray], cal: CameraCalibration, mat: MatSpec) -> d
         med = statistics.median(ts)
         out[name] = {"median_ms": round(med, 2), "mean_ms": round(statistics.fmean(ts), 2),
                      "p90_ms": round(float(np.percentile(ts, 90)), 2),
-                     "fps": round(1000 / med, 1)}
-    for name in ("path", "path_seg"):
+                     "fps": round(1000 / med, 1),
+                     "cpu_median_ms": round(statistics.median(cpu[name]), 2),
+                     "cpu_mean_ms": round(statistics.fmean(cpu[name]), 2)}
+    for name in ("path", "path_seg", "measure"):
         got = accepted[name][WARM_UP:]
         out[name]["accepted_share"] = round(sum(got) / max(1, len(got)), 2)
     bare = out["bare"]["median_ms"]
     bare_small = out["bare_small"]["median_ms"]
+    cpu_bare = out["bare"]["cpu_median_ms"]
     for name in ("adapter", "stance", "stance_seg", "path", "path_seg"):
         out[name]["over_bare_pct"] = round((out[name]["median_ms"] / bare - 1) * 100, 1)
         out[name]["over_bare_small_pct"] = round((out[name]["median_ms"] / bare_small - 1)
                                                  * 100, 1)
+        out[name]["cpu_over_bare_pct"] = round(
+            (out[name]["cpu_median_ms"] / cpu_bare - 1) * 100, 1)
     return out
 
 
@@ -188,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--profile", action="store_true", help="profile the path at each size")
     args = ap.parse_args(argv)
     cv2.setNumThreads(1)  # the kiosk's vision worker is one thread beside the UI
+    load_at_start = os.getloadavg()[0]
     mat = load_mat_spec()
     runs = []
     for name, images, cal in _inputs(mat, args.frames):
@@ -203,14 +235,15 @@ def main(argv: list[str] | None = None) -> int:
 
     print()
     header = (f"{'input':16} {'res':9} {'stage':11} {'ms':>7} {'fps':>6} {'vs bare':>8} "
-              f"{'vs small':>8} {'accepted':>8}")
+              f"{'vs small':>8} {'cpu ms':>7} {'cpu vs':>7} {'accepted':>8}")
     print(header)
     print("-" * len(header))
     for run in runs:
         for stage, r in run["stages"].items():
             print(f"{run['input']:16} {run['resolution']:9} {stage:11} {r['median_ms']:7.1f} "
                   f"{r['fps']:6.1f} {r.get('over_bare_pct', 0):+7.1f}% "
-                  f"{r.get('over_bare_small_pct', 0):+7.1f}% "
+                  f"{r.get('over_bare_small_pct', 0):+7.1f}% {r['cpu_median_ms']:7.1f} "
+                  f"{r.get('cpu_over_bare_pct', 0):+6.1f}% "
                   f"{r.get('accepted_share', ''):>8}")
     path_640 = [r["stages"]["path"] for r in runs if r["resolution"] == "640x480"]
     meets = {
@@ -221,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                    f"Python {platform.python_version()}",
+        "load_average_1min_at_start": load_at_start,
         "load_average_1min_at_end": os.getloadavg()[0],
         "frames_per_stage": args.frames,
         "runs": runs,
