@@ -157,12 +157,14 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=15.0)
     args = ap.parse_args()
     _, where = platform_env()
+    load_at_start = os.getloadavg()[0]
     starts = cold_starts(args.starts)
     live = live_view(args.seconds)
     result = {
         "platform": where,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
                    f"{platform.python_version()}",
+        "load_average_1min_at_start": load_at_start,
         "load_average_1min_at_end": os.getloadavg()[0],
         "cold_start_s": {"runs": [round(s, 3) for s in starts],
                          "median": round(statistics.median(starts), 3),
