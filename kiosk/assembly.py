@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from calibration.calibration_file import load_calibration
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec, load_mat_spec
@@ -29,7 +31,7 @@ from kiosk.session import KioskSession
 from kiosk.session_log import MemorySessionLog, SessionLog, SqliteSessionLog
 from kiosk.staff import StaffAuth, hash_pin
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
-from vision.protocols import FrameSource, PoseEstimator
+from vision.protocols import FrameSource, PoseEstimator, Segmenter
 from vision.types import Frame, PoseResult
 
 # A recorded video is paced to this rate in the GUI demo (the file itself is 15 fps;
@@ -76,6 +78,7 @@ class KioskParts:
     staff_auth: StaffAuth
     estimator: PoseEstimator
     measurer_factory: Callable[[CameraCalibration], StanceMeasurer]
+    segmenter: Segmenter | None = None
     intrinsics_only: CameraCalibration | None = None
     closed: bool = False
     notes: list[str] = field(default_factory=list)
@@ -88,6 +91,9 @@ class KioskParts:
         stuck = self.session.stop(timeout_s)
         with contextlib.suppress(Exception):
             self.estimator.close()
+        if self.segmenter is not None:
+            with contextlib.suppress(Exception):
+                self.segmenter.close()
         self.session_log.close()
         return stuck
 
@@ -130,6 +136,47 @@ class LazyPoseEstimator:
             self._estimator.close()
 
 
+class LazySegmenter:
+    """The selfie segmenter (every person in view), loaded on the vision thread at its
+    first use, like the pose model (see ``LazyPoseEstimator``)."""
+
+    def __init__(self, build: Callable[[], Segmenter]) -> None:
+        self._build = build
+        self._segmenter: Segmenter | None = None
+
+    def _get(self) -> Segmenter:
+        if self._segmenter is None:
+            self._segmenter = self._build()
+        return self._segmenter
+
+    def segment(self, frame: Frame) -> np.ndarray:
+        return self._get().segment(frame)
+
+    def segment_small(self, frame: Frame) -> np.ndarray:
+        """Counting people needs only the model-size mask (see vision.segmentation)."""
+        segmenter = self._get()
+        small = getattr(segmenter, "segment_small", segmenter.segment)
+        return small(frame)
+
+    def close(self) -> None:
+        if self._segmenter is not None:
+            self._segmenter.close()
+
+
+def default_segmenter() -> Segmenter:
+    def build() -> Segmenter:
+        from vision.pose_mediapipe import MediaPipeSelfieSegmenter
+
+        return MediaPipeSelfieSegmenter()
+
+    return LazySegmenter(build)
+
+
+# The live checker looks for a second person on every third frame: a bystander does not
+# appear and leave within a tenth of a second, and the segmenter costs ~5 ms a call.
+LIVE_SEGMENT_EVERY = 3
+
+
 def default_estimator() -> PoseEstimator:
     def build() -> PoseEstimator:
         from vision.pose_mediapipe import MediaPipePoseEstimator
@@ -139,14 +186,20 @@ def default_estimator() -> PoseEstimator:
     return LazyPoseEstimator(build)
 
 
-def default_measurer_factory(mat: MatSpec, estimator: PoseEstimator
+def default_measurer_factory(mat: MatSpec, estimator: PoseEstimator,
+                             segmenter: Segmenter | None = None
                              ) -> Callable[[CameraCalibration], StanceMeasurer]:
+    """Measurers whose stance checker sees everyone in view (a second person is refused)."""
     from vision.measurer import LegMeasurer
     from vision.stance import StanceChecker
 
+    everyone = segmenter or default_segmenter()
+
     def build(calibration: CameraCalibration) -> StanceMeasurer:
         return LegMeasurer(calibration, mat, estimator,
-                           checker_factory=lambda cal: StanceChecker(cal, mat))
+                           checker_factory=lambda cal: StanceChecker(
+                               cal, mat, segmenter=everyone,
+                               segment_every=LIVE_SEGMENT_EVERY))
 
     return build
 
@@ -185,7 +238,10 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     if open_source is None:
         open_source = _source_factory(options, config)
     estimator = estimator or default_estimator()
-    measurer_factory = measurer_factory or default_measurer_factory(mat, estimator)
+    segmenter = None
+    if measurer_factory is None:
+        segmenter = default_segmenter()
+        measurer_factory = default_measurer_factory(mat, estimator, segmenter)
     staff_auth = StaffAuth(config.staff_pin, clock)
     flow = SessionFlow(FittingDomain(catalogue), staff_auth, clock, session_log=session_log,
                        calibrated=calibration is not None,
@@ -205,7 +261,8 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
                       catalogue=catalogue, calibration=calibration,
                       calibration_problem=problem, flow=flow, session=session,
                       session_log=session_log, staff_auth=staff_auth, estimator=estimator,
-                      measurer_factory=measurer_factory, intrinsics_only=intrinsics_only,
+                      measurer_factory=measurer_factory, segmenter=segmenter,
+                      intrinsics_only=intrinsics_only,
                       notes=notes)
 
 

@@ -121,10 +121,6 @@ def test_legfit_measure_refuses_with_the_reason(scenes, shared_data, tmp_path, c
     assert sorted(tmp_path.iterdir()) == written_before
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "known gap: the live kiosk's measurer (kiosk.assembly.default_measurer_factory) builds "
-    "StanceChecker without a Segmenter, so on the kiosk a second person beside the shopper "
-    "is only seen when the pose mask shows them ('legfit measure' has one)"))
 def test_the_live_kiosk_checker_sees_everyone_on_the_mat(scenes):
     from kiosk.assembly import default_measurer_factory
     from vision.fakes import FakePoseEstimator
