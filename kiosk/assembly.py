@@ -172,6 +172,11 @@ def default_segmenter() -> Segmenter:
     return LazySegmenter(build)
 
 
+# The pose model and measurer run at most this often on a live or demo feed: ~10 looks a
+# second track a person standing still and fill a stance in ~1.5 s, and leave the live
+# view its share of a 2-core machine (uncapped, the painter fell to ~12 fps there).
+VISION_MAX_RATE_HZ = 10.0
+
 # The live checker looks for a second person on every third frame: a bystander does not
 # appear and leave within a tenth of a second, and the segmenter costs ~5 ms a call.
 LIVE_SEGMENT_EVERY = 3
@@ -255,7 +260,8 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     # Built on the vision thread at its first frame, like the model (see LazyPoseEstimator).
     build_measurer = (None if calibration is None
                       else lambda: measurer_factory(calibration))
-    vision = VisionWorker(camera.frames, estimator, build_measurer=build_measurer)
+    vision = VisionWorker(camera.frames, estimator, build_measurer=build_measurer,
+                          max_rate_hz=None if options.lockstep else VISION_MAX_RATE_HZ)
     session = KioskSession(flow, camera, vision)
     return KioskParts(options=options, paths=paths, config=config, mat=mat,
                       catalogue=catalogue, calibration=calibration,

@@ -266,8 +266,12 @@ class VisionWorker:
     def __init__(self, frames: LatestSlot[Frame], estimator: PoseEstimator,
                  measurer: StanceMeasurer | None = None, *,
                  build_measurer: Callable[[], StanceMeasurer | None] | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter,
+                 max_rate_hz: float | None = None) -> None:
         self._frames = frames
+        # The live view and the pose model share two cores: capped, the model leaves the
+        # painter its share instead of starving it (frames in between are simply skipped).
+        self._min_period_s = 1.0 / max_rate_hz if max_rate_hz else 0.0
         self._estimator = estimator
         self._measurer = measurer
         # A measurer built on this thread when it starts (its imports and set-up cost the
@@ -388,7 +392,10 @@ class VisionWorker:
             elif done_round == round_:
                 update = _replace(update, **done)
             self.processed += 1
-            self.updates.put(_with_time(update, self._clock() - started))
+            spent_s = self._clock() - started
+            self.updates.put(_with_time(update, spent_s))
+            if self._min_period_s > spent_s:
+                self._stop.wait(self._min_period_s - spent_s)
 
     @staticmethod
     def _calibrate(wizard: Any, frame: Frame, round_: int) -> VisionUpdate:
