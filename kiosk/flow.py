@@ -258,6 +258,11 @@ class SessionFlow:
         """Any touch on the screen: keeps the session alive."""
         self._last_activity_s = self._clock()
 
+    @property
+    def person_on_mat(self) -> bool:
+        """What the vision pipeline said last: someone is on the mat."""
+        return self._person_on_mat
+
     def presence(self, person_on_mat: bool) -> None:
         """Whether the vision pipeline sees someone on the mat (keeps the session alive)."""
         self._person_on_mat = person_on_mat

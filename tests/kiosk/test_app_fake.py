@@ -133,6 +133,7 @@ def test_idle_timeout_wipes_the_session_to_attract(qtbot, kiosk):
 def test_idle_timeout_waits_while_someone_stands_on_the_mat(qtbot, kiosk):
     k = kiosk(needed=10_000)  # never completes: the shopper just stands there
     to_measuring(qtbot, k)
+    qtbot.waitUntil(lambda: k.parts.flow.person_on_mat, timeout=WAIT_MS)  # they are seen
     k.clock.advance(300)
     qtbot.wait(100)
     assert k.window.current_screen == "measure_front"
