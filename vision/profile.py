@@ -55,6 +55,12 @@ FILL_ANCHOR_ROWS = 15
 MIN_FILL_GAP_MM = 0.0
 # A filled edge's offset may deviate by up to this many px beyond a refined one's spread.
 FILLED_EDGE_SD_PX = 1.5
+# A filled stretch of bins whose width steps against the refined bins on BOTH sides of it,
+# the same way, by more than this (mm), is dropped: each edge of a continuous outline
+# steps by at most ``OUTLINE_JUMP_MM`` between neighbouring heights, so the width by at
+# most twice that. A fill that dents (or bulges) the leg against both neighbours took its
+# offset from refined rows that were themselves off the outline.
+FILL_STEP_MM = 2 * OUTLINE_JUMP_MM
 
 
 @dataclass(frozen=True, eq=False)
@@ -327,6 +333,35 @@ def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, np.nda
                     edges.contrast, valid), filled
 
 
+def fills_off_outline(width_mm: np.ndarray, filled: np.ndarray,
+                      step_mm: float = FILL_STEP_MM) -> np.ndarray:
+    """Mask of the filled bins that belong to a run stepping away from both neighbours.
+
+    ``width_mm``: the width per bin with the fill in place; ``filled``: the bins the fill
+    supplied. A run of filled bins is judged against the nearest measured (unfilled) bin
+    just below and just above it: when the run's end widths step by more than ``step_mm``
+    against both, in the same direction, the run is a dent or bulge no leg has. A run
+    with a measured neighbour on one side only (or none) cannot be judged and is kept.
+    """
+    out = np.zeros(len(width_mm), bool)
+    ok = np.isfinite(width_mm)
+    runs = _long_runs(filled & ok, 1)
+    f = np.concatenate([[False], runs, [False]]).astype(np.int8)
+    d = np.diff(f)
+    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+        below, above = a - 1, b  # the bins right next to the run
+        if below < 0 or above >= len(width_mm) or not (ok[below] and ok[above]):
+            continue
+        if filled[below] or filled[above]:
+            continue
+        step_lo = width_mm[a] - width_mm[below]
+        step_hi = width_mm[b - 1] - width_mm[above]
+        if (abs(step_lo) > step_mm and abs(step_hi) > step_mm
+                and np.sign(step_lo) == np.sign(step_hi)):
+            out[a:b] = True
+    return out
+
+
 def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxis
                    ) -> tuple[np.ndarray, np.ndarray]:
     """Binned width (mm) and rows per bin from both edges' rays, outliers dropped."""
@@ -376,6 +411,8 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
         if filled.any():
             width_f, samples_f = _width_profile(calibration, filled_edges, axis)
             hole = np.isnan(width) & np.isfinite(width_f)
+            width_f = np.where(hole, width_f, width)
+            hole &= ~fills_off_outline(width_f, hole)
             width = np.where(hole, width_f, width)
             samples = np.where(hole, samples_f, samples)
             filled_share = hole.astype(float)
