@@ -1,5 +1,5 @@
 """The frozen bundle's entry point: the same ``legfit`` command as the installed script."""
 
-from kiosk.cli import main
+from kiosk.cli import entry_point
 
-raise SystemExit(main())
+raise SystemExit(entry_point())
