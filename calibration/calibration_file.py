@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration, FloorPose, Intrinsics
 from calibration.errors import CalibrationInvalid
+from fitting.atomic_file import write_text_atomic
 
 SCHEMA_VERSION = 1
 
@@ -160,16 +160,4 @@ def load_calibration(path: str | os.PathLike) -> CameraCalibration:
 
 def save_calibration(cal: CameraCalibration, path: str | os.PathLike) -> None:
     """Write atomically: a power cut leaves the old file or the new one, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(calibration_to_dict(cal), indent=2)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, json.dumps(calibration_to_dict(cal), indent=2))

@@ -9,13 +9,12 @@ never silently replaced: a kiosk with broken settings must not pretend to be set
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fitting.atomic_file import write_text_atomic
 from fitting.errors import LegFitError
 from kiosk.staff import PinHash
 
@@ -96,17 +95,5 @@ def load_config(path: Path) -> KioskConfig:
 
 def save_config(config: KioskConfig, path: Path) -> None:
     """Write atomically (the old file or the new one survive a power cut, never half)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = config.model_dump_json(indent=2, exclude_none=False)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)  # holds the PIN hash: readable by the kiosk user only
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # Holds the PIN hash: readable by the kiosk user only.
+    write_text_atomic(path, config.model_dump_json(indent=2, exclude_none=False), mode=0o600)

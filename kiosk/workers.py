@@ -91,7 +91,38 @@ class CameraStatus:
     failures: int = 0
 
 
-class CameraWorker:
+class _WorkerThread:
+    """One daemon thread with a stop request; ``stop`` also wakes ``_wakes`` (the slot the
+    thread may be waiting on), so a stop never waits for a timeout."""
+
+    _wakes: LatestSlot[Frame]
+
+    def _init_thread(self, name: str) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+
+    def _run(self) -> None:  # pragma: no cover - every worker defines its loop
+        raise NotImplementedError
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wakes.wake()
+
+    def join(self, timeout_s: float = 5.0) -> bool:
+        if self._thread.is_alive():
+            self._thread.join(timeout_s)
+        return not self._thread.is_alive()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+
+class CameraWorker(_WorkerThread):
     """Owns the frame source on its own thread; the newest frame waits in ``frames``."""
 
     def __init__(self, open_source: Callable[[], FrameSource], *, read_timeout_s: float = 2.0,
@@ -111,8 +142,8 @@ class CameraWorker:
         self._display_scale = 1.0
         self._status = CameraStatus(ok=True, message="starting")
         self._status_lock = threading.Lock()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="kiosk-camera", daemon=True)
+        self._wakes = self.frames
+        self._init_thread("kiosk-camera")
 
     @property
     def status(self) -> CameraStatus:
@@ -123,10 +154,6 @@ class CameraWorker:
         with self._status_lock:
             self._status = CameraStatus(**{**self._status.__dict__, **changes})
 
-    def start(self) -> CameraWorker:
-        self._thread.start()
-        return self
-
     def set_display_scale(self, scale: float) -> None:
         """Scale of the live view's frames (1 = camera pixels; the screen shows no more)."""
         self._display_scale = float(min(1.0, max(0.1, scale)))
@@ -134,19 +161,6 @@ class CameraWorker:
     @property
     def display_scale(self) -> float:
         return self._display_scale
-
-    def stop(self) -> None:
-        self._stop.set()
-        self.frames.wake()
-
-    def join(self, timeout_s: float = 5.0) -> bool:
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-        return not self._thread.is_alive()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def _fail(self, message: str) -> None:
         s = self.status
@@ -260,7 +274,7 @@ class VisionUpdate:
     wizard_result: Any = None
 
 
-class VisionWorker:
+class VisionWorker(_WorkerThread):
     """Owns the pose model and the measurer on its own thread."""
 
     def __init__(self, frames: LatestSlot[Frame], estimator: PoseEstimator,
@@ -286,26 +300,9 @@ class VisionWorker:
         self._next_measurer: StanceMeasurer | None = None
         self._swap_requested = False
         self._wizard: Any = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="kiosk-vision", daemon=True)
+        self._wakes = frames
+        self._init_thread("kiosk-vision")
         self.processed = 0
-
-    def start(self) -> VisionWorker:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._frames.wake()
-
-    def join(self, timeout_s: float = 5.0) -> bool:
-        if self._thread.is_alive():
-            self._thread.join(timeout_s)
-        return not self._thread.is_alive()
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
 
     def set_measurer(self, measurer: StanceMeasurer | None) -> None:
         """Swap the measurer (a new calibration); the thread picks it up at its next frame."""
