@@ -32,8 +32,11 @@ def render(key: str, side: int = 120) -> np.ndarray:
     image = QImage(side, side, QImage.Format.Format_RGB32)
     image.fill(QColor(BACKGROUND))
     painter = QPainter(image)
-    draw_illustration(painter, QRectF(0, 0, side, side), key, Colours())
-    painter.end()
+    try:
+        draw_illustration(painter, QRectF(0, 0, side, side), key, Colours())
+    finally:
+        # Always end the painter: one left active on a freed image crashes Qt later.
+        painter.end()
     return np.frombuffer(image.constBits(), np.uint8).reshape(side, side, 4)[:, :, :3].copy()
 
 
