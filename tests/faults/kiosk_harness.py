@@ -32,6 +32,7 @@ from kiosk.config import KioskConfig
 from kiosk.flow import FlowState
 from kiosk.paths import KioskPaths
 from kiosk.staff import hash_pin
+from tests.kiosk.flow_helpers import FakeClock
 from vision.errors import CameraUnavailable, MeasurementRefused
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
 from vision.sources import read_image
@@ -46,17 +47,6 @@ GOOD_MEASUREMENT = Measurement(
     MeasurementSource.CAMERA)
 
 
-class FakeClock:
-    """Monotonic seconds that move only when the test says so."""
-
-    def __init__(self, start_s: float = 1000.0) -> None:
-        self.now_s = start_s
-
-    def __call__(self) -> float:
-        return self.now_s
-
-    def advance(self, seconds: float) -> None:
-        self.now_s += seconds
 
 
 class PluggableCamera:

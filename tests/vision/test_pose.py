@@ -20,14 +20,6 @@ pytestmark = pytest.mark.slow  # runs MediaPipe
 SCENES = [f"scene_{i}" for i in range(1000, 1024)]
 
 
-@pytest.fixture(scope="module")
-def estimator():
-    # Unrelated photos: static-image mode (no tracking between them).
-    est = MediaPipePoseEstimator(static_image_mode=True)
-    yield est
-    est.close()
-
-
 def _frame(image) -> Frame:
     return Frame(image, 0.0, 0)
 

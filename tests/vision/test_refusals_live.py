@@ -10,9 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from calibration.mat import load_mat_spec
 from vision.fakes import SyntheticScene, cover_lower_legs, hide_ankle, truth_knee_px, two_people
-from vision.pose_mediapipe import MediaPipePoseEstimator, MediaPipeSelfieSegmenter
+from vision.pose_mediapipe import MediaPipeSelfieSegmenter
 from vision.sources import read_image
 from vision.stance import Guidance, StanceChecker
 from vision.types import Frame
@@ -20,18 +19,6 @@ from vision.types import Frame
 pytestmark = pytest.mark.slow  # runs MediaPipe
 
 SCENES = [f"scene_{i}" for i in range(1000, 1024)]
-
-
-@pytest.fixture(scope="module")
-def mat():
-    return load_mat_spec()
-
-
-@pytest.fixture(scope="module")
-def estimator():
-    est = MediaPipePoseEstimator(static_image_mode=True)
-    yield est
-    est.close()
 
 
 @pytest.fixture(scope="module")

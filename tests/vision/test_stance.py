@@ -11,14 +11,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-from calibration.mat import load_mat_spec
 from vision.fakes import (
     FakePoseEstimator,
     FakeSegmenter,
     SyntheticScene,
     landmarks_from_truth,
 )
-from vision.pose_mediapipe import MediaPipePoseEstimator
 from vision.segmentation import mask_cover, second_silhouette_share
 from vision.stance import GUIDANCE_TEXT_EN, Guidance, StanceChecker, StanceThresholds
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
@@ -27,18 +25,6 @@ SCENES = [f"scene_{i}" for i in range(1000, 1024)]
 MESSAGE_KEYS = {"no_person", "two_people", "step_on_footprints", "legs_out_of_frame",
                 "left_ankle_hidden", "right_ankle_hidden", "uncover_calves", "too_dark",
                 "hold_still", "turn_to_side", "face_camera", "ok", "done"}
-
-
-@pytest.fixture(scope="module")
-def mat():
-    return load_mat_spec()
-
-
-@pytest.fixture(scope="module")
-def estimator():
-    est = MediaPipePoseEstimator(static_image_mode=True)
-    yield est
-    est.close()
 
 
 @pytest.fixture(scope="module")
