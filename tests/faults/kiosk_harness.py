@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from kiosk.flow import FlowState
 from kiosk.paths import KioskPaths
 from kiosk.staff import hash_pin
 from tests.kiosk.flow_helpers import FakeClock
+from tests.kiosk.vision_helpers import FakeReport, FakeResult
 from vision.errors import CameraUnavailable, MeasurementRefused
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
 from vision.sources import read_image
@@ -97,21 +98,6 @@ class _Source:
         self.closed = True
 
 
-@dataclass(frozen=True)
-class StubReport:
-    guidance: Guidance
-    pose: PoseResult
-    accepted: bool
-    progress: float
-    overlay: Any = None
-
-
-@dataclass(frozen=True)
-class StubResult:
-    measurement: Measurement
-    diagnostics: dict = field(default_factory=dict)
-
-
 class StubMeasurer:
     """Accepts each frame in which the pose model sees someone; a stance is complete
     after ``needed`` of them. ``refuse`` makes the result a refusal."""
@@ -124,22 +110,22 @@ class StubMeasurer:
         self.refuse = refuse
         self.counts = {Stance.FRONT: 0, Stance.SIDE: 0}
 
-    def add(self, frame: Frame, expected: Stance) -> StubReport:
+    def add(self, frame: Frame, expected: Stance) -> FakeReport:
         pose = self.estimator.estimate(frame)
         accepted = pose.landmarks is not None
         if accepted:
             self.counts[expected] = min(self.needed, self.counts[expected] + 1)
         key = "ok" if accepted else "no_person"
-        return StubReport(Guidance(expected if accepted else Stance.NONE, key, accepted),
+        return FakeReport(Guidance(expected if accepted else Stance.NONE, key, accepted),
                           pose, accepted, self.counts[expected] / self.needed)
 
     def stance_complete(self, stance: Stance) -> bool:
         return self.counts[stance] >= self.needed
 
-    def result(self) -> StubResult:
+    def result(self) -> FakeResult:
         if self.refuse:
             raise MeasurementRefused(self.refuse)
-        return StubResult(self.measurement)
+        return FakeResult(self.measurement)
 
     def reset(self) -> None:
         self.counts = {Stance.FRONT: 0, Stance.SIDE: 0}
