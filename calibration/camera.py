@@ -135,9 +135,9 @@ class FloorPose:
     def rays_world(self, normalised_xy: np.ndarray) -> np.ndarray:
         """Unit ray directions in the world frame for normalised image points (N x 2)."""
         n = np.asarray(normalised_xy, dtype=float).reshape(-1, 2)
-        d_cam = np.column_stack([n, np.ones(len(n))])
-        d_world = d_cam @ self.r_world_to_camera_3x3  # == (R.T @ d_cam.T).T
-        return d_world / np.linalg.norm(d_world, axis=1, keepdims=True)
+        r = self.r_world_to_camera_3x3
+        d_world = n @ r[:2] + r[2]  # == [x, y, 1] @ R == (R.T @ d_cam.T).T
+        return d_world / np.sqrt(np.einsum("ij,ij->i", d_world, d_world))[:, None]
 
 
 @dataclass(frozen=True, eq=False)
