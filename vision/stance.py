@@ -169,10 +169,29 @@ def _patches_lab(image_bgr: np.ndarray, centres_xy: list[np.ndarray], radii_px: 
     return out
 
 
-def _skin_distance(a: np.ndarray, b: np.ndarray) -> float:
-    # Lightness varies with shading along a leg; chroma is what tells cloth from skin.
-    d = a.astype(float) - b.astype(float)
-    return float(math.sqrt((0.5 * d[0]) ** 2 + d[1] ** 2 + d[2] ** 2))
+# Lightness varies with shading along a leg; chroma is what tells cloth from skin, so the
+# skin distance weighs L* by half.
+_SKIN_WEIGHTS_LAB = np.array([0.5, 1.0, 1.0])
+
+
+def _nearest_skin_distance(colours_lab: list[np.ndarray], refs_lab: list[np.ndarray]
+                           ) -> np.ndarray:
+    """For each colour, its distance to the nearest reference skin colour (L* half-weighted)."""
+    if not colours_lab or not refs_lab:
+        return np.zeros(0)
+    d = np.asarray(colours_lab, float)[:, None, :] - np.asarray(refs_lab, float)[None, :, :]
+    return np.sqrt(((d * _SKIN_WEIGHTS_LAB) ** 2).sum(axis=2)).min(axis=1)
+
+
+def grey_percentiles(grey_u8: np.ndarray, percents: tuple[float, ...]) -> tuple[float, ...]:
+    """Percentiles of 8-bit grey levels from their histogram (the lowest level whose
+    cumulative share reaches each percent): a light or contrast figure needs no more, and
+    it costs a tenth of ``np.percentile``'s sort."""
+    cdf = np.cumsum(np.bincount(grey_u8.ravel(), minlength=256))
+    n = int(cdf[-1])
+    if n == 0:
+        return tuple(float("nan") for _ in percents)
+    return tuple(float(np.searchsorted(cdf, max(1.0, p / 100.0 * n))) for p in percents)
 
 
 class StanceChecker:
@@ -222,7 +241,7 @@ class StanceChecker:
         h, w = image.shape[:2]
         # The green channel on a sparse grid is brightness enough to find a dark frame.
         k = max(1, max(h, w) // 120)
-        p90 = float(np.percentile(image[::k, ::k, 1], 90))
+        (p90,) = grey_percentiles(image[::k, ::k, 1], (90,))
         if p90 < self.t.dark_frame_p90:
             self.reset()
             return Guidance(Stance.NONE, "too_dark", False, f"frame 90th percentile grey {p90:.0f}")
@@ -453,12 +472,11 @@ class StanceChecker:
             colours = colours_all[2 + i * n_leg:2 + (i + 1) * n_leg]
             calf_c = [c for c in colours[:len(calf_f)] if c is not None]
             ankle_c = [c for c in colours[len(calf_f):] if c is not None]
-            calf_d = [min(_skin_distance(c, q) for q in refs) for c in calf_c] if refs else []
+            calf_d = _nearest_skin_distance(calf_c, refs)
             ankle_refs = refs + ([np.median(calf_c, axis=0)] if calf_c else [])
-            ankle_d = [min(_skin_distance(c, q) for q in ankle_refs) for c in ankle_c] \
-                if ankle_refs else []
-            out[leg] = {"calf": float(np.median(calf_d)) if calf_d else float("nan"),
-                        "ankle": float(max(ankle_d)) if ankle_d else float("nan"),
+            ankle_d = _nearest_skin_distance(ankle_c, ankle_refs)
+            out[leg] = {"calf": float(np.median(calf_d)) if len(calf_d) else float("nan"),
+                        "ankle": float(ankle_d.max()) if len(ankle_d) else float("nan"),
                         "ankle_on_person": mask_cover(
                             pose.mask, ankle + (knee - ankle) * 0.03, max(2, int(1.5 * r)))}
         return out
@@ -485,7 +503,7 @@ class StanceChecker:
         crop, _ = self._leg_crop(image, lm)
         step = max(1, crop.shape[0] // 80)  # ~80 rows are plenty for a brightness figure
         # Green is close enough to luminance for a light check and needs no conversion.
-        p10, p50, p90 = np.percentile(crop[::step, ::step, 1], (10, 50, 90))
+        p10, p50, p90 = grey_percentiles(crop[::step, ::step, 1], (10, 50, 90))
         if p50 < self.t.dark_leg_median:
             return f"leg region median grey {p50:.0f}"
         if p90 - p10 < self.t.flat_leg_spread:
