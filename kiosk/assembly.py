@@ -195,7 +195,7 @@ def default_measurer_factory(mat: MatSpec, estimator: PoseEstimator,
                              segmenter: Segmenter | None = None
                              ) -> Callable[[CameraCalibration], StanceMeasurer]:
     """Measurers whose stance checker sees everyone in view (a second person is refused)."""
-    from vision.measurer import LegMeasurer
+    from vision.measurer import LIVE_PROFILE_INTERVAL_S, LegMeasurer
     from vision.stance import StanceChecker
 
     everyone = segmenter or default_segmenter()
@@ -204,7 +204,8 @@ def default_measurer_factory(mat: MatSpec, estimator: PoseEstimator,
         return LegMeasurer(calibration, mat, estimator,
                            checker_factory=lambda cal: StanceChecker(
                                cal, mat, segmenter=everyone,
-                               segment_every=LIVE_SEGMENT_EVERY))
+                               segment_every=LIVE_SEGMENT_EVERY),
+                           profile_interval_s=LIVE_PROFILE_INTERVAL_S)
 
     return build
 

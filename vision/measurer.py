@@ -1,9 +1,12 @@
 """The leg measurer: frames in (front stance, then side stance), a ``Measurement`` out.
 
 ``LegMeasurer`` is incremental, for the kiosk's live view: ``add(frame, expected)`` runs
-the pose estimator and the stance checker (both injected), and for an accepted frame only
-the per-frame work (edges, axis, one profile per leg), returning a ``FrameReport`` with
-guidance, progress and an overlay. ``result()`` does the rest once: robust aggregation,
+the pose estimator and the stance checker (both injected) on every frame, and for an
+accepted frame the metric work (edges, axis, one profile per leg), returning a
+``FrameReport`` with guidance, progress and an overlay. Live, the metric work runs at a
+bounded rate (``profile_interval_s``): guidance follows every camera frame, while frames
+a few tens of milliseconds apart would only repeat the same picture of a person holding
+still. ``result()`` does the rest once: robust aggregation,
 the cross-section model, the RAL points, uncertainties. ``measure_paths`` drives it over
 image or video files for the ``legfit measure`` command.
 
@@ -44,6 +47,12 @@ from vision.types import BodyLandmarks, Frame, PoseResult, Stance
 LEGS = ("left", "right")
 # Frames per stance before the stance counts as measured (live kiosk).
 FRAMES_PER_STANCE = 12
+# Live: the least time (s) between two frames whose legs are measured, ~11 per second.
+# Someone holding still sways by a millimetre or so in a tenth of a second, so frames
+# closer than that add the same picture again. Just under the kiosk's 10 Hz vision period
+# (camera timestamps jitter), so the kiosk measures every frame it looks at; a stance's
+# 12 frames take 1.2 s.
+LIVE_PROFILE_INTERVAL_S = 0.09
 # A frame's profile needs edges on at least this share of the scanned rows.
 MIN_VALID_ROW_SHARE = 0.5
 # A side pose that puts the camera this far (mm) from the front pose means it moved.
@@ -102,6 +111,9 @@ class FrameReport:
     accepted: bool
     progress: float
     overlay: FrameOverlay
+    # False for an accepted frame that came too soon after the last measured one
+    # (``profile_interval_s``): its guidance holds, its legs were not measured.
+    measured: bool = False
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,6 +201,10 @@ class LegMeasurer:
     calibration once the floor pose is known; None for the measurer's own basic checks.
     ``frames_per_stance``: frames wanted per stance for the progress.
     ``row_step``: scan every n-th image row (1 = every row; 2 halves the per-frame work).
+    ``profile_interval_s``: an accepted frame is measured only when at least this much time
+    (frame timestamps) has passed since the last measured frame of its stance; in between,
+    accepted frames carry the last overlay (0: measure every accepted frame, as for photos;
+    ``LIVE_PROFILE_INTERVAL_S`` for a live camera).
     ``knee_above_landmark_mm``: where the knee point (mid-patella) stands above the pose
     estimator's knee landmark (the joint line for the pose model; 0 for landmarks that
     already mark mid-patella, such as a synthetic scene's truth).
@@ -202,7 +218,8 @@ class LegMeasurer:
                  checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
                  frames_per_stance: int = FRAMES_PER_STANCE, row_step: int = 1,
                  keep_debug_frames: bool = False, stated_height_mm: float | None = None,
-                 knee_above_landmark_mm: float = KNEE_JOINT_TO_MID_PATELLA_MM):
+                 knee_above_landmark_mm: float = KNEE_JOINT_TO_MID_PATELLA_MM,
+                 profile_interval_s: float = 0.0):
         if calibration is None and stated_height_mm is None:
             raise ValueError("without a calibration the measurer needs a stated height")
         self.calibration = calibration
@@ -214,6 +231,7 @@ class LegMeasurer:
         self.frames_per_stance = frames_per_stance
         self.row_step = row_step
         self.keep_debug_frames = keep_debug_frames
+        self.profile_interval_s = profile_interval_s
         self.reset()
 
     def reset(self) -> None:
@@ -229,6 +247,8 @@ class LegMeasurer:
         self._mat_error: str | None = None
         self._debug_frames: dict[Stance, tuple[np.ndarray, FrameOverlay]] = {}
         self._checker: StanceCheck | None = None
+        # Per stance: the timestamp and overlay of the last measured frame.
+        self._last_measured: dict[Stance, tuple[float, FrameOverlay]] = {}
 
     # -- the floor pose -------------------------------------------------------------------
 
@@ -286,6 +306,10 @@ class LegMeasurer:
         elif classify_stance(pose.landmarks) is not expected:
             key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
             return self._reject(expected, key, pose)
+        last = self._last_measured.get(expected)
+        if last is not None and 0.0 <= frame.timestamp_s - last[0] < self.profile_interval_s:
+            return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
+                               self.progress(expected), last[1])
         profiles = []
         for leg in LEGS:
             p = leg_view_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
@@ -302,10 +326,11 @@ class LegMeasurer:
             self._profiles[(p.leg, expected)].append(p)
         self._accepted[expected] += 1
         overlay = FrameOverlay(tuple(self._overlay(p, pose, calibration) for p in profiles))
+        self._last_measured[expected] = (frame.timestamp_s, overlay)
         if self.keep_debug_frames and expected not in self._debug_frames:
             self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
         return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
-                           self.progress(expected), overlay)
+                           self.progress(expected), overlay, measured=True)
 
     def _add_height_scaled(self, frame: Frame, pose: PoseResult, expected: Stance
                            ) -> FrameReport:

@@ -77,6 +77,29 @@ def test_front_view_only_is_flagged_lower_confidence(shared_data):
     assert result.measurement.left.calf_sd_mm > 10
 
 
+def test_live_rate_measures_accepted_frames_no_closer_than_the_interval(shared_data):
+    """A 25 fps camera and a 0.09 s interval: frames 0, 3, 6, 9 are measured (0.12 s
+    apart); the others keep their guidance and carry the last measured overlay."""
+    scene = shared_data / "synthetic-dev" / "scene_1002"
+    truth = json.loads((scene / "truth.json").read_text())
+    image = cv2.imread(str(scene / "front.png"))
+    fake = FakePoseEstimator([_truth_pose(scene, "front", image, truth)])
+    measurer = LegMeasurer(load_calibration(scene / "calibration.json"), MAT, fake,
+                           frames_per_stance=4, profile_interval_s=0.09)
+    reports = [measurer.add(Frame(image, i / 25, i), Stance.FRONT) for i in range(12)]
+    assert all(r.accepted for r in reports)
+    assert [i for i, r in enumerate(reports) if r.measured] == [0, 3, 6, 9]
+    assert [r.progress for r in reports[:4]] == [0.25, 0.25, 0.25, 0.5]
+    assert reports[1].overlay is reports[0].overlay
+    assert reports[4].overlay is reports[3].overlay
+    assert measurer.stance_complete(Stance.FRONT)
+    # A looped recording starts again at 0 s: measured at once, not held back.
+    assert measurer.add(Frame(image, 0.0, 12), Stance.FRONT).measured
+    # Photos (no interval): every accepted frame is measured, whatever the timestamps.
+    every = LegMeasurer(load_calibration(scene / "calibration.json"), MAT, fake)
+    assert all(every.add(Frame(image, 0.0, i), Stance.FRONT).measured for i in range(3))
+
+
 @pytest.mark.parametrize(("view", "stance"), [
     ("front", Stance.FRONT),   # feet toward the camera
     ("side", Stance.SIDE),     # feet across the picture
