@@ -6,7 +6,8 @@ two views meet at equal axial heights; the cross-section model (``vision.girth``
 each pair into a girth, and the RAL points are searched on that girth curve:
 
 - cB: the smallest girth from the ankle landmark's height up to the calf maximum;
-- cC: the largest girth from 60 mm above the ankle up to 40 mm below the knee point;
+- cC: the largest girth from 60 mm above the ankle up to 40 mm below the knee point,
+  taken on the calf's hump, not on the knee's flare rising into the window's top;
 - cD: 35 mm below the knee point; lD (knee-high length) is its height.
 
 Every figure carries a 1-sigma uncertainty: frame-to-frame spread (sd of the median),
@@ -39,9 +40,17 @@ KNEE_JOINT_TO_MID_PATELLA_MM = 17.3
 # Share of the height bins of a search window (cB, cC) that must carry a girth.
 MIN_SEARCH_COVERAGE = 0.6
 # Front-only fallback: depth/width ratio priors per site (mean, sd). Lower-leg sections
-# are about as deep as wide at the calf and deeper than wide just above the ankle
-# (the Achilles tendon); widened sds make the result honest about the guess.
-DEPTH_RATIO_PRIOR = {"ankle": (1.05, 0.08), "calf": (1.0, 0.07)}
+# are about as deep as wide at the calf and much deeper than wide just above the ankle:
+# there the section is the slim tibia and fibula (the width) with the Achilles tendon
+# standing well behind them (the depth). The development scenes' side views read a
+# depth/width of 1.18-1.64 at the true cB height (median 1.47, sd 0.12; the stride's
+# front leg, whose slices are clean, 23 legs), so the ankle prior is 1.47 +/- 0.12 (a
+# round section there would make every front-only ankle ~40 mm too small). At the true
+# cC height they read 0.95-1.16 (median 1.03 over both legs, truth and pose-model
+# landmarks alike). These are measured shapes of the development bodies, not fits of
+# their girth errors; re-check them on real legs. Widened sds make the result honest
+# about the guess.
+DEPTH_RATIO_PRIOR = {"ankle": (1.47, 0.12), "calf": (1.03, 0.07)}
 # A calf section is about as deep as it is wide (the two calf bellies behind, the tibia in
 # front): a side-view depth outside this share of the front width means the side
 # silhouette lost or gained a side there (e.g. a shaded calf against a dark floor cut
@@ -49,6 +58,17 @@ DEPTH_RATIO_PRIOR = {"ankle": (1.05, 0.08), "calf": (1.0, 0.07)}
 # lower confidence when the calf is read there).
 # The development scenes' side views read 0.95-1.15 where the silhouette is whole.
 CALF_DEPTH_RATIO_RANGE = (0.85, 1.3)
+# The calf belly is a hump on the girth curve: the girth rises from the ankle to it and
+# falls again above it, to the waist below the knee, before the femoral and tibial
+# condyles flare it out. The waist can lie below the cC window's top (40 mm below the
+# knee point), the more so when the pose model's knee keypoint sits high (it is off by
+# up to ~4 cm either way): then the flare rises into the window and its top bin holds
+# the window's largest girth; that is no calf maximum. A waist between the two
+# counts when the girth dips below the hump by at least this much (mm): several times
+# the smoothed curve's bin-to-bin noise (~0.4 mm: 0.25 px edges at ~0.7 px/mm, median of
+# ~4 rows per bin, 3-bin mean, two views, ~pi/2 mm of girth per mm of diameter), so a
+# flat calf that runs into the window's top is not split on noise.
+CALF_WAIST_MIN_DIP_MM = 2.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +174,29 @@ class GirthNotFound(ValueError):
     """The profiles do not cover the heights where cB or cC must be searched."""
 
 
+def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP_MM) -> int:
+    """Index of the calf maximum in a window's girths (bottom to top, all measured).
+
+    The window's largest girth, unless it is the window's top bin with the curve rising
+    into it (the knee's flare, see ``CALF_WAIST_MIN_DIP_MM``): then the curve is followed
+    down from the top to the waist (the first bin below which it rises again), and the
+    largest girth below the waist is the calf's hump, if it stands at least ``min_dip_mm``
+    above the waist. A curve that rises all the way (no waist), or whose dip is within
+    noise, keeps its top bin: the calf may really be widest there.
+    """
+    g = np.asarray(girth_mm, float)
+    top = int(np.argmax(g))
+    if top < len(g) - 1:
+        return top
+    waist = top
+    while waist > 0 and g[waist - 1] <= g[waist]:
+        waist -= 1
+    if waist == 0:
+        return top
+    hump = int(np.argmax(g[:waist]))
+    return hump if g[hump] - g[waist] >= min_dip_mm else top
+
+
 def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site: str,
           lo_mm: float, hi_mm: float, pick: str) -> SitePoint:
     h = HEIGHTS_MM
@@ -165,7 +208,7 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
     if window.sum() < 3 or window.sum() < MIN_SEARCH_COVERAGE * span.sum():
         raise GirthNotFound(site)
     idx = np.flatnonzero(window)
-    k = int(idx[np.argmin(curve[idx])] if pick == "min" else idx[np.argmax(curve[idx])])
+    k = int(idx[np.argmin(curve[idx])]) if pick == "min" else int(idx[calf_hump_index(curve[idx])])
     w, d = float(front.value_mm[k]), float(depth_mm[k])
     sd = girth_sd_mm(w, d, float(front.sd_mm[k]), float(depth_sd[k]), site)
     g = float(curve[k])

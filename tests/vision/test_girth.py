@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from vision.aggregate import RobustProfile, leg_girths
+from vision.aggregate import DEPTH_RATIO_PRIOR, RobustProfile, calf_hump_index, leg_girths
 from vision.girth import (
     SHAPE_MODEL_SD_REL,
     ellipse_perimeter_mm,
@@ -114,10 +114,12 @@ def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, fro
     assert (girths.depth_from_prior == ("calf",)) is from_prior
     assert bool(girths.notes) is from_prior
     if from_prior:
-        # The prior (depth = width) gives the round section's girth, with a wider sd.
+        # The prior (depth = the calf's usual share of the width) gives that section's
+        # girth, with a wider sd.
         widest = np.nanmax(d[calf_band])
-        assert girths.calf.girth_mm == pytest.approx(float(girth_mm(widest, widest, "calf")),
-                                                     abs=0.5)
+        ratio = DEPTH_RATIO_PRIOR["calf"][0]
+        assert girths.calf.girth_mm == pytest.approx(
+            float(girth_mm(widest, ratio * widest, "calf")), abs=0.5)
         assert girths.calf.sd_mm > 10.0
 
 
@@ -131,3 +133,57 @@ def test_the_section_models_depart_from_the_ellipse_as_the_anatomy_says(site,
     ratio = float(girth_mm(width, depth, site)) / float(ellipse_perimeter_mm(width, depth))
     assert (ratio < 1.0) is shorter_than_ellipse
     assert abs(ratio - 1.0) < 0.02  # a correction of a few mm, not a different leg
+
+
+def _knee_flare(h: np.ndarray, starts_at: float) -> np.ndarray:
+    """The femoral and tibial condyles widening the leg above ``starts_at`` (mm)."""
+    return 60.0 * np.clip((h - starts_at) / 90.0, 0.0, None) ** 2
+
+
+def test_the_calf_is_the_hump_not_the_knee_flare_rising_into_the_window():
+    h = HEIGHTS_MM
+    # Calf hump at 370 mm, waist at ~440 mm, then the knee flare: at the window's top
+    # (520 mm) the girth exceeds the calf's, the case a low knee landmark produces.
+    d = _leg_shape(h, 140, 370) + _knee_flare(h, 440.0)
+    d[h > 560] = np.nan
+    window = (h >= 140) & (h <= 520)
+    curve = np.asarray(girth_mm(d, d, "calf"))
+    assert h[window][np.argmax(curve[window])] > 500  # the window's maximum is the flare
+    girths = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
+    assert abs(girths.calf.height_mm - 370) <= 10
+    hump = (h > 300) & (h < 420)
+    assert girths.calf.girth_mm == pytest.approx(float(np.max(curve[hump])), abs=0.5)
+
+
+def test_a_calf_widest_at_the_window_top_is_not_split_on_noise():
+    h = HEIGHTS_MM
+    # A calf still widening at the window's top, with a ripple of ~1 mm of girth below:
+    # no waist, so the top bin stays the calf maximum.
+    d = 70 + 0.12 * np.clip(h - 100, 0, None) + 0.15 * np.sin(h / 12.0)
+    d[h > 560] = np.nan
+    girths = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
+    top = h[(h <= 520)].max()
+    assert girths.calf.height_mm == pytest.approx(top)
+
+
+@pytest.mark.parametrize(("curve", "expected"), [
+    ([300, 310, 320, 315, 312, 318, 330], 2),   # waist 8 mm below the hump: the hump
+    ([300, 310, 320, 319.5, 319, 319.2, 330], 6),  # a 1 mm dip is noise: the top stays
+    ([300, 310, 320, 325, 330, 335, 340], 6),   # rising all the way: no waist, the top
+    ([300, 320, 340, 335, 330, 325, 320], 2),   # an interior maximum: unchanged
+])
+def test_calf_hump_index(curve, expected):
+    assert calf_hump_index(np.asarray(curve, float)) == expected
+
+
+def test_front_only_ankle_is_taken_deeper_than_wide():
+    # Just above the malleoli the Achilles tendon stands well behind the tibia: a section
+    # ~1.5x deeper than wide. Without a side view the prior must say so, or the ankle
+    # comes out tens of mm too small (a round 60 mm section: ~185 mm; a real one: ~230).
+    d = _leg_shape(HEIGHTS_MM, 140, 390)
+    d[HEIGHTS_MM > 560] = np.nan
+    alone = leg_girths(_profile(d, knee_t=560.0), None)
+    w = alone.ankle.width_mm
+    assert alone.ankle.depth_mm > 1.3 * w
+    typical = float(girth_mm(w, 1.5 * w, "ankle"))
+    assert abs(alone.ankle.girth_mm - typical) < alone.ankle.sd_mm

@@ -75,6 +75,12 @@ def test_front_view_only_is_flagged_lower_confidence(shared_data):
     assert result.confidence == "lower"
     assert "front view only" in result.diagnostics["lower_confidence_reasons"]
     assert result.measurement.left.calf_sd_mm > 10
+    # The prior's depth is a guess, but an honest one: the girths land within two of
+    # their (widened) sds of the tape, the ankle (deeper than wide) included.
+    for leg in (Leg.LEFT, Leg.RIGHT):
+        got, want = result.measurement.leg(leg), truth[leg.value]
+        assert abs(got.ankle_mm - want["ankle_mm"]) < 2 * got.ankle_sd_mm
+        assert abs(got.calf_mm - want["calf_mm"]) < 2 * got.calf_sd_mm
 
 
 def test_live_rate_measures_accepted_frames_no_closer_than_the_interval(shared_data):
