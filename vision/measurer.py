@@ -67,6 +67,12 @@ COVERED_DELTA_E = 30.0
 # has lost altogether stops the frame.
 MIN_KNEE_VISIBILITY_SIDE = 0.2
 
+# A bare lower leg's calf girth is 1.40-2.15 times its ankle girth (ANSUR II, 6068 adults,
+# calfcircumference / anklecircumference). A reading beyond that range by 5 % is no bare
+# leg: a trouser leg or skirt of the skin's colour over the calf (which the colour check
+# cannot see) or a sock over the ankle, read as leg. It is refused, not measured.
+CALF_TO_ANKLE_RANGE = (1.33, 2.25)
+
 REFUSAL_TEXT = {
     "no_person": "no person in view",
     "two_people": "two people in view",
@@ -190,6 +196,16 @@ def calves_covered(image_bgr: np.ndarray, profile: LegViewProfile) -> bool:
         return False
     d = np.median(_lab(calf), axis=0) - np.median(_lab(ankle), axis=0)
     return float(np.linalg.norm(d)) > COVERED_DELTA_E
+
+
+def _refuse_implausible_leg(leg: str, girths: LegGirths) -> None:
+    """Refuse a leg whose calf and ankle are no bare leg's (``CALF_TO_ANKLE_RANGE``)."""
+    lo, hi = CALF_TO_ANKLE_RANGE
+    ratio = girths.calf.girth_mm / girths.ankle.girth_mm
+    if not lo <= ratio <= hi:
+        raise MeasurementRefused(
+            f"calves covered: the {leg} calf reads {ratio:.2f} times the ankle, a bare leg "
+            f"{lo}-{hi} times (clothing over the calf or the ankle?)")
 
 
 class LegMeasurer:
@@ -442,8 +458,10 @@ class LegMeasurer:
                 girths[leg] = leg_girths(front, side, self.knee_above_landmark_mm)
             except GirthNotFound as exc:
                 raise MeasurementRefused(
-                    f"{leg} leg: the {exc.args[0]} could not be measured (leg not fully in "
-                    f"view)") from None
+                    f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
+                    f"or covered)") from None
+        for leg in LEGS:
+            _refuse_implausible_leg(leg, girths[leg])
         measurement = Measurement(
             left=self._leg_measurement(girths["left"]),
             right=self._leg_measurement(girths["right"]),

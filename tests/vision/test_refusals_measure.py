@@ -57,6 +57,23 @@ def _covered_calves(s):
     return img
 
 
+def _skin_coloured_trousers(s):
+    # Loose trousers of the skin's own colour (the colour check cannot see them) from above
+    # the knee to just below the calf's widest part: measured, they would be a calf far
+    # fuller than any bare leg's for its ankle.
+    img = s["front"].copy()
+    lm = s["truth"]["landmarks_px"]["front"]
+    knee_y = min(lm["left"]["knee_px"][1], lm["right"]["knee_px"][1])
+    ankle_y = max(lm["left"]["ankle_joint_px"][1], lm["right"]["ankle_joint_px"][1])
+    x, y = (int(v) for v in lm["left"]["ankle_joint_px"])
+    skin = np.median(img[y - 60:y - 40, x - 8:x + 8].reshape(-1, 3), axis=0)
+    leg = cv2.dilate(s["mask"], np.ones((41, 41), np.uint8)) > 127
+    band = np.zeros_like(leg)
+    band[int(knee_y) - 120:int(knee_y + 0.55 * (ankle_y - knee_y))] = True
+    img[leg & band] = skin.astype(np.uint8)
+    return img
+
+
 def _hidden_left_ankle(s):
     # A shopping bag in front of the left ankle and foot.
     img = s["front"].copy()
@@ -95,6 +112,7 @@ def _two_people(s):
     (_dark, "too dark"),                              # the lights are off
     (_legs_out_of_frame, "legs out of frame"),        # feet below the picture
     (_covered_calves, "calves covered"),              # trousers over the calves
+    (_skin_coloured_trousers, "calves covered"),      # the same, in the skin's colour
     (_hidden_left_ankle, "left ankle hidden"),        # a bag in front of the left ankle
     (_no_mat, "mat not found: 0 of 6 markers visible"),  # markers covered
     (_two_people, "two people in view"),              # a second person beside the first
