@@ -41,7 +41,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_paint.py
 
 soak: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/soak.py
+	MALLOC_ARENA_MAX=2 QT_QPA_PLATFORM=offscreen $(BIN)/python bench/soak.py
 
 bundle: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bundle]'

@@ -17,9 +17,16 @@ machinery alone.
 
 Figures: crashes (exceptions out of a session; goal 0), resident memory after a warm-up
 and at the end (growth goal < 5 %), threads and open file handles at both points, and a
-trace every ``--every`` sessions. Writes bench/results/soak.json.
+trace every ``--every`` sessions. ``--tracemalloc`` also traces Python's allocations (numpy
+arrays included) from the baseline on: traced MB and live objects at each trace point, and
+the lines whose memory grew most since the first trace point. Writes
+bench/results/soak.json. Run it as the kiosk runs, with glibc's malloc arenas capped at two
+(``make soak`` sets ``MALLOC_ARENA_MAX=2`` as the kiosk's systemd unit does): with one arena
+per thread, each session's fresh worker threads scatter freed frames over new arenas and
+resident memory swings by ~100 MB between readings while Python's own memory stays flat.
 
     python bench/soak.py [--sessions 1000] [--mode cached-pose|stub] [--every 50]
+                         [--tracemalloc] [--out PATH]
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import tempfile
 import threading
 import time
 import traceback
+import tracemalloc
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -133,6 +141,20 @@ def stub_parts(n: int):
     return person, (lambda cal: StubMeasurer(person, 12, GOOD_MEASUREMENT))
 
 
+def traced_figures() -> dict[str, float]:
+    """Memory traced by ``tracemalloc`` (MB, current and peak) and live GC-tracked objects."""
+    current, peak = tracemalloc.get_traced_memory()
+    return {"traced_mb": round(current / 2**20, 2), "traced_peak_mb": round(peak / 2**20, 2),
+            "gc_objects": len(gc.get_objects())}
+
+
+def traced_growth(since: tracemalloc.Snapshot, top: int = 15) -> list[str]:
+    """The source lines whose traced memory grew most since ``since``."""
+    ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    now = tracemalloc.take_snapshot().filter_traces(ignore)
+    return [str(d) for d in now.compare_to(since.filter_traces(ignore), "lineno")[:top]]
+
+
 def rss_trend(trace: list[dict[str, float]]) -> dict[str, float | None]:
     """Least-squares slope of RSS over the trace (MB per 100 sessions) and its range: single
     readings swing with the allocator, a leak shows as a steady slope."""
@@ -171,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--every", type=int, default=50, help="trace interval (sessions)")
     ap.add_argument("--mode", choices=("cached-pose", "stub"), default="cached-pose")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--tracemalloc", action="store_true",
+                    help="trace Python allocations after the warm-up (slower sessions)")
     ap.add_argument("--max-minutes", type=float, default=None,
                     help="stop after this long (the report says how many sessions ran)")
     args = ap.parse_args(argv)
@@ -193,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     seconds: list[float] = []
     trace: list[dict[str, float]] = []
     baseline: dict[str, float] = {}
+    growth_since: list[tracemalloc.Snapshot] = []  # first trace point's, with --tracemalloc
+    growth: list[str] = []
     started = time.perf_counter()
 
     def write_report(end: dict[str, float], completed: int, final: bool) -> dict:
@@ -226,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
             "meets_goals": (final and len(crashes) == GOALS["crashes"]
                             and growth_pct < GOALS["rss_growth_pct"]),
             "trace": trace,
+            **({"traced_growth_top": growth} if args.tracemalloc else {}),
             "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
                         "platform": platform.platform()},
         }
@@ -243,6 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         if i == args.warmup:
             gc.collect()
             baseline.update(process_figures())
+            if args.tracemalloc:
+                tracemalloc.start()
+                baseline.update(traced_figures())
             print(f"baseline after {args.warmup} warm-up sessions: {baseline}")
         try:
             outcome, s = run_session(i, estimator, measurer_factory, log_path)
@@ -259,11 +289,19 @@ def main(argv: list[str] | None = None) -> int:
             gc.collect()
             figures = {"sessions": done, **process_figures(),
                        "elapsed_s": round(time.perf_counter() - started, 1)}
+            if args.tracemalloc:
+                if growth_since:
+                    growth[:] = traced_growth(growth_since[0])
+                else:
+                    growth_since.append(tracemalloc.take_snapshot())
+                figures.update(traced_figures())  # the kept snapshot counted from here on
             trace.append(figures)
             write_report(figures, done, final=False)  # partial, in case the run is stopped
             print(f"{done:5d} sessions  rss {figures['rss_mb']:7.1f} MB  threads "
                   f"{figures['python_threads']}/{figures['os_threads']}  fds "
-                  f"{figures['open_fds']}  {figures['elapsed_s']:.0f} s", flush=True)
+                  f"{figures['open_fds']}  {figures['elapsed_s']:.0f} s"
+                  + (f"  traced {figures['traced_mb']:.1f} MB  objects {figures['gc_objects']}"
+                     if args.tracemalloc else ""), flush=True)
 
     gc.collect()
     end = process_figures()
@@ -275,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{baseline['open_fds']} -> {end['open_fds']}")
     print(f"rss trend over the run: {report['rss_slope_mb_per_100_sessions']} MB per 100 "
           f"sessions (range {report['rss_min_mb']}-{report['rss_max_mb']} MB)")
+    if growth:
+        print(f"traced growth since session {trace[0]['sessions']}:", *growth, sep="\n  ")
     print(f"written {args.out}")
     return 0 if report["meets_goals"] else 1
 

@@ -101,6 +101,14 @@ def test_the_kiosk_service_points_the_app_at_the_system_directories():
     assert "LEGFIT_DATA_DIR=/var/lib/legfit" in env
 
 
+def test_the_kiosk_service_caps_malloc_arenas_as_the_soak_runs():
+    # The soak measures memory as the kiosk runs; both cap glibc's arenas at two.
+    env = " ".join(unit("legfit-kiosk.service")["Service"]["Environment"])
+    assert "MALLOC_ARENA_MAX=2" in env
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "MALLOC_ARENA_MAX=2 QT_QPA_PLATFORM=offscreen $(BIN)/python bench/soak.py" in makefile
+
+
 def test_the_kiosk_starts_at_boot_and_never_stops_retrying():
     kiosk = unit("legfit-kiosk.service")
     assert kiosk["Install"]["WantedBy"] == ["graphical.target"]
