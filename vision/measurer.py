@@ -69,8 +69,8 @@ MIN_KNEE_VISIBILITY_SIDE = 0.2
 
 # A bare lower leg's calf girth is 1.40-2.15 times its ankle girth (ANSUR II, 6068 adults,
 # calfcircumference / anklecircumference). A reading beyond that range by 5 % is no bare
-# leg: a trouser leg or skirt of the skin's colour over the calf (which the colour check
-# cannot see) or a sock over the ankle, read as leg. It is refused, not measured.
+# leg measured right: a trouser leg or skirt of the skin's colour over the calf (which the
+# colour check cannot see), a sock over the ankle, or an ankle misread. It is refused.
 CALF_TO_ANKLE_RANGE = (1.33, 2.25)
 
 REFUSAL_TEXT = {
@@ -204,8 +204,8 @@ def _refuse_implausible_leg(leg: str, girths: LegGirths) -> None:
     ratio = girths.calf.girth_mm / girths.ankle.girth_mm
     if not lo <= ratio <= hi:
         raise MeasurementRefused(
-            f"calves covered: the {leg} calf reads {ratio:.2f} times the ankle, a bare leg "
-            f"{lo}-{hi} times (clothing over the calf or the ankle?)")
+            f"calves covered or the ankle misread: the {leg} calf reads {ratio:.2f} times "
+            f"the ankle, a bare leg {lo}-{hi} times")
 
 
 class LegMeasurer:
