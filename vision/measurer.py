@@ -117,8 +117,8 @@ class FrameReport:
     accepted: bool
     progress: float
     overlay: FrameOverlay
-    # False for an accepted frame that came too soon after the last measured one
-    # (``profile_interval_s``): its guidance holds, its legs were not measured.
+    # True when the frame's legs were measured. An accepted frame that came too soon after
+    # the last measured one (``profile_interval_s``) keeps its guidance, is not measured.
     measured: bool = False
 
 
