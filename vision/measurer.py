@@ -6,12 +6,13 @@ accepted frame the metric work (edges, axis, one profile per leg), returning a
 ``FrameReport`` with guidance, progress and an overlay. Live, the metric work runs at a
 bounded rate (``profile_interval_s``): guidance follows every camera frame, while frames
 a few tens of milliseconds apart would only repeat the same picture of a person holding
-still. ``result()`` does the rest once: robust aggregation,
-the cross-section model, the RAL points, uncertainties. ``measure_paths`` drives it over
-image or video files for the ``legfit measure`` command.
+still. ``result()`` does the rest once: robust aggregation, the cross-section model, the
+RAL points, uncertainties. ``measure_paths`` drives it over image or video files for the
+``legfit measure`` command.
 
 Refusals are ``MeasurementRefused`` (or ``NoPersonInView``, ``MatNotFound``) with one
-line saying why; the most common reason among the rejected frames is the one reported.
+line saying why; the most common reason among the rejected frames is the one reported,
+and a leg whose calf and ankle no bare leg has (``CALF_TO_ANKLE_RANGE``) is refused too.
 """
 
 from __future__ import annotations
