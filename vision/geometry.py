@@ -39,6 +39,16 @@ FRONT_SHANK_LEAN_SD_DEG = 1.0
 ANKLE_SHARE_OF_FOOT = 0.22
 # One sd of where a shopper's heel really is relative to the printed heel (mm).
 HEEL_PLACEMENT_SD_MM = 7.0
+# Across the foot, the ankle joint does not stand on the foot's long axis (heel centre to
+# toe tip): it stands medial of it (the talus rides on the inner part of the heel bone),
+# while the knee stands over that axis, so the shank leans out from ankle to knee. In
+# the development scenes the ankle joint is 24.1 mm (sd 1.7) medial of the foot's axis
+# in both stances, and in the side stance the knee 3 mm lateral of it (sd 10). Seen
+# from the front this is a sideways offset, which cancels out of every width; seen from
+# the side it is depth, which moves every height (~0.4 mm per mm at the ankle, through
+# the camera's downward look) and scales every width (~1 % per 24 mm). A body-model
+# figure: re-check it on real feet.
+ANKLE_MEDIAL_OF_FOOT_AXIS_MM = 24.0
 
 
 @dataclass(frozen=True)
@@ -186,16 +196,24 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
 
 def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: np.ndarray,
               knee_px: np.ndarray) -> LegAxis:
-    """The leg's axis in the side stance: in the vertical plane along that leg's footprint.
+    """The leg's axis in the side stance, from the ankle above the footprint's medial side
+    to the knee above the footprint's axis.
 
-    The stride tilts the shank within that plane; the ankle and knee landmarks give the
-    tilt (and the edge midpoints refine it later).
+    The depths come from the printed footprint: the ankle joint
+    ``ANKLE_MEDIAL_OF_FOOT_AXIS_MM`` to the medial side of its long axis (toward the other
+    footprint), the knee on the vertical plane through that axis. The stride tilts the
+    shank along the foot; the ankle and knee landmarks give that tilt (and the edge
+    midpoints refine it later).
     """
-    fp = mat.stance("side").foot(leg)
+    stance = mat.stance("side")
+    fp = stance.foot(leg)
     along = np.array([*fp.direction_xy, 0.0])
     normal = np.cross(along, np.array([0.0, 0.0, 1.0]))
     heel = np.array([*fp.heel_xy_mm, 0.0])
-    a3 = point_on_vertical_plane(calibration, ankle_px, heel, normal)
+    other_heel = np.array([*stance.foot("right" if leg == "left" else "left").heel_xy_mm, 0.0])
+    medial = normal if (other_heel - heel) @ normal > 0 else -normal
+    a3 = point_on_vertical_plane(calibration, ankle_px,
+                                 heel + medial * ANKLE_MEDIAL_OF_FOOT_AXIS_MM, normal)
     k3 = point_on_vertical_plane(calibration, knee_px, heel, normal)
     return axis_through(a3, k3, HEEL_PLACEMENT_SD_MM)
 
