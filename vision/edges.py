@@ -13,6 +13,12 @@ matched to the leg's axis in 3D, see ``vision.geometry``). The colour gradient (
 three channels) keeps an edge visible where skin and background differ in hue more
 than in brightness. The rows are searched all at once (``vision.row_search``), each row
 deciding exactly as it would alone.
+
+Brightness alone can hide an edge: a leg's rim is shaded, and where the shading darkens
+the skin to the background's grey the step at the silhouette all but vanishes, while the
+shading ramp just inside it is steep; the peak then sat 2-5 px inside the leg. The hue
+still steps there, so the gradient weighs changes of hue above changes of brightness
+(``CHROMA_GAIN``).
 """
 
 from __future__ import annotations
@@ -58,12 +64,31 @@ class RowEdges:
         return np.column_stack([x[self.valid], self.y_px[self.valid]])
 
 
+# How much more a change of hue counts than a change of brightness in the edge gradient.
+# The colour gradient g (B, G, R) splits into its brightness part (along grey, (1,1,1))
+# and its chroma part (across it). Shading scales the three channels alike, so on pale,
+# little saturated skin it moves mostly the brightness part; where skin meets another
+# surface the chroma part steps however bright the two sides are. The magnitude is
+# sqrt(|g_brightness|^2 + CHROMA_GAIN^2 |g_chroma|^2), scaled so that sensor noise (the
+# same in every channel) keeps the size it had with the plain colour gradient: the
+# contrast thresholds keep their meaning. A linear mix of the channels keeps the peak at a
+# blurred step's 50 % point (a ratio such as chromaticity would pull it toward the darker
+# side). Against the development scenes' exact silhouettes (every scanned row, both
+# views) the rms edge error was 1.03 px with gain 1 (the plain gradient), 0.89 at 3 and
+# 0.83 at 4, with more noise let through; at 3 the girths' MAE fell from 2.58 to 2.34 mm
+# (cB) and from 3.33 to 3.06 mm (cC).
+CHROMA_GAIN = 3.0
+_GREY = np.full((3, 3), 1.0 / 3.0)  # projection onto the grey axis
+_METRIC = (_GREY + CHROMA_GAIN ** 2 * (np.eye(3) - _GREY)) / ((1 + 2 * CHROMA_GAIN ** 2) / 3)
+# |R g|^2 = g' (R'R) g: one 3x3 transform of the gradient gives the weighted magnitude.
+_GRADIENT_METRIC = np.linalg.cholesky(_METRIC).T.astype(np.float32)
+
+
 def _gradient_magnitude(roi_bgr: np.ndarray) -> np.ndarray:
-    """Colour gradient magnitude across rows (d/dx), after a light smoothing."""
+    """Hue-weighted colour gradient magnitude across rows (d/dx), lightly smoothed."""
     f = cv2.GaussianBlur(roi_bgr.astype(np.float32), (0, 0), 1.0)
-    gx = cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
-    # The channels' squares summed plane by plane in OpenCV: the same float32 sums as
-    # numpy's sum over the channel axis ((b + g) + r), at a third of its cost.
+    gx = cv2.transform(cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125), _GRADIENT_METRIC)
+    # Squares summed plane by plane in OpenCV: a third of numpy's cost over a channel axis.
     b, g, r = cv2.split(cv2.multiply(gx, gx))
     return cv2.sqrt(cv2.add(cv2.add(b, g), r))
 
