@@ -49,6 +49,15 @@ HEEL_PLACEMENT_SD_MM = 7.0
 # the camera's downward look) and scales every width (~1 % per 24 mm). A body-model
 # figure: re-check it on real feet.
 ANKLE_MEDIAL_OF_FOOT_AXIS_MM = 24.0
+# Seen from the side, the silhouette's centre line runs behind the shank's bones: the
+# heel and Achilles tendon at the ankle, the calf's bellies above, reach farther back than
+# the shin does forward. Heights are distances along the axis, so on a shank tilted by
+# the stride an axis displaced along the foot shifts every height by that displacement
+# times the tilt's sine (~3 mm on the stride's back leg): the side view then reads its
+# depths at other sections than the front view's widths. In the development scenes the
+# centre line passes 11.4 mm behind the ankle joint (left legs 9.8, right 13.1, sd ~4),
+# and the tilt is right to 0.3 degrees. A body-model figure: re-check it on real legs.
+SIDE_SILHOUETTE_BEHIND_BONES_MM = 11.0
 
 
 @dataclass(frozen=True)
@@ -216,6 +225,15 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: 
                                  heel + medial * ANKLE_MEDIAL_OF_FOOT_AXIS_MM, normal)
     k3 = point_on_vertical_plane(calibration, knee_px, heel, normal)
     return axis_through(a3, k3, HEEL_PLACEMENT_SD_MM)
+
+
+def side_axis_on_bones(axis: LegAxis, mat: MatSpec, leg: str) -> LegAxis:
+    """The side view's axis fitted to the silhouette, moved forward along the foot onto
+    the shank's bones (``SIDE_SILHOUETTE_BEHIND_BONES_MM``); the width between the edges
+    does not depend on it, the heights do."""
+    forward = np.array([*mat.stance("side").foot(leg).direction_xy, 0.0])
+    return LegAxis(axis.floor_point_mm + SIDE_SILHOUETTE_BEHIND_BONES_MM * forward, axis.up,
+                   axis.depth_sd_mm)
 
 
 def facing_plane_normal(calibration: CameraCalibration, axis: LegAxis) -> np.ndarray:

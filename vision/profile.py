@@ -24,6 +24,7 @@ from vision.geometry import (
     rays_to_axis,
     refit_axis,
     side_axis,
+    side_axis_on_bones,
 )
 from vision.types import LegLandmarks, Stance
 
@@ -412,6 +413,8 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
         edges = outermost_inner_edges(image_bgr, mask, edges, inner_side(leg),
                                       default_window_px(image_bgr.shape[1]))
     axis = refit_axis(calibration, axis, edges.midpoints_px)
+    if stance is Stance.SIDE:
+        axis = side_axis_on_bones(axis, mat, leg)
     edges, rays = _follow_outline(image_bgr, edges, calibration, axis)
     width, samples = _width_profile(calibration, edges, axis, rays)
     filled_share = np.zeros(len(HEIGHTS_MM))
