@@ -85,14 +85,21 @@ def size_of(catalogue, ankle_mm: float, calf_mm: float) -> str | None:
     return None
 
 
-def _stats(errors: list[float]) -> dict[str, float]:
+def _stats(errors: list[float], sds: list[float | None]) -> dict[str, float]:
+    """MAE, RMSE, bias, worst case, and how often the reported sd covers the error (about
+    68 % within 1 sd and 95 % within 2 for an honest sd)."""
     e = np.asarray(errors, float)
     if e.size == 0:
         return {}
-    return {"n": int(e.size), "mae_mm": round(float(np.mean(np.abs(e))), 2),
-            "rmse_mm": round(float(math.sqrt(np.mean(e ** 2))), 2),
-            "bias_mm": round(float(np.mean(e)), 2),
-            "worst_mm": round(float(np.max(np.abs(e))), 2)}
+    out = {"n": int(e.size), "mae_mm": round(float(np.mean(np.abs(e))), 2),
+           "rmse_mm": round(float(math.sqrt(np.mean(e ** 2))), 2),
+           "bias_mm": round(float(np.mean(e)), 2),
+           "worst_mm": round(float(np.max(np.abs(e))), 2)}
+    sd = np.asarray([np.nan if v is None else v for v in sds], float)
+    if np.isfinite(sd).all():
+        out["within_1_sd_share"] = round(float(np.mean(np.abs(e) <= sd)), 2)
+        out["within_2_sd_share"] = round(float(np.mean(np.abs(e) <= 2 * sd)), 2)
+    return out
 
 
 def measure_demo(mat, use_checker: bool) -> dict:
@@ -137,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     scenes = sorted(p for p in args.scenes.glob("scene_*") if (p / "truth.json").is_file())
     segmenter = None if args.no_checker or args.landmarks == "truth" else _segmenter()
     rows, errors = [], {label: [] for _, label in MEASURES}
+    sds: dict[str, list[float | None]] = {label: [] for _, label in MEASURES}
     size_hits = size_total = 0
     refused = []
     started = time.perf_counter()
@@ -168,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             for key, label in MEASURES:
                 err = got[key] - truth[leg][key]
                 errors[label].append(err)
+                sds[label].append(got.get(key.replace("_mm", "_sd_mm")))
                 row[label] = {"measured": got[key], "truth": truth[leg][key],
                               "error_mm": round(err, 1),
                               "sd_mm": got.get(key.replace("_mm", "_sd_mm"))}
@@ -185,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     if segmenter is not None:
         segmenter.close()
 
-    summary = {label: _stats(e) for label, e in errors.items()}
+    summary = {label: _stats(e, sds[label]) for label, e in errors.items()}
     girth_errors = [abs(e) for lab in ("cB", "cC") for e in errors[lab]]
     summary["worst_girth_mm"] = round(max(girth_errors), 2) if girth_errors else None
     summary["legs_worse_than_8mm"] = int(sum(e > 8.0 for e in girth_errors))
@@ -200,8 +209,11 @@ def main(argv: list[str] | None = None) -> int:
     for label in ("cB", "cC", "lD"):
         s = summary[label]
         if s:
+            cover = (f"  within 1 / 2 sd: {s['within_1_sd_share']:.0%} / "
+                     f"{s['within_2_sd_share']:.0%}" if "within_1_sd_share" in s else "")
             print(f"{label}: MAE {s['mae_mm']:.2f} mm  RMSE {s['rmse_mm']:.2f} mm  "
-                  f"bias {s['bias_mm']:+.2f} mm  worst {s['worst_mm']:.2f} mm  (n={s['n']})")
+                  f"bias {s['bias_mm']:+.2f} mm  worst {s['worst_mm']:.2f} mm  (n={s['n']})"
+                  + cover)
     if size_total:
         print(f"size as the truth's: {size_hits}/{size_total} legs "
               f"({100 * size_hits / size_total:.0f} %)")
