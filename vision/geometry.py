@@ -55,7 +55,7 @@ ANKLE_MEDIAL_OF_FOOT_AXIS_MM = 24.0
 # the stride an axis displaced along the foot shifts every height by that displacement
 # times the tilt's sine (~3 mm on the stride's back leg): the side view then reads its
 # depths at other sections than the front view's widths. In the development scenes the
-# centre line passes 11.4 mm behind the ankle joint (left legs 9.8, right 13.1, sd ~4),
+# centre line passes 11.4 mm behind the ankle joint (left legs 9.8, right 13.1, sd 5.5),
 # and the tilt is right to 0.3 degrees. A body-model figure: re-check it on real legs.
 SIDE_SILHOUETTE_BEHIND_BONES_MM = 11.0
 
