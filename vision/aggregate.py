@@ -7,7 +7,8 @@ each pair into a girth, and the RAL points are searched on that girth curve:
 
 - cB: the smallest girth from the ankle landmark's height up to the calf maximum;
 - cC: the largest girth from 60 mm above the ankle up to 40 mm below the knee point,
-  taken on the calf's hump, not on the knee's flare rising into the window's top;
+  taken on the calf's hump, not on the knee's flare rising into the window's top, and
+  refused when it borders heights that could not be read;
 - cD: 35 mm below the knee point; lD (knee-high length) is its height.
 
 Every figure carries a 1-sigma uncertainty: frame-to-frame spread (sd of the median),
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vision.girth import girth_mm, girth_sd_mm
-from vision.profile import EDGE_SD_PX, FILLED_EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
+from vision.profile import BIN_MM, EDGE_SD_PX, FILLED_EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
 
 MIN_FRAMES_PER_BIN = 1
 CALF_SEARCH_ABOVE_ANKLE_MM = 60.0
@@ -74,6 +75,20 @@ CALF_DEPTH_RATIO_RANGE = (0.85, 1.3)
 # ~4 rows per bin, 3-bin mean, two views, ~pi/2 mm of girth per mm of diameter), so a
 # flat calf that runs into the window's top is not split on noise.
 CALF_WAIST_MIN_DIP_MM = 2.0
+# ... and the knee's flare rises at most this share above the calf's hump: the knee girth
+# (over the patella) is 0.87-1.17 times the calf's in 507 adults (Heinz et al. body
+# dimensions), and the window's top stands 40 mm below the knee point, lower on the
+# flare. A steeper rise into the window's top is no knee: a trouser leg or another
+# garment, which the calf/ankle check then refuses rather than measuring below it.
+KNEE_FLARE_MAX_RISE = 0.17
+# The calf's largest girth read beside a stretch of unmeasured heights at least this long
+# (mm) inside its window is no maximum: the curve may go on rising where it could not be
+# read, as over a calf hidden by a skin-coloured trouser leg down to mid-calf, and a calf
+# read too small sizes the stocking too tight. Shorter gaps (a few bins where an edge was
+# lost) are bridged by the curve's smoothness. (The ankle's smallest girth beside a gap
+# errs the other way, larger and looser, and the gap is usually the side view's scan
+# starting above the window's bottom: it is kept.)
+EXTREME_BESIDE_HOLE_MM = 20.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -187,7 +202,8 @@ def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP
     down from the top to the waist (the first bin below which it rises again), and the
     largest girth below the waist is the calf's hump, if it stands at least ``min_dip_mm``
     above the waist. A curve that rises all the way (no waist), or whose dip is within
-    noise, keeps its top bin: the calf may really be widest there.
+    noise, keeps its top bin: the calf may really be widest there; so does one whose top
+    stands more than ``KNEE_FLARE_MAX_RISE`` above the hump (no knee flares that much).
     """
     g = np.asarray(girth_mm, float)
     top = int(np.argmax(g))
@@ -199,7 +215,24 @@ def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP
     if waist == 0:
         return top
     hump = int(np.argmax(g[:waist]))
+    if g[top] > (1.0 + KNEE_FLARE_MAX_RISE) * g[hump]:
+        return top  # too steep for a knee
     return hump if g[hump] - g[waist] >= min_dip_mm else top
+
+
+def _beside_hole(curve: np.ndarray, span: np.ndarray, k: int,
+                 min_hole_mm: float = EXTREME_BESIDE_HOLE_MM) -> bool:
+    """Whether bin ``k`` borders a run of unmeasured bins inside the search span at least
+    ``min_hole_mm`` long (above or below it)."""
+    need = max(1, math.ceil(min_hole_mm / BIN_MM))
+    for step in (-1, 1):
+        j, run = k + step, 0
+        while 0 <= j < len(curve) and span[j] and not np.isfinite(curve[j]):
+            run += 1
+            j += step
+        if run >= need:
+            return True
+    return False
 
 
 def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site: str,
@@ -213,7 +246,12 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
     if window.sum() < 3 or window.sum() < MIN_SEARCH_COVERAGE * span.sum():
         raise GirthNotFound(site)
     idx = np.flatnonzero(window)
-    k = int(idx[np.argmin(curve[idx])]) if pick == "min" else int(idx[calf_hump_index(curve[idx])])
+    if pick == "min":
+        k = int(idx[np.argmin(curve[idx])])
+    else:
+        if _beside_hole(curve, span, int(idx[np.argmax(curve[idx])])):
+            raise GirthNotFound(site)
+        k = int(idx[calf_hump_index(curve[idx])])
     w, d = float(front.value_mm[k]), float(depth_mm[k])
     sd = girth_sd_mm(w, d, float(front.sd_mm[k]), float(depth_sd[k]), site)
     g = float(curve[k])

@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from vision.aggregate import DEPTH_RATIO_PRIOR, RobustProfile, calf_hump_index, leg_girths
+from vision.aggregate import (
+    DEPTH_RATIO_PRIOR,
+    GirthNotFound,
+    RobustProfile,
+    calf_hump_index,
+    leg_girths,
+)
 from vision.girth import (
     SHAPE_MODEL_SD_REL,
     ellipse_perimeter_mm,
@@ -171,9 +177,31 @@ def test_a_calf_widest_at_the_window_top_is_not_split_on_noise():
     ([300, 310, 320, 319.5, 319, 319.2, 330], 6),  # a 1 mm dip is noise: the top stays
     ([300, 310, 320, 325, 330, 335, 340], 6),   # rising all the way: no waist, the top
     ([300, 320, 340, 335, 330, 325, 320], 2),   # an interior maximum: unchanged
+    ([300, 320, 340, 330, 320, 380, 420], 6),   # 24 % above the hump: no knee, the top
 ])
 def test_calf_hump_index(curve, expected):
     assert calf_hump_index(np.asarray(curve, float)) == expected
+
+
+@pytest.mark.parametrize(("gap_from", "gap_to", "refused"), [
+    (400.0, 470.0, True),    # unread from just above the calf's belly up: no maximum seen
+    (395.0, 410.0, False),   # a 15 mm gap (an edge lost on a few rows): bridged
+    (250.0, 300.0, False),   # a gap well away from the calf's largest girth
+])
+def test_a_calf_maximum_beside_unread_heights_is_refused(gap_from, gap_to, refused):
+    # A calf whose upper part could not be read (a skin-coloured trouser leg down to
+    # mid-calf): the largest girth read sits at the gap's edge, below the real belly.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 430)
+    d[h > 560] = np.nan
+    side = d.copy()
+    side[(h > gap_from) & (h < gap_to)] = np.nan
+    front, back = _profile(d, knee_t=560.0), _profile(side, knee_t=560.0)
+    if refused:
+        with pytest.raises(GirthNotFound):
+            leg_girths(front, back)
+    else:
+        assert abs(leg_girths(front, back).calf.height_mm - 430) <= 15
 
 
 def test_front_only_ankle_is_taken_deeper_than_wide():

@@ -128,6 +128,51 @@ def test_a_broken_scene_is_refused_with_its_reason(scene, tmp_path, capsys, make
     assert len(err) == 1 and expected in err[0], err
 
 
+def _shaded_trousers_to_mid_calf(image, mask, landmarks):
+    """Loose trousers of the leg's own skin colour, shaded like cloth round a leg, from above
+    the knee to just below the calf's widest part, in one view of the scene."""
+    img = image.copy()
+    for leg in ("left", "right"):
+        knee = np.array(landmarks[leg]["knee_px"], float)
+        ankle = np.array(landmarks[leg]["ankle_joint_px"], float)
+        along = ankle - knee
+        shank = float(np.linalg.norm(along))
+        cx, cy = (knee + 0.8 * along).astype(int)
+        r = int(0.03 * shank)
+        skin = np.median(image[cy - r:cy + r, cx - r:cx + r].reshape(-1, 3), axis=0)
+        pad = int(0.06 * shank)
+        for y in range(int(knee[1] - 0.25 * along[1]), int(knee[1] + 0.55 * along[1])):
+            centre = knee[0] + (y - knee[1]) / along[1] * along[0]
+            x_lo = int(centre - 0.35 * shank)
+            on_leg = np.flatnonzero(mask[y, x_lo:int(centre + 0.35 * shank)] > 127)
+            if len(on_leg) == 0:
+                continue
+            x0, x1 = x_lo + on_leg.min() - pad, x_lo + on_leg.max() + pad
+            xs = np.arange(x0, x1 + 1)
+            shade = 0.85 + 0.15 * np.cos((xs - (x0 + x1) / 2) / ((x1 - x0) / 2) * np.pi / 2)
+            img[y, xs] = np.clip(skin[None, :] * shade[:, None], 0, 255).astype(np.uint8)
+    return img
+
+
+def test_skin_coloured_trousers_to_mid_calf_in_both_views_are_refused(scene, tmp_path,
+                                                                       capsys):
+    # With a side view too, the calf above the hem cannot be read: its largest girth would
+    # come from below the hem, tens of mm too small (a stocking too tight), so it is refused.
+    args = []
+    for view in ("front", "side"):
+        image = cv2.imread(str(scene["dir"] / f"{view}.png"))
+        mask = cv2.imread(str(scene["dir"] / f"{view}_mask.png"), cv2.IMREAD_GRAYSCALE)
+        path = tmp_path / f"{view}.png"
+        cv2.imwrite(str(path), _shaded_trousers_to_mid_calf(
+            image, mask, scene["truth"]["landmarks_px"][view]))
+        args += [f"--{view}", str(path)]
+    code = main(["measure", *args, "--calibration", str(scene["dir"] / "calibration.json"),
+                 "--json"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert len(err) == 1 and "calf" in err[0] and "covered" in err[0], err
+
+
 def _corrupt_video(tmp_path, scene):
     path = tmp_path / "front.mp4"
     path.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
