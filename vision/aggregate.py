@@ -81,14 +81,17 @@ CALF_WAIST_MIN_DIP_MM = 2.0
 # flare. A steeper rise into the window's top is no knee: a trouser leg or another
 # garment, which the calf/ankle check then refuses rather than measuring below it.
 KNEE_FLARE_MAX_RISE = 0.17
-# The calf's largest girth read beside a stretch of unmeasured heights at least this long
-# (mm) inside its window is no maximum: the curve may go on rising where it could not be
-# read, as over a calf hidden by a skin-coloured trouser leg down to mid-calf, and a calf
-# read too small sizes the stocking too tight. Shorter gaps (a few bins where an edge was
-# lost) are bridged by the curve's smoothness. (The ankle's smallest girth beside a gap
-# errs the other way, larger and looser, and the gap is usually the side view's scan
-# starting above the window's bottom: it is kept.)
+# The calf's largest girth read beside a stretch of unmeasured heights that runs to the
+# window's end and is at least this long (mm) is no maximum: the curve may go on rising
+# where it could not be read, as over a calf hidden by a skin-coloured trouser leg down
+# to mid-calf, and a calf read too small sizes the stocking too tight. ...
 EXTREME_BESIDE_HOLE_MM = 20.0
+# ... nor beside a gap read on both sides at least this long: the calf's belly is ~100 mm
+# broad, so a shorter gap (rows where an edge was lost) cannot hide a girth much above
+# both its sides. (The ankle's smallest girth beside a gap errs the other way, larger and
+# looser, and that gap is usually the side view's scan starting above the window's
+# bottom: it is kept.)
+BRACKETED_HOLE_MM = 50.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,17 +223,17 @@ def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP
     return hump if g[hump] - g[waist] >= min_dip_mm else top
 
 
-def _beside_hole(curve: np.ndarray, span: np.ndarray, k: int,
-                 min_hole_mm: float = EXTREME_BESIDE_HOLE_MM) -> bool:
-    """Whether bin ``k`` borders a run of unmeasured bins inside the search span at least
-    ``min_hole_mm`` long (above or below it)."""
-    need = max(1, math.ceil(min_hole_mm / BIN_MM))
+def _beside_hole(curve: np.ndarray, span: np.ndarray, k: int) -> bool:
+    """Whether bin ``k`` borders unread heights inside the search span that could hide a
+    larger girth: ``EXTREME_BESIDE_HOLE_MM`` or more running to the span's end, or
+    ``BRACKETED_HOLE_MM`` or more with the curve read beyond them."""
     for step in (-1, 1):
         j, run = k + step, 0
         while 0 <= j < len(curve) and span[j] and not np.isfinite(curve[j]):
             run += 1
             j += step
-        if run >= need:
+        open_ended = not (0 <= j < len(curve) and span[j])
+        if run * BIN_MM >= (EXTREME_BESIDE_HOLE_MM if open_ended else BRACKETED_HOLE_MM):
             return True
     return False
 

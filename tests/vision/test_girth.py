@@ -184,7 +184,9 @@ def test_calf_hump_index(curve, expected):
 
 
 @pytest.mark.parametrize(("gap_from", "gap_to", "refused"), [
-    (400.0, 470.0, True),    # unread from just above the calf's belly up: no maximum seen
+    (400.0, 600.0, True),    # unread from just below the belly to the window's top
+    (400.0, 470.0, True),    # a 70 mm gap over the belly: read on both sides, still hiding it
+    (405.0, 440.0, False),   # a 35 mm gap read on both sides: bridged
     (395.0, 410.0, False),   # a 15 mm gap (an edge lost on a few rows): bridged
     (250.0, 300.0, False),   # a gap well away from the calf's largest girth
 ])
