@@ -17,6 +17,7 @@ import argparse
 import json
 import math
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,6 +57,33 @@ def _segmenter():
     from vision.pose_mediapipe import MediaPipeSelfieSegmenter
 
     return MediaPipeSelfieSegmenter()
+
+
+def camera_frame(image_bgr: np.ndarray, frames: str) -> np.ndarray:
+    """A lossless frame as a camera link delivers it (``--frames``)."""
+    if frames == "yuv420":
+        yuv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2YUV_I420)
+        return cv2.cvtColor(yuv, cv2.COLOR_YUV2BGR_I420)
+    if frames == "jpeg85":
+        ok, data = cv2.imencode(".jpg", image_bgr, [
+            cv2.IMWRITE_JPEG_QUALITY, 85,
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420])
+        if not ok:
+            raise RuntimeError("JPEG encoding failed")
+        return cv2.imdecode(data, cv2.IMREAD_COLOR)
+    return image_bgr
+
+
+def scene_views(scene: Path, frames: str, scratch: Path) -> tuple[Path, Path]:
+    """The scene's front and side images, passed through ``camera_frame`` into scratch."""
+    if frames == "exact":
+        return scene / "front.png", scene / "side.png"
+    out = []
+    for view in ("front", "side"):
+        path = scratch / f"{scene.name}_{view}.png"
+        cv2.imwrite(str(path), camera_frame(cv2.imread(str(scene / f"{view}.png")), frames))
+        out.append(path)
+    return out[0], out[1]
 
 
 def measure_scene_truth(scene: Path, calibration, mat, truth: dict):
@@ -129,8 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-checker", action="store_true",
                     help="skip the stance checker (the measurer's own checks only)")
     ap.add_argument("--demo", action="store_true", help="also measure the demo video")
-    ap.add_argument("--out", type=Path, default=REPO / "bench" / "results" / "accuracy.json")
+    ap.add_argument("--frames", choices=("exact", "yuv420", "jpeg85"), default="exact",
+                    help="what the camera link does to the frames first")
+    ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
+    if args.frames != "exact" and args.landmarks == "truth":
+        ap.error("--frames needs the pose model (--landmarks mediapipe)")
+    if args.out is None:
+        name = "accuracy.json" if args.frames == "exact" else f"accuracy_{args.frames}.json"
+        args.out = REPO / "bench" / "results" / name
 
     mat = load_mat_spec()
     try:
@@ -148,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     size_hits = size_total = 0
     refused = []
     started = time.perf_counter()
+    scratch = tempfile.TemporaryDirectory(prefix="legfit-bench-")
     header = (f"{'scene':<11}{'leg':<6}" + "".join(f"{lab + ' meas':>10}{'truth':>8}{'err':>7}"
                                                    for _, lab in MEASURES) + f"{'size':>9}")
     print(header)
@@ -160,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 # The same checker as ``legfit measure``: with the segmenter that sees
                 # everyone (the two-people check).
+                front, side = scene_views(scene, args.frames, Path(scratch.name))
                 result, _ = measure_paths(
-                    [scene / "front.png"], [scene / "side.png"], calibration, mat,
+                    [front], [side], calibration, mat,
                     _mediapipe_factory,
                     checker_factory=None if args.no_checker else _checker_factory(
                         mat, segmenter))
@@ -191,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             print(line)
     elapsed = time.perf_counter() - started
+    scratch.cleanup()
     if segmenter is not None:
         segmenter.close()
 
@@ -229,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.write_text(json.dumps({
         "what": "camera girths vs exact tape girths on the synthetic development scenes",
         "landmarks": args.landmarks, "stance_checker": not args.no_checker,
+        "frames": args.frames,
         "scenes": len(scenes), "targets": TARGETS, "targets_met": targets_met,
         "summary": summary, "refused": refused, "rows": rows, "demo_video": demo,
         "seconds": round(elapsed, 1)}, indent=2))
