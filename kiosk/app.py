@@ -167,6 +167,9 @@ class KioskController(QObject):
                           f"pitch {p.pitch_deg:.1f} deg")
         else:
             cal_status = parts.calibration_problem
+        camera = self.session.camera.status.source
+        if camera:
+            cal_status = f"{cal_status}; {camera}" if cal_status else camera
         problems = [status.log_problem] if status.log_problem else []
         return {
             "measurement": status.measurement,

@@ -280,4 +280,6 @@ def _source_factory(options: KioskOptions, config: KioskConfig) -> Callable[[], 
         return lambda: VideoFileSource(options.video, loop=True)
     device = options.camera_device if options.camera_device is not None \
         else config.camera.device
-    return lambda: CameraSource(device, config.camera.size_wh, config.camera.rotate_deg)
+    camera = config.camera
+    return lambda: CameraSource(device, camera.size_wh, camera.rotate_deg,
+                                pixel_format=camera.pixel_format)

@@ -32,6 +32,9 @@ class CameraSettings(BaseModel):
     device: int | str = 0
     size_wh: tuple[int, int] | None = None
     rotate_deg: Literal[0, 90, 180, 270] = 0
+    # The camera's pixel format (None: the driver's default). YUYV keeps the leg edges as
+    # the sensor saw them; MJPEG moves faint ones (see ``vision.sources.PIXEL_FORMATS``).
+    pixel_format: Literal["YUYV", "MJPG"] | None = None
 
 
 class KioskConfig(BaseModel):

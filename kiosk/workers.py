@@ -89,6 +89,8 @@ class CameraStatus:
     message: str = ""
     frames: int = 0
     failures: int = 0
+    # What the source says it delivers (a camera: device, frame size, pixel format).
+    source: str = ""
 
 
 class _WorkerThread:
@@ -178,6 +180,9 @@ class CameraWorker(_WorkerThread):
                         self._fail(str(exc))
                         self._stop.wait(self._retry_s)
                         continue
+                    describe = getattr(source, "describe", None)  # cameras say what they give
+                    if describe is not None:
+                        self._set_status(source=describe())
                 try:
                     frame = source.read(self._read_timeout_s)
                 except LegFitError as exc:  # CameraUnavailable, VideoUnreadable

@@ -182,7 +182,7 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         review_overlay=None if frame is None else frame.overlay,
         calibration_text="Hold the ChArUco board flat in view, tilted; 12 of 20 views "
                          "taken. Cover the corners of the picture too.",
-        calibration_status="valid, 0.31 px RMS, 2026-11-20",
+        calibration_status="valid, 0.31 px RMS, 2026-11-20; camera 0 1920x1080 YUYV",
         calibration_frame_bgr=None if frame is None else frame.frame_bgr,
         calibration_wizard=wizard,
         catalogue=catalogue or load_catalogue(), history=history)

@@ -166,11 +166,13 @@ class FakeCapture:
     Delivers ``images`` at ``fps`` (cycled), then behaves as ``after`` says: "fail" (read
     returns False: an unplugged camera) or "hang" (read blocks until released: a frozen
     driver, for at most ``hang_s``). ``opened=False`` is a camera that cannot be opened.
+    ``pixel_formats``: the four-character codes it offers; the first is its default, and
+    asking for another leaves the format as it was (as V4L2 drivers do).
     """
 
     def __init__(self, images_bgr: Sequence[np.ndarray], fps: float = 30.0,
                  frames: int | None = None, after: str = "fail", opened: bool = True,
-                 hang_s: float = 3.0):
+                 hang_s: float = 3.0, pixel_formats: Sequence[str] = ("YUYV", "MJPG")):
         self._images = list(images_bgr)
         self._period_s = 1.0 / fps
         self._frames = frames
@@ -180,6 +182,8 @@ class FakeCapture:
         self._released = threading.Event()
         self.delivered = 0
         self.props: dict[int, float] = {}
+        self._formats = [float(cv2.VideoWriter_fourcc(*f)) for f in pixel_formats]
+        self.fourcc = self._formats[0] if self._formats else 0.0
 
     def isOpened(self) -> bool:
         return self._opened and not self._released.is_set()
@@ -197,10 +201,17 @@ class FakeCapture:
         return True, image
 
     def set(self, prop_id: int, value: float) -> bool:
+        if prop_id == cv2.CAP_PROP_FOURCC:
+            if value not in self._formats:
+                return False
+            self.fourcc = value
+            return True
         self.props[prop_id] = value
         return True
 
     def get(self, prop_id: int) -> float:
+        if prop_id == cv2.CAP_PROP_FOURCC:
+            return self.fourcc
         return self.props.get(prop_id, 0.0)
 
     def release(self) -> None:

@@ -77,13 +77,31 @@ def _open_capture(device: int | str) -> VideoCaptureLike:
     return cv2.VideoCapture(device)
 
 
+# Pixel formats a store may ask the camera for (V4L2 four-character codes). Uncompressed
+# YUYV halves the colour resolution across each row; MJPEG also quantises in 8-pixel
+# blocks, which moves faint leg edges: on the development scenes cC MAE 3.07 mm lossless,
+# 3.37 with colour at half resolution, 3.99 as JPEG of quality 85, and 2 -> 4 -> 6 girths
+# off by more than 8 mm (``bench/accuracy.py --frames``). So YUYV where the camera gives
+# it fast enough, else MJPEG at the camera's best quality.
+PIXEL_FORMATS = ("YUYV", "MJPG")
+
+
+def fourcc_text(code: float) -> str:
+    """The four characters of a ``CAP_PROP_FOURCC`` value ("" when the driver gives none)."""
+    n = int(code)
+    text = "".join(chr((n >> (8 * i)) & 0xFF) for i in range(4))
+    return text if n > 0 and text.isprintable() and text.strip() else ""
+
+
 class CameraSource:
     """A live camera (index such as 0, or a device path such as /dev/video2).
 
     ``size_wh`` asks the driver for a resolution (the camera may refuse; the frames say what
-    it gave). ``rotate_deg`` turns each frame clockwise (a camera mounted on its side for a
-    portrait view). Opening fails at once with ``CameraUnavailable``; a camera that stops
-    delivering makes ``read`` raise ``CameraUnavailable`` within ``timeout_s``.
+    it gave). ``pixel_format`` asks for one of ``PIXEL_FORMATS`` (None: the driver's
+    default); ``describe`` says what the camera agreed to. ``rotate_deg`` turns each frame
+    clockwise (a camera mounted on its side for a portrait view). Opening fails at once
+    with ``CameraUnavailable``; a camera that stops delivering makes ``read`` raise
+    ``CameraUnavailable`` within ``timeout_s``.
 
     One grabber thread owns the capture (OpenCV captures are not thread-safe) and keeps only
     the newest frame; ``close`` stops and joins it.
@@ -91,8 +109,13 @@ class CameraSource:
 
     def __init__(self, index_or_path: int | str, size_wh: tuple[int, int] | None = None,
                  rotate_deg: int = 0, open_timeout_s: float = 5.0,
-                 capture_factory: Callable[[int | str], VideoCaptureLike] = _open_capture):
+                 capture_factory: Callable[[int | str], VideoCaptureLike] = _open_capture,
+                 pixel_format: str | None = None):
+        if pixel_format is not None and pixel_format not in PIXEL_FORMATS:
+            raise InputInvalid(f"camera pixel format must be one of {', '.join(PIXEL_FORMATS)}, "
+                               f"not {pixel_format!r}")
         self._rotation = _rotation_code(rotate_deg)
+        self._asked_format = pixel_format
         self._device = index_or_path
         self._cond = threading.Condition()
         self._latest: np.ndarray | None = None
@@ -103,9 +126,13 @@ class CameraSource:
         self._failure: str | None = None
         self._stop = threading.Event()
         self._capture = self._open(index_or_path, capture_factory, open_timeout_s)
+        # The format before the size: V4L2 drivers offer sizes per format.
+        if pixel_format is not None:
+            self._capture.set(cv2.CAP_PROP_FOURCC, float(cv2.VideoWriter_fourcc(*pixel_format)))
         if size_wh is not None:
             self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, float(size_wh[0]))
             self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, float(size_wh[1]))
+        self._description = self._describe_capture()
         self._thread = threading.Thread(target=self._grab_loop, name=f"camera-{index_or_path}",
                                         daemon=True)
         self._thread.start()
@@ -135,6 +162,25 @@ class CameraSource:
             capture.release()  # type: ignore[attr-defined]
             raise CameraUnavailable(f"camera {device} cannot be opened (not connected or busy)")
         return capture  # type: ignore[return-value]
+
+    def _describe_capture(self) -> str:
+        """What the driver agreed to (read before the grabber thread owns the capture)."""
+        w = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+        h = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        got = fourcc_text(self._capture.get(cv2.CAP_PROP_FOURCC))
+        parts = [f"camera {self._device}"]
+        if w > 0 and h > 0:
+            parts.append(f"{w}x{h}")
+        if got:
+            parts.append(got)
+        if self._asked_format is not None and got != self._asked_format:
+            parts.append(f"({self._asked_format} was asked for; the camera "
+                         f"{'gives ' + got if got else 'does not say what it gives'})")
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        """One line for staff: the device, its frame size and pixel format as delivered."""
+        return self._description
 
     def _grab_loop(self) -> None:
         try:

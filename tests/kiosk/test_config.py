@@ -56,6 +56,7 @@ def test_round_trip_with_a_pin_hash_is_private_to_the_kiosk_user(tmp_path):
     ('{"schema_version": "one"}', "schema_version must be"),           # nonsense version
     ('{"idle_timeout_s": 1}', "idle_timeout_s"),                       # out of range, named
     ('{"camera": {"rotate_deg": 45}}', "camera.rotate_deg"),           # nested field, named
+    ('{"camera": {"pixel_format": "H264"}}', "camera.pixel_format"),   # a format not offered
     ('{"default_language": "fr"}', "default_language"),               # unsupported language
     ('{"idle_timout_s": 60}', "idle_timout_s"),                        # a typo is not ignored
 ])

@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from kiosk.workers import CameraWorker, LatestSlot, VisionWorker, stop_all
 from tests.kiosk.vision_helpers import NOBODY, FakeMeasurer, blank_frames, person_pose
 from vision.errors import CameraUnavailable
-from vision.fakes import FakePoseEstimator, ScriptedFrameSource
+from vision.fakes import FakeCapture, FakePoseEstimator, ScriptedFrameSource
+from vision.sources import CameraSource
 from vision.types import Stance
 
 
@@ -38,6 +40,18 @@ def test_camera_worker_delivers_frames_and_joins_on_stop():
     assert cam.status.ok and cam.status.frames >= 20
     cam.stop()
     assert cam.join(2.0) and not cam.alive
+
+
+def test_camera_worker_reports_what_the_camera_delivers():
+    fake = FakeCapture([np.zeros((6, 8, 3), np.uint8)], fps=200, pixel_formats=("MJPG",))
+    cam = CameraWorker(lambda: CameraSource(0, pixel_format="YUYV",
+                                            capture_factory=lambda d: fake)).start()
+    try:
+        assert wait_until(lambda: cam.frames.get()[0] >= 2)
+        assert cam.status.source == "camera 0 MJPG (YUYV was asked for; the camera gives MJPG)"
+    finally:
+        cam.stop()
+        assert cam.join(2.0)
 
 
 def test_camera_unplugged_mid_session_is_reported_then_recovers():

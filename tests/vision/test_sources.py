@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 
+import cv2
 import numpy as np
 import pytest
 
@@ -16,6 +17,7 @@ from vision.sources import (
     GeneratorSource,
     ImageFilesSource,
     VideoFileSource,
+    fourcc_text,
     iter_frames,
     source_for_paths,
 )
@@ -210,6 +212,38 @@ def test_a_camera_that_stops_raises_within_the_timeout(after):
         assert time.monotonic() - t0 < 1.0
     finally:
         cam.close()
+
+
+def test_camera_is_asked_for_a_pixel_format_and_says_what_it_gives():
+    # A camera offering YUYV (its default) and MJPEG, asked for MJPEG at 8 x 6
+    fake = FakeCapture([_image(8, 6)], fps=100, pixel_formats=("YUYV", "MJPG"))
+    with CameraSource(0, size_wh=(8, 6), pixel_format="MJPG",
+                      capture_factory=lambda d: fake) as cam:
+        cam.read(timeout_s=1.0)
+        assert fourcc_text(fake.fourcc) == "MJPG"
+        assert cam.describe() == "camera 0 8x6 MJPG"
+    # Without a request the driver's default stands and is reported
+    fake = FakeCapture([_image(8, 6)], fps=100, pixel_formats=("YUYV", "MJPG"))
+    with CameraSource(0, capture_factory=lambda d: fake) as cam:
+        assert cam.describe() == "camera 0 YUYV"
+
+
+def test_a_camera_without_the_asked_format_runs_and_says_so():
+    fake = FakeCapture([_image(8, 6)], fps=100, pixel_formats=("MJPG",))
+    with CameraSource(0, pixel_format="YUYV", capture_factory=lambda d: fake) as cam:
+        assert cam.read(timeout_s=1.0).size_wh == (8, 6)
+        assert cam.describe() == "camera 0 MJPG (YUYV was asked for; the camera gives MJPG)"
+    with pytest.raises(InputInvalid, match="pixel format must be one of YUYV, MJPG"):
+        CameraSource(0, pixel_format="H264", capture_factory=lambda d: FakeCapture([_image()]))
+
+
+@pytest.mark.parametrize("code, text", [
+    (cv2.VideoWriter_fourcc(*"YUYV"), "YUYV"),
+    (0.0, ""),   # the driver does not say
+    (-1.0, ""),  # a backend without the property
+])
+def test_fourcc_text(code, text):
+    assert fourcc_text(code) == text
 
 
 def test_camera_that_refuses_to_open_and_bad_rotation():
