@@ -44,7 +44,7 @@ def inner_side(leg: str) -> str:
 
 
 def outermost_inner_edges(image_bgr: np.ndarray, mask: np.ndarray, edges: RowEdges, side: str,
-                          window_px: int, min_contrast: float = 2.0) -> RowEdges:
+                          window_px: int) -> RowEdges:
     """``edges`` with the ``side`` edge re-found as the outermost clear gradient peak.
 
     Only rows where the other leg's mask (``mask``, the person mask) starts again within
@@ -88,7 +88,7 @@ def outermost_inner_edges(image_bgr: np.ndarray, mask: np.ndarray, edges: RowEdg
     dist_out = outward * (cols + xa - m[:, None])  # px beyond the mask edge
     peak &= dist_out <= 0.5 * gap_px[:, None]
     strongest = np.max(np.where(peak, centre, 0.0), axis=1, keepdims=True)
-    clear = peak & (centre >= np.maximum(min_contrast, MIN_PEAK_SHARE * strongest))
+    clear = peak & (centre >= np.maximum(edges.min_contrast, MIN_PEAK_SHARE * strongest))
     has = clear.any(axis=1) & close
     first = np.argmax(clear, axis=1)  # the outermost clear peak
     k = cols[np.arange(len(rows)), first]
@@ -103,4 +103,4 @@ def outermost_inner_edges(image_bgr: np.ndarray, mask: np.ndarray, edges: RowEdg
     right = x if side == "right" else edges.right_x_px
     valid = edges.valid & (right - left > 3)
     return RowEdges(edges.y_px, left, right, edges.mask_left_x_px, edges.mask_right_x_px,
-                    edges.contrast, valid)
+                    edges.contrast, valid, edges.min_contrast)

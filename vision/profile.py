@@ -273,7 +273,7 @@ def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraC
         changed = True
         bad = ~keep
         guess = np.interp(pts[bad, 1], pts[keep, 1], pts[keep, 0])
-        found = refine_near(image_bgr, pts[bad, 1], guess, window)
+        found = refine_near(image_bgr, pts[bad, 1], guess, window, edges.min_contrast)
         # A peak at the window's far side is the next background line, not the leg.
         found[np.abs(found - guess) > 0.6 * window] = np.nan
         xs[side][rows[bad]] = found
@@ -281,7 +281,7 @@ def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraC
     if not changed:
         return edges, rays
     return RowEdges(edges.y_px, xs["left"], xs["right"], edges.mask_left_x_px,
-                    edges.mask_right_x_px, edges.contrast, valid), None
+                    edges.mask_right_x_px, edges.contrast, valid, edges.min_contrast), None
 
 
 def _long_runs(flags: np.ndarray, min_len: float) -> np.ndarray:
@@ -339,7 +339,7 @@ def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, np.nda
     if not filled.any():
         return edges, filled
     return RowEdges(edges.y_px, left, right, edges.mask_left_x_px, edges.mask_right_x_px,
-                    edges.contrast, valid), filled
+                    edges.contrast, valid, edges.min_contrast), filled
 
 
 def fills_off_outline(width_mm: np.ndarray, filled: np.ndarray,

@@ -1,4 +1,5 @@
-"""Edge finding where shading, not the silhouette, makes the steepest brightness change.
+"""Edge finding where shading, not the silhouette, makes the steepest brightness change,
+and where sensor noise makes gradient peaks of its own.
 
 Given: a leg-like band of pale skin that darkens over its outer 8 px toward its rims (a
 leg under soft light), against a neutral grey background as bright as the shaded rim,
@@ -56,3 +57,31 @@ def test_the_edge_is_the_silhouette_not_the_shading_ramp(rim_brightness, backgro
     right = edges.right_x_px[edges.valid]
     assert abs(np.median(left) - LEFT_PX) < 0.5
     assert abs(np.median(right) - RIGHT_PX) < 0.5
+
+
+def test_sensor_noise_is_no_edge():
+    # Given: the band (no shading) against a mid-grey background on its upper half and
+    # against a floor of its own colour on its lower half, where no edge exists, with the
+    # noise of a camera at high gain (sd 5 grey levels per channel)
+    h = 120
+    image, coverage = _shaded_band(1.0, 155.0)
+    image = np.repeat(image[:1], h, axis=0).astype(float)
+    coverage = np.repeat(coverage[:1], h, axis=0)
+    image[h // 2:] = SKIN_BGR
+    image = cv2.GaussianBlur(image, (0, 0), 0.8)
+    image += np.random.default_rng(3).normal(0.0, 5.0, image.shape)
+    image = np.clip(np.round(image), 0, 255).astype(np.uint8)
+    mask = coarse_mask(coverage, factor=4)
+    centre_x = 0.5 * (LEFT_PX + RIGHT_PX)
+    # When: its edges are searched
+    edges = find_leg_edges(image, mask, np.array([centre_x, 2.0]), np.array([centre_x, h - 3.0]),
+                           max_half_width_px=60.0)
+    upper = edges.y_px < h // 2 - 3
+    lower = edges.y_px > h // 2 + 3
+    # Then: the upper half gives the silhouette, and the lower half no edge at all (the
+    # noise's own gradient peaks, 2-5 grey levels per px, are not taken for one)
+    assert edges.valid[upper].mean() > 0.9
+    assert abs(np.median(edges.left_x_px[edges.valid & upper]) - LEFT_PX) < 0.5
+    assert abs(np.median(edges.right_x_px[edges.valid & upper]) - RIGHT_PX) < 0.5
+    assert edges.valid[lower].mean() < 0.05
+    assert edges.min_contrast > 2.0  # the threshold rose with the noise
