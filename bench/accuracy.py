@@ -9,6 +9,7 @@ RMSE and worst case per measure, and the share of legs sized as the truth would 
 demo catalogue (when it loads). The demo video is measured end to end too (``--demo``).
 
     python bench/accuracy.py [--scenes DIR] [--landmarks mediapipe|truth] [--demo]
+                             [--frames exact|yuv420|jpeg85|noisy]
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import math
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import cv2
@@ -59,8 +61,20 @@ def _segmenter():
     return MediaPipeSelfieSegmenter()
 
 
-def camera_frame(image_bgr: np.ndarray, frames: str) -> np.ndarray:
-    """A lossless frame as a camera link delivers it (``--frames``)."""
+# Sensor noise of a camera at high gain (a dim store), grey levels per channel, 1 sd.
+HIGH_GAIN_NOISE_SD = 4.0
+
+
+def camera_frame(image_bgr: np.ndarray, frames: str, seed: int = 0) -> np.ndarray:
+    """A lossless frame as a camera link delivers it (``--frames``).
+
+    ``noisy``: a camera at high gain, its noise (``HIGH_GAIN_NOISE_SD``, drawn from
+    ``seed``) added before the link's 4:2:0 colour.
+    """
+    if frames == "noisy":
+        noise = np.random.default_rng(seed).normal(0.0, HIGH_GAIN_NOISE_SD, image_bgr.shape)
+        image_bgr = np.clip(np.round(image_bgr + noise), 0, 255).astype(np.uint8)
+        frames = "yuv420"
     if frames == "yuv420":
         yuv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2YUV_I420)
         return cv2.cvtColor(yuv, cv2.COLOR_YUV2BGR_I420)
@@ -81,7 +95,9 @@ def scene_views(scene: Path, frames: str, scratch: Path) -> tuple[Path, Path]:
     out = []
     for view in ("front", "side"):
         path = scratch / f"{scene.name}_{view}.png"
-        cv2.imwrite(str(path), camera_frame(cv2.imread(str(scene / f"{view}.png")), frames))
+        seed = zlib.crc32(f"{scene.name}/{view}".encode())  # the same noise every run
+        cv2.imwrite(str(path), camera_frame(cv2.imread(str(scene / f"{view}.png")), frames,
+                                            seed))
         out.append(path)
     return out[0], out[1]
 
@@ -157,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-checker", action="store_true",
                     help="skip the stance checker (the measurer's own checks only)")
     ap.add_argument("--demo", action="store_true", help="also measure the demo video")
-    ap.add_argument("--frames", choices=("exact", "yuv420", "jpeg85"), default="exact",
+    ap.add_argument("--frames", choices=("exact", "yuv420", "jpeg85", "noisy"),
+                    default="exact",
                     help="what the camera link does to the frames first")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
