@@ -172,14 +172,32 @@ def _patches_lab(image_bgr: np.ndarray, centres_xy: list[np.ndarray], radii_px: 
 # Lightness varies with shading along a leg; chroma is what tells cloth from skin, so the
 # skin distance weighs L* by half.
 _SKIN_WEIGHTS_LAB = np.array([0.5, 1.0, 1.0])
+# Shading and exposure scale the light a surface sends back, but the L* difference that
+# one ratio makes grows with L* (L* follows the cube root of luminance): with the
+# exposure 35 % up, the shaded calf of a pale leg read 22 from the face's skin instead of
+# 15, a false "covered", and in half the light 10. So lightness is compared as
+# log-luminance, in L* units at L* = 60 (lit skin, where a small difference reads as it
+# did on the L* scale, so the thresholds keep their meaning). Over the development
+# scenes' bare calves the largest distance is then 15, 18 and 16 at those exposures.
+_LOG_LIGHTNESS_AT_L = 60.0
+
+
+def _log_lightness(lab8: np.ndarray) -> np.ndarray:
+    """OpenCV 8-bit Lab colours with L (0-255) replaced by scaled log-luminance."""
+    out = np.asarray(lab8, float).copy()
+    l_star = out[..., 0] * (100.0 / 255.0)
+    log_y = 3.0 * np.log((l_star + 16.0) / 116.0)  # ln Y, as L* = 116 Y^(1/3) - 16
+    out[..., 0] = log_y * (_LOG_LIGHTNESS_AT_L + 16.0) / 3.0 * 2.55
+    return out
 
 
 def _nearest_skin_distance(colours_lab: list[np.ndarray], refs_lab: list[np.ndarray]
                            ) -> np.ndarray:
-    """For each colour, its distance to the nearest reference skin colour (L* half-weighted)."""
+    """For each colour, its distance to the nearest reference skin colour (lightness as
+    log-luminance, half-weighted)."""
     if not colours_lab or not refs_lab:
         return np.zeros(0)
-    d = np.asarray(colours_lab, float)[:, None, :] - np.asarray(refs_lab, float)[None, :, :]
+    d = _log_lightness(colours_lab)[:, None, :] - _log_lightness(refs_lab)[None, :, :]
     return np.sqrt(((d * _SKIN_WEIGHTS_LAB) ** 2).sum(axis=2)).min(axis=1)
 
 
