@@ -9,7 +9,7 @@ RMSE and worst case per measure, and the share of legs sized as the truth would 
 demo catalogue (when it loads). The demo video is measured end to end too (``--demo``).
 
     python bench/accuracy.py [--scenes DIR] [--landmarks mediapipe|truth] [--demo]
-                             [--frames exact|yuv420|jpeg85|noisy]
+                             [--frames exact|yuv420|jpeg85|noisy|dim|bright]
 """
 
 from __future__ import annotations
@@ -61,19 +61,26 @@ def _segmenter():
     return MediaPipeSelfieSegmenter()
 
 
-# Sensor noise of a camera at high gain (a dim store), grey levels per channel, 1 sd.
-HIGH_GAIN_NOISE_SD = 4.0
+# What the camera itself does before the link (``--frames``): (exposure scale, sensor
+# noise sd in grey levels per channel). ``noisy``: auto exposure at high gain in a dim
+# store; ``dim``: a fixed exposure in half the light; ``bright``: a third more exposure
+# (the camera metering a dark background), pale skin near white.
+SENSOR = {"noisy": (1.0, 4.0), "dim": (0.5, 3.0), "bright": (1.35, 0.0)}
+FRAMES = ("exact", "yuv420", "jpeg85", *SENSOR)
 
 
 def camera_frame(image_bgr: np.ndarray, frames: str, seed: int = 0) -> np.ndarray:
     """A lossless frame as a camera link delivers it (``--frames``).
 
-    ``noisy``: a camera at high gain, its noise (``HIGH_GAIN_NOISE_SD``, drawn from
-    ``seed``) added before the link's 4:2:0 colour.
+    The ``SENSOR`` conditions scale the exposure and add noise (drawn from ``seed``),
+    then pass through the link's 4:2:0 colour.
     """
-    if frames == "noisy":
-        noise = np.random.default_rng(seed).normal(0.0, HIGH_GAIN_NOISE_SD, image_bgr.shape)
-        image_bgr = np.clip(np.round(image_bgr + noise), 0, 255).astype(np.uint8)
+    if frames in SENSOR:
+        exposure, noise_sd = SENSOR[frames]
+        image = image_bgr * exposure
+        if noise_sd > 0:
+            image = image + np.random.default_rng(seed).normal(0.0, noise_sd, image.shape)
+        image_bgr = np.clip(np.round(image), 0, 255).astype(np.uint8)
         frames = "yuv420"
     if frames == "yuv420":
         yuv = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2YUV_I420)
@@ -173,8 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-checker", action="store_true",
                     help="skip the stance checker (the measurer's own checks only)")
     ap.add_argument("--demo", action="store_true", help="also measure the demo video")
-    ap.add_argument("--frames", choices=("exact", "yuv420", "jpeg85", "noisy"),
-                    default="exact",
+    ap.add_argument("--frames", choices=FRAMES, default="exact",
                     help="what the camera link does to the frames first")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
