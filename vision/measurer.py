@@ -460,7 +460,8 @@ class LegMeasurer:
             except GirthNotFound as exc:
                 raise MeasurementRefused(
                     f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
-                    f"or covered)") from None
+                    f"covered, or its outline lost against a background of its colour or "
+                    f"in poor light)") from None
         for leg in LEGS:
             _refuse_implausible_leg(leg, girths[leg])
         measurement = Measurement(
