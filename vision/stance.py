@@ -101,8 +101,9 @@ class StanceThresholds:
     footprint_tolerance_mm: float = 130.0
     # Feet turned more than this from the footprint's direction (degrees).
     foot_yaw_tolerance_deg: float = 40.0
-    # Colour distance (Lab, L weighted 0.5) between the lower leg and the face's skin above
-    # which the calf counts as covered; bare legs in the scenes stay below ~15.
+    # Colour distance (Lab with lightness as log-luminance, weighted 0.5; see
+    # ``_LOG_LIGHTNESS_AT_L``) between the lower leg and the face's skin above which the
+    # calf counts as covered; bare legs in the scenes stay below ~15 (18 at +35 % exposure).
     covered_distance: float = 22.0
     # ... and between the ankle and skin above which the ankle counts as hidden.
     hidden_ankle_distance: float = 24.0
