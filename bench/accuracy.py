@@ -95,18 +95,22 @@ def camera_frame(image_bgr: np.ndarray, frames: str, seed: int = 0) -> np.ndarra
     return image_bgr
 
 
-def scene_views(scene: Path, frames: str, scratch: Path) -> tuple[Path, Path]:
-    """The scene's front and side images, passed through ``camera_frame`` into scratch."""
+def scene_views(scene: Path, frames: str, scratch: Path, count: int = 1
+                ) -> tuple[list[Path], list[Path]]:
+    """The scene's front and side images, passed through ``camera_frame`` into scratch:
+    ``count`` frames per view, each with its own sensor noise (a camera's successive frames
+    of a person standing still)."""
     if frames == "exact":
-        return scene / "front.png", scene / "side.png"
-    out = []
-    for view in ("front", "side"):
-        path = scratch / f"{scene.name}_{view}.png"
-        seed = zlib.crc32(f"{scene.name}/{view}".encode())  # the same noise every run
-        cv2.imwrite(str(path), camera_frame(cv2.imread(str(scene / f"{view}.png")), frames,
-                                            seed))
-        out.append(path)
-    return out[0], out[1]
+        return [scene / "front.png"], [scene / "side.png"]
+    out: dict[str, list[Path]] = {"front": [], "side": []}
+    for view in out:
+        image = cv2.imread(str(scene / f"{view}.png"))
+        for i in range(count):
+            path = scratch / f"{scene.name}_{view}_{i}.png"
+            seed = zlib.crc32(f"{scene.name}/{view}/{i}".encode())  # the same noise every run
+            cv2.imwrite(str(path), camera_frame(image, frames, seed))
+            out[view].append(path)
+    return out["front"], out["side"]
 
 
 def measure_scene_truth(scene: Path, calibration, mat, truth: dict):
@@ -182,12 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--demo", action="store_true", help="also measure the demo video")
     ap.add_argument("--frames", choices=FRAMES, default="exact",
                     help="what the camera link does to the frames first")
+    ap.add_argument("--frames-per-view", type=int, default=1,
+                    help="frames per view, each with its own sensor noise (noisy, dim)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args(argv)
+    if args.frames_per_view < 1 or (args.frames_per_view > 1
+                                    and SENSOR.get(args.frames, (1.0, 0.0))[1] == 0):
+        ap.error("--frames-per-view above 1 needs frames with sensor noise (noisy, dim)")
     if args.frames != "exact" and args.landmarks == "truth":
         ap.error("--frames needs the pose model (--landmarks mediapipe)")
     if args.out is None:
         name = "accuracy.json" if args.frames == "exact" else f"accuracy_{args.frames}.json"
+        if args.frames_per_view > 1:
+            name = name.replace(".json", f"_x{args.frames_per_view}.json")
         args.out = REPO / "bench" / "results" / name
 
     mat = load_mat_spec()
@@ -219,9 +230,10 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 # The same checker as ``legfit measure``: with the segmenter that sees
                 # everyone (the two-people check).
-                front, side = scene_views(scene, args.frames, Path(scratch.name))
+                front, side = scene_views(scene, args.frames, Path(scratch.name),
+                                          args.frames_per_view)
                 result, _ = measure_paths(
-                    [front], [side], calibration, mat,
+                    front, side, calibration, mat,
                     _mediapipe_factory,
                     checker_factory=None if args.no_checker else _checker_factory(
                         mat, segmenter))
@@ -291,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "what": "camera girths vs exact tape girths on the synthetic development scenes",
         "landmarks": args.landmarks, "stance_checker": not args.no_checker,
         "frames": args.frames,
+        "frames_per_view": args.frames_per_view,
         "scenes": len(scenes), "targets": TARGETS, "targets_met": targets_met,
         "summary": summary, "refused": refused, "rows": rows, "demo_video": demo,
         "seconds": round(elapsed, 1)}, indent=2))
