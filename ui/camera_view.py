@@ -168,6 +168,13 @@ class CameraView(QWidget):
                              self._message)
             painter.end()
             return
+        try:
+            self._paint_frame(painter, c)
+        finally:
+            painter.end()
+
+    def _paint_frame(self, painter: QPainter, c) -> None:
+        """The frame, the footprints, the wizard's coverage and the overlay, scaled."""
         target = self.image_rect()
         painter.drawImage(target, self._image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -184,7 +191,6 @@ class CameraView(QWidget):
         if self._wizard is not None:
             paint_wizard(painter, self._wizard, self._size_wh, line_px, c)
         paint_overlay(painter, self._overlay, line_px, c)
-        painter.end()
 
 
 def paint_wizard(painter: QPainter, status: WizardStatus, size_wh: tuple[int, int],

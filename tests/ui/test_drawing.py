@@ -171,8 +171,10 @@ def _painted(overlay) -> QImage:
     image = QImage(100, 240, QImage.Format.Format_RGB32)
     image.fill(QColor("#000000"))
     painter = QPainter(image)
-    paint_overlay(painter, overlay, 1.5, Colours())
-    painter.end()
+    try:
+        paint_overlay(painter, overlay, 1.5, Colours())
+    finally:
+        painter.end()  # a painter left active on a collected image crashes the process
     return image
 
 
