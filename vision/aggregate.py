@@ -92,6 +92,8 @@ EXTREME_BESIDE_HOLE_MM = 20.0
 # looser, and that gap is usually the side view's scan starting above the window's
 # bottom: it is kept.)
 BRACKETED_HOLE_MM = 50.0
+# Height (mm) over which the slope of a girth curve at its search window's edge is taken.
+EDGE_SLOPE_MM = 20.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,6 +177,9 @@ class SitePoint:
     height_mm: float
     width_mm: float
     depth_mm: float
+    # The part of ``sd_mm`` that comes from where the search window ends (a calf still
+    # widening at the window's top, ``_top_edge_sd_mm``); 0 for an extreme inside it.
+    window_edge_sd_mm: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,6 +228,21 @@ def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP
     return hump if g[hump] - g[waist] >= min_dip_mm else top
 
 
+def _top_edge_sd_mm(curve: np.ndarray, idx: np.ndarray, k: int) -> float:
+    """1-sigma of a calf maximum that is the window's top bin with the curve rising into it.
+
+    Then the value is where the window ends, not a hump: the top stands
+    ``CALF_SEARCH_BELOW_KNEE_MM`` below the knee point, which the pose landmark places to
+    ``KNEE_LANDMARK_SD_MM``, so the girth inherits that sd times the curve's slope there
+    (over its top ``EDGE_SLOPE_MM``). 0 for a maximum below the top.
+    """
+    if k != idx[-1] or len(idx) < 2:
+        return 0.0
+    j = idx[max(0, len(idx) - 1 - round(EDGE_SLOPE_MM / BIN_MM))]
+    slope = (curve[k] - curve[j]) / max((k - j) * BIN_MM, BIN_MM)
+    return float(max(slope, 0.0) * KNEE_LANDMARK_SD_MM)
+
+
 def _beside_hole(curve: np.ndarray, span: np.ndarray, k: int) -> bool:
     """Whether bin ``k`` borders unread heights inside the search span that could hide a
     larger girth: ``EXTREME_BESIDE_HOLE_MM`` or more running to the span's end, or
@@ -260,7 +280,8 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
     g = float(curve[k])
     # The axis depths of the two views scale both diameters (independent views).
     sd = math.hypot(sd, 0.5 * g * math.hypot(front.depth_sd_rel, front.depth_sd_rel))
-    return SitePoint(g, sd, float(h[k]), w, d)
+    edge_sd = _top_edge_sd_mm(curve, idx, k) if pick == "max" else 0.0
+    return SitePoint(g, math.hypot(sd, edge_sd), float(h[k]), w, d, edge_sd)
 
 
 def leg_girths(front: RobustProfile, side: RobustProfile | None,
@@ -308,6 +329,10 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         notes.append(f"side-view calf depth at {calf.height_mm:.0f} mm is no calf section "
                      f"(depth/width outside {lo_ratio}-{hi_ratio}): depth from the prior")
         prior_sites.append("calf")
+    if calf.window_edge_sd_mm > 0:
+        notes.append(f"calf still widening at the top of its search window "
+                     f"({calf.height_mm:.0f} mm, {CALF_SEARCH_BELOW_KNEE_MM:.0f} mm below the "
+                     f"knee point): +/-{calf.window_edge_sd_mm:.1f} mm from where the knee is")
     ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
     knee_high = knee - CD_BELOW_KNEE_MM
     curve = girth_mm(front.value_mm, depth, "calf")

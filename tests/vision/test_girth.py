@@ -183,6 +183,29 @@ def test_calf_hump_index(curve, expected):
     assert calf_hump_index(np.asarray(curve, float)) == expected
 
 
+@pytest.mark.parametrize(("wide_at", "edge_sd"), [
+    (390.0, False),   # the belly well inside the window (top at 460): the hump, no edge sd
+    (560.0, True),    # still widening at the window's top: the value is the window's end
+])
+def test_a_calf_read_at_the_window_top_carries_the_knee_landmark_uncertainty(wide_at,
+                                                                          edge_sd):
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, wide_at)
+    d[h > 600] = np.nan
+    girths = leg_girths(_profile(d), _profile(d))  # knee point 500: window top 460
+    calf = girths.calf
+    assert any("top of its search window" in n for n in girths.notes) == edge_sd
+    if not edge_sd:
+        assert calf.window_edge_sd_mm == 0.0 and abs(calf.height_mm - wide_at) <= 10
+        return
+    assert calf.height_mm == pytest.approx(457.5)  # the top bin
+    # Girth slope there times the knee landmark's sd (21 mm), within the 20 mm chord
+    g = girth_mm(d, d, "calf")
+    slope = (np.interp(457.5, h, g) - np.interp(437.5, h, g)) / 20.0
+    assert calf.window_edge_sd_mm == pytest.approx(slope * 21.0, rel=0.05)
+    assert calf.sd_mm >= calf.window_edge_sd_mm > 3.0
+
+
 @pytest.mark.parametrize(("gap_from", "gap_to", "refused"), [
     (400.0, 600.0, True),    # unread from just below the belly to the window's top
     (400.0, 470.0, True),    # a 70 mm gap over the belly: read on both sides, still hiding it
