@@ -142,8 +142,8 @@ def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
     # makes, ~20x cheaper.
     out["ml"], out["mr"] = mask_runs(mask, ys, centres, max_half_width_px)
     rows = np.flatnonzero(np.isfinite(out["ml"]))
-    left, left_peak = gradient_peaks(mag, ys[rows] - ys[0], out["ml"][rows], xa, window_px)
-    right, right_peak = gradient_peaks(mag, ys[rows] - ys[0], out["mr"][rows], xa, window_px)
+    left, left_peak = gradient_peaks(mag, ys[rows] - ys[0], out["ml"][rows], xa, window_px, -1)
+    right, right_peak = gradient_peaks(mag, ys[rows] - ys[0], out["mr"][rows], xa, window_px, 1)
     both = np.isfinite(left) & np.isfinite(right)
     rows, left, right = rows[both], left[both], right[both]
     left_peak, right_peak = left_peak[both], right_peak[both]

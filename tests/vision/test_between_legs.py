@@ -2,9 +2,8 @@
 
 Rows of two legs rendered exactly (8x supersampled, blurred, noisy) whose inner surfaces
 darken toward the edge over a ramp, with a mask cut short of the inner edges as the pose
-model's is. Close together, the usual search takes the ramp (centimetres of girth off);
-the outermost clear peak is the edge. Far apart, with a floorboard line in the gap, the
-usual search is kept and the line is not taken.
+model's is. Close together, the outermost clear peak is the edge. Far apart, with a
+floorboard line in the gap, the usual search is kept and the line is not taken.
 """
 
 from __future__ import annotations
@@ -59,7 +58,9 @@ def test_the_inner_edge_between_close_legs_is_the_outermost_clear_peak(gap_px, f
     inner = outermost_inner_edges(img, mask, usual, "right", WINDOW_PX)
     old = float(np.nanmedian(usual.right_x_px))
     new = float(np.nanmedian(inner.right_x_px))
-    assert abs(old - true_x) > 4.0  # the shading ramp fools the usual search
+    # The usual search weighs each peak by how step-like it is outward, so even it stays
+    # within about a pixel of the edge here (the ramp once took it 4-5 px inside).
+    assert abs(old - true_x) < 1.5
     if taken:
         assert abs(new - true_x) < 1.2
     else:

@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vision.row_search import MASK_LEVEL, gradient_peaks, mask_runs
+from vision.row_search import (
+    MASK_LEVEL,
+    MIN_STEP_SHARE,
+    STEP_SIDE_PX,
+    gradient_peaks,
+    mask_runs,
+)
 
 
 def reference_mask_run(row: np.ndarray, centre_x: float, half_band_px: float
@@ -42,8 +48,8 @@ def reference_mask_run(row: np.ndarray, centre_x: float, half_band_px: float
     return left, right
 
 
-def reference_peak(mag_row: np.ndarray, guess_x: float, x0: int, window_px: int
-                   ) -> tuple[float, float] | None:
+def reference_peak(mag_row: np.ndarray, guess_x: float, x0: int, window_px: int,
+                   outward: int = 0) -> tuple[float, float] | None:
     g = guess_x - x0
     lo = max(1, round(g) - window_px)
     hi = min(mag_row.shape[0] - 2, round(g) + window_px)
@@ -55,6 +61,11 @@ def reference_peak(mag_row: np.ndarray, guess_x: float, x0: int, window_px: int
     if not peaks.any():
         return None
     weight = np.exp(-0.5 * ((xs - g) / window_px) ** 2)
+    if outward:
+        beyond = mag_row[np.clip(xs + outward * STEP_SIDE_PX, 0, mag_row.shape[0] - 1)]
+        for i, (p, b) in enumerate(zip(seg, beyond, strict=True)):
+            share = (p - b) / p if p > 0 else MIN_STEP_SHARE
+            weight[i] *= min(1.0, max(MIN_STEP_SHARE, share))
     score = np.where(peaks, seg * weight, -1.0)
     k = int(xs[np.argmax(score)])
     m0, m1, p1 = float(mag_row[k]), float(mag_row[k - 1]), float(mag_row[k + 1])
@@ -167,10 +178,24 @@ def test_mask_runs_match_row_by_row(seed, width, half_band):
         assert _as_pair(left[i], right[i]) == reference_mask_run(mask[y], c, half_band)
 
 
+@pytest.mark.parametrize(("outward", "expected_x"), [
+    (0, 12.0),   # no side known: the ramp's peak, stronger and nearer the guess, wins
+    (-1, 3.0),   # background to the left: the clean step (the ramp's gradient is still
+                 # 5 of its 6 four pixels outward; the step's is gone there)
+])
+def test_a_step_beats_a_shading_ramp_on_its_outer_side(outward, expected_x):
+    # A faint silhouette step at column 3, then the rim's shading ramp inside the leg: a
+    # broad gradient rising to 6 at column 12, where the mask's guess is
+    mag = _mag(0, 0, 1, 5, 1, 0.5, 2, 4, 5, 5.2, 5.5, 5.8, 6, 5.5, 5, 0, 0, 0)
+    x, _ = gradient_peaks(mag, np.array([0]), np.array([12.0]), 0, 9, outward)
+    assert x[0] == pytest.approx(expected_x, abs=0.5)
+    assert reference_peak(mag[0], 12.0, 0, 9, outward)[0] == pytest.approx(x[0])
+
+
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), width=st.integers(3, 80), window=st.integers(1, 12),
-       x0=st.integers(0, 500), quantised=st.booleans())
-def test_gradient_peaks_match_row_by_row(seed, width, window, x0, quantised):
+       x0=st.integers(0, 500), quantised=st.booleans(), outward=st.sampled_from([-1, 0, 1]))
+def test_gradient_peaks_match_row_by_row(seed, width, window, x0, quantised, outward):
     rng = np.random.default_rng(seed)
     mag = rng.gamma(2.0, 3.0, (30, width)).astype(np.float32)
     if quantised:
@@ -179,9 +204,9 @@ def test_gradient_peaks_match_row_by_row(seed, width, window, x0, quantised):
     guesses = x0 + rng.uniform(-5, width + 5, 50)
     guesses[rng.random(50) < 0.2] = x0 + rng.integers(0, width, 1) + 0.5  # half-pixel
     guesses[rng.random(50) < 0.05] = np.nan
-    x, peak = gradient_peaks(mag, rows, guesses, x0, window)
+    x, peak = gradient_peaks(mag, rows, guesses, x0, window, outward)
     for i, (r, g) in enumerate(zip(rows, guesses, strict=True)):
-        want = None if np.isnan(g) else reference_peak(mag[r], g, x0, window)
+        want = None if np.isnan(g) else reference_peak(mag[r], g, x0, window, outward)
         got = None if np.isnan(x[i]) else (float(x[i]), float(peak[i]))
         assert got == want
 
