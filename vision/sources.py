@@ -80,7 +80,7 @@ def _open_capture(device: int | str) -> VideoCaptureLike:
 # Pixel formats a store may ask the camera for (V4L2 four-character codes). Uncompressed
 # YUYV halves the colour resolution across each row; MJPEG also quantises in 8-pixel
 # blocks, which moves faint leg edges: on the development scenes cC MAE 3.07 mm lossless,
-# 3.37 with colour at half resolution, 3.95 as JPEG of quality 85, and 2 -> 4 -> 6 girths
+# 3.37 with colour at half resolution, 3.72 as JPEG of quality 85, and 2 -> 3 -> 4 girths
 # off by more than 8 mm (``bench/accuracy.py --frames``). So YUYV where the camera gives
 # it fast enough, else MJPEG at the camera's best quality.
 PIXEL_FORMATS = ("YUYV", "MJPG")
