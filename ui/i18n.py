@@ -114,7 +114,7 @@ _EN: dict[str, str] = {
     # Turn
     "turn.title": "Now turn to the side",
     "turn.body": "Turn so your right side faces the screen. Step onto the side footprints: "
-                 "right foot in front, left foot behind.",
+                 "left foot forward, right foot back and nearer the screen.",
     "turn.ready": "I am standing sideways",
     # Review
     "review.title": "Your measurements",
@@ -335,8 +335,8 @@ _DE: dict[str, str] = {
     "guidance.done": "Fertig. Vielen Dank!",
     "turn.title": "Jetzt seitlich drehen",
     "turn.body": "Drehen Sie sich so, dass Ihre rechte Seite zum Bildschirm zeigt. Stellen "
-                 "Sie sich auf die seitlichen Fußabdrücke: rechter Fuß vorn, linker Fuß "
-                 "hinten.",
+                 "Sie sich auf die seitlichen Fußabdrücke: linker Fuß vorn, rechter Fuß "
+                 "hinten und näher am Bildschirm.",
     "turn.ready": "Ich stehe seitlich",
     "review.title": "Ihre Maße",
     "review.cb": "Knöchel (cB)",

@@ -92,3 +92,20 @@ def test_a_missing_key_or_language_is_an_error_not_a_blank():
 ])
 def test_format_cm(value_mm, sd_mm, lang, expected):
     assert format_cm(value_mm, sd_mm, lang) == expected
+
+
+def test_the_turn_instruction_puts_forward_the_foot_the_mat_puts_forward():
+    # Facing +x on the side footprints, the foot whose print reaches farther along +x is
+    # the forward one; the other is nearer the camera (-y). Words the other way round
+    # would have shoppers swap their feet.
+    from calibration.mat import load_mat_spec
+
+    side = load_mat_spec().stance("side")
+    ahead = max(("left", "right"), key=lambda leg: side.foot(leg).toe_xy_mm[0])
+    behind = "right" if ahead == "left" else "left"
+    assert side.foot(behind).heel_xy_mm[1] < side.foot(ahead).heel_xy_mm[1]  # nearer
+    assert f"{ahead} foot forward, {behind} foot back and nearer the screen" in \
+        tr("turn.body", "en")
+    german = {"left": "linker", "right": "rechter"}
+    assert f"{german[ahead]} Fuß vorn, {german[behind]} Fuß hinten" in \
+        " ".join(tr("turn.body", "de").split())
