@@ -97,10 +97,11 @@ class StanceThresholds:
     flat_leg_spread: float = 12.0
     # A heel on the floor farther than this from its footprint's heel (mm). The pose
     # model's heel landmark places a heel only to ~40-50 mm (median over the development
-    # scenes, up to ~90 mm on one frame), so a tighter check would turn away shoppers who
-    # stand on the prints. It catches gross misplacement only: the measurement takes
+    # scenes, up to ~90 mm in well-lit frames), so a tighter check would turn away shoppers
+    # who stand on the prints. It catches gross misplacement only: the measurement takes
     # each leg's distance from the camera from the prints, and a shopper standing 40 mm
-    # nearer or farther than them changes the girths by ~1-4.5 mm (bench figures).
+    # nearer or farther than them in both stances moves cB by ~3 mm and cC by ~6 mm
+    # (``bench/accuracy.py --off-prints-mm``).
     footprint_tolerance_mm: float = 130.0
     # Feet turned more than this from the footprint's direction (degrees).
     foot_yaw_tolerance_deg: float = 40.0
