@@ -18,6 +18,8 @@ lines.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from vision.edges import RowEdges, _gradient_magnitude
@@ -102,5 +104,4 @@ def outermost_inner_edges(image_bgr: np.ndarray, mask: np.ndarray, edges: RowEdg
     left = x if side == "left" else edges.left_x_px
     right = x if side == "right" else edges.right_x_px
     valid = edges.valid & (right - left > 3)
-    return RowEdges(edges.y_px, left, right, edges.mask_left_x_px, edges.mask_right_x_px,
-                    edges.contrast, valid, edges.min_contrast)
+    return dataclasses.replace(edges, left_x_px=left, right_x_px=right, valid=valid)

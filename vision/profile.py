@@ -7,7 +7,7 @@ different frames and of the two views line up bin for bin.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -289,8 +289,8 @@ def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraC
         valid[rows[bad][~np.isfinite(found)]] = False
     if not changed:
         return edges, rays
-    return RowEdges(edges.y_px, xs["left"], xs["right"], edges.mask_left_x_px,
-                    edges.mask_right_x_px, edges.contrast, valid, edges.min_contrast), None
+    return replace(edges, left_x_px=xs["left"], right_x_px=xs["right"],
+                   valid=valid), None
 
 
 def _long_runs(flags: np.ndarray, min_len: float) -> np.ndarray:
@@ -347,8 +347,7 @@ def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, np.nda
     filled = valid & ~edges.valid
     if not filled.any():
         return edges, filled
-    return RowEdges(edges.y_px, left, right, edges.mask_left_x_px, edges.mask_right_x_px,
-                    edges.contrast, valid, edges.min_contrast), filled
+    return replace(edges, left_x_px=left, right_x_px=right, valid=valid), filled
 
 
 def fills_off_outline(width_mm: np.ndarray, filled: np.ndarray,
