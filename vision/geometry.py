@@ -28,6 +28,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from vision.foot_placement import ON_PRINT_SD_MM, TOE_SEEN_SD_MM, heel_from_print_and_toe
 
 # Relaxed standing leans the shank forward: the knee stands in front of the ankle by
 # ~3.9 degrees of shank tilt (mean over the development scenes' front stances, 23-42 mm
@@ -37,8 +38,6 @@ FRONT_SHANK_LEAN_SD_DEG = 1.0
 # Where the ankle's axis stands along the foot from the heel's back edge, as a share of
 # foot length (development scenes: 0.20-0.24; MAT.md: 40-60 mm for a 260 mm outline).
 ANKLE_SHARE_OF_FOOT = 0.22
-# One sd of where a shopper's heel really is relative to the printed heel (mm).
-HEEL_PLACEMENT_SD_MM = 7.0
 # Across the foot, the ankle joint does not stand on the foot's long axis (heel centre to
 # toe tip): it stands medial of it (the talus rides on the inner part of the heel bone),
 # while the knee stands over that axis, so the shank leans out from ankle to knee. In
@@ -155,9 +154,11 @@ def point_on_vertical_plane(calibration: CameraCalibration, point_px: np.ndarray
                                              np.asarray(plane_normal, float))[0]
 
 
-def floor_point(calibration: CameraCalibration, point_px: np.ndarray) -> np.ndarray:
-    """Where a pixel's ray meets the floor (z = 0)."""
-    return point_on_vertical_plane(calibration, point_px, np.zeros(3), np.array([0, 0, 1.0]))
+def floor_point(calibration: CameraCalibration, point_px: np.ndarray, height_mm: float = 0.0
+                ) -> np.ndarray:
+    """Where a pixel's ray meets the level plane ``height_mm`` above the floor."""
+    return point_on_vertical_plane(calibration, point_px, np.array([0.0, 0.0, height_mm]),
+                                   np.array([0, 0, 1.0]))
 
 
 def pixels_per_mm(calibration: CameraCalibration, at_mm: np.ndarray) -> float:
@@ -173,26 +174,29 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
     """The leg's axis in the front stance.
 
     Depth: the ankle's axis stands ``ANKLE_SHARE_OF_FOOT`` of the foot's length in front of
-    the heel. The heel is taken from the printed footprint; when the toe tip has been seen
-    on the floor (``toe_floor_mm``) the foot's length is measured from it instead of
-    assumed. The knee leans forward by the population prior. Laterally the axis goes
+    the heel. The heel is taken from the printed footprint, checked by the toe tip seen on
+    the floor (``toe_floor_mm``, see ``vision.foot_placement``), which also gives the
+    foot's length. The knee leans forward by the population prior. Laterally the axis goes
     through the ankle and knee landmarks (the sum of half-widths does not depend on it).
     """
     fp = mat.stance("front").foot(leg)
-    heel = np.array([*fp.heel_xy_mm, 0.0])
+    normal = np.array([0.0, 1.0, 0.0])  # the foot's axis is (nearly) along the line of sight
+    print_heel = np.array([*fp.heel_xy_mm, 0.0])
     toward_toe = np.array([*fp.direction_xy, 0.0])
     printed_length = float(np.linalg.norm(np.subtract(fp.toe_xy_mm, fp.heel_xy_mm)))
-    foot_length = printed_length
-    length_sd = 0.1 * printed_length
-    if toe_floor_mm is not None:
-        seen = float((np.asarray(toe_floor_mm, float) - heel) @ toward_toe)
-        if 0.6 * printed_length < seen < 1.5 * printed_length:
-            foot_length, length_sd = seen, HEEL_PLACEMENT_SD_MM
+    toe_along = None if toe_floor_mm is None else float(
+        (np.asarray(toe_floor_mm, float) - print_heel) @ toward_toe)
+    knee_height = float(point_on_vertical_plane(calibration, knee_px, print_heel, normal)[2])
+    heel_at = heel_from_print_and_toe(toe_along, knee_height)
+    heel = print_heel + toward_toe * heel_at.shift_mm
+    if toe_along is not None and 0.6 * printed_length < toe_along - heel_at.shift_mm \
+            < 1.5 * printed_length:
+        foot_length, length_sd = toe_along - heel_at.shift_mm, TOE_SEEN_SD_MM
+    else:
+        foot_length, length_sd = printed_length, 0.1 * printed_length
     ankle_floor = heel + toward_toe * ANKLE_SHARE_OF_FOOT * foot_length
-    depth_sd = math.hypot(HEEL_PLACEMENT_SD_MM * (1 - ANKLE_SHARE_OF_FOOT),
+    depth_sd = math.hypot(heel_at.sd_mm * (1 - ANKLE_SHARE_OF_FOOT),
                           ANKLE_SHARE_OF_FOOT * length_sd)
-    # Depth of the plane: the foot's axis is (nearly) along the line of sight.
-    normal = np.array([0.0, 1.0, 0.0])
     a3 = point_on_vertical_plane(calibration, ankle_px, ankle_floor, normal)
     a3 = a3 if abs(a3[2] - ankle_height_mm) < 150 else \
         np.array([a3[0], ankle_floor[1], ankle_height_mm])
@@ -224,7 +228,7 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: 
     a3 = point_on_vertical_plane(calibration, ankle_px,
                                  heel + medial * ANKLE_MEDIAL_OF_FOOT_AXIS_MM, normal)
     k3 = point_on_vertical_plane(calibration, knee_px, heel, normal)
-    return axis_through(a3, k3, HEEL_PLACEMENT_SD_MM)
+    return axis_through(a3, k3, ON_PRINT_SD_MM)
 
 
 def side_axis_on_bones(axis: LegAxis, mat: MatSpec, leg: str) -> LegAxis:

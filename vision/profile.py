@@ -15,6 +15,7 @@ from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
 from vision.between_legs import inner_side, outermost_inner_edges
 from vision.edges import RowEdges, default_window_px, find_leg_edges, refine_near
+from vision.foot_placement import TOE_FRONT_HEIGHT_MM
 from vision.geometry import (
     LegAxis,
     RayGeometry,
@@ -407,7 +408,7 @@ def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLand
     shank_px = float(np.linalg.norm(knee - ankle))
     if stance is Stance.FRONT:
         toe = toe_tip_px(mask, ankle, landmarks.toe.xy_px, 0.15 * shank_px)
-        toe_floor = floor_point(calibration, toe) if toe is not None else None
+        toe_floor = None if toe is None else floor_point(calibration, toe, TOE_FRONT_HEIGHT_MM)
         axis = front_axis(calibration, mat, leg, ankle, knee, toe_floor)
     else:
         axis = side_axis(calibration, mat, leg, ankle, knee)
