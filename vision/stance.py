@@ -99,8 +99,9 @@ class StanceThresholds:
     # model's heel landmark places a heel only to ~40-50 mm (median over the development
     # scenes, up to ~90 mm in well-lit frames), so a tighter check would turn away shoppers
     # who stand on the prints. It catches gross misplacement only: the measurement takes
-    # each leg's distance from the camera from the prints, and a shopper standing 40 mm
-    # nearer or farther than them in both stances moves cB by ~3 mm and cC by ~6 mm
+    # each leg's distance from the camera from the prints (in the front stance checked by
+    # the toe seen, ``vision.foot_placement``), and a shopper standing 40 mm nearer or
+    # farther than them in both stances moves cB by ~1 mm and cC by ~4 mm
     # (``bench/accuracy.py --off-prints-mm``).
     footprint_tolerance_mm: float = 130.0
     # Feet turned more than this from the footprint's direction (degrees).
