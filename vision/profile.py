@@ -237,10 +237,11 @@ def inner_outline(t_mm: np.ndarray, r_mm: np.ndarray, jump_mm: float = OUTLINE_J
 
 def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
                half_box_px: float) -> np.ndarray | None:
-    """The lowest silhouette point of the foot near its toe landmark (where it meets the floor).
+    """The lowest silhouette point of the foot near its toe landmark: the front of the toe.
 
-    The toe is the nearest point of the foot on the floor, so it is the lowest one in the
-    image; the landmark itself can be tens of pixels off.
+    The toe is the nearest point of the foot to the camera, so it is the lowest one in the
+    image; the landmark itself can be tens of pixels off. The point lies on the toe's
+    rounded front, not on the floor (``vision.foot_placement.TOE_FRONT_HEIGHT_MM``).
     """
     h, w = mask.shape
     x0 = int(max(0, min(ankle_px[0], toe_px[0]) - half_box_px))
