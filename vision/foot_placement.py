@@ -11,7 +11,7 @@ knee landmark stands in for the mid-patella: on the development scenes the foot 
 predicted from it was 1.7 mm short of the true one on average (sd 11.9 mm).
 
 Two readings of one heel, then: the print (sharp while the shopper stands on it) and
-toe minus foot length (always ~14 mm). A plain weighted mean would pull a heel that
+toe minus foot length (always ~13 mm). A plain weighted mean would pull a heel that
 stands 40 mm off its print only part of the way; the prior is therefore a mixture: most
 shoppers stand on the print (sd ``ON_PRINT_SD_MM``), some anywhere the stance check lets
 through (sd ``OFF_PRINT_SD_MM``). Where the two readings agree the print dominates;
@@ -30,8 +30,8 @@ FOOT_LENGTH_SD_MM = 10.3
 # The lowest silhouette point at the front of a foot is where a ray grazes the rounded
 # front of the big toe, not where the toe meets the floor; the toe's front is rounded
 # about a centre ~12 mm up (a big toe ~25 mm thick). Put on the floor, that point lands
-# behind the toe by 12 mm times the ray's run over its drop (~25 mm from a camera 1 m up
-# and 2 m away). Development scenes, real pose masks: on the floor +28.0 mm (sd 6.6)
+# behind the toe by 12 mm times the ray's run over its drop (~22 mm from a camera 1 m up
+# and 1.9 m away). Development scenes, real pose masks: on the floor +28.0 mm (sd 6.6)
 # behind the true toe tip, on z = 15 mm -3.2 mm (sd 7.3).
 TOE_FRONT_HEIGHT_MM = 12.0
 TOE_SEEN_SD_MM = 7.3
@@ -49,7 +49,7 @@ TOE_PLAUSIBLE_MM = 2 * OFF_PRINT_SD_MM
 @dataclass(frozen=True)
 class HeelEstimate:
     """How far the heel stands along its footprint's direction (toward the toe) from the
-    printed heel, with its 1-sigma spread and how much of it the toe decided."""
+    printed heel, with its 1-sigma spread and how likely the shopper stands off the print."""
 
     shift_mm: float
     sd_mm: float
