@@ -32,7 +32,7 @@ FOOT_LENGTH_SD_MM = 10.3
 # about a centre ~12 mm up (a big toe ~25 mm thick). Put on the floor, that point lands
 # behind the toe by 12 mm times the ray's run over its drop (~22 mm from a camera 1 m up
 # and 1.9 m away). Development scenes, real pose masks: on the floor +28.0 mm (sd 6.6)
-# behind the true toe tip, on z = 15 mm -3.2 mm (sd 7.3).
+# behind the true toe tip, on z = 12 mm +3.0 mm (sd 7.1), on z = 15 mm -3.2 mm (sd 7.3).
 TOE_FRONT_HEIGHT_MM = 12.0
 TOE_SEEN_SD_MM = 7.3
 # A shopper on the print: heel within ~7 mm (sd; development scenes). Off it: anywhere

@@ -189,9 +189,9 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
     knee_height = float(point_on_vertical_plane(calibration, knee_px, print_heel, normal)[2])
     heel_at = heel_from_print_and_toe(toe_along, knee_height)
     heel = print_heel + toward_toe * heel_at.shift_mm
-    if toe_along is not None and 0.6 * printed_length < toe_along - heel_at.shift_mm \
-            < 1.5 * printed_length:
-        foot_length, length_sd = toe_along - heel_at.shift_mm, TOE_SEEN_SD_MM
+    seen_length = None if toe_along is None else toe_along - heel_at.shift_mm
+    if seen_length is not None and 0.6 * printed_length < seen_length < 1.5 * printed_length:
+        foot_length, length_sd = seen_length, TOE_SEEN_SD_MM
     else:
         foot_length, length_sd = printed_length, 0.1 * printed_length
     ankle_floor = heel + toward_toe * ANKLE_SHARE_OF_FOOT * foot_length
