@@ -126,8 +126,12 @@ def test_a_shopper_walking_off_mid_session_is_wiped_and_logged_as_abandoned(qtbo
 def test_someone_still_on_the_mat_is_not_timed_out(qtbot, kiosk):
     kiosk.walk_to_measuring()
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
+    # The pipeline runs beside the UI: wait until it has reported the person on the mat
+    # (stopping it before its first report would leave no one on the mat to keep alive).
+    qtbot.waitUntil(lambda: kiosk.flow.person_on_mat, timeout=10_000)
     kiosk.controller._timer.stop()  # hold the pipeline still at the front view
     kiosk.controller.session.pump()
+    assert kiosk.flow.person_on_mat
     kiosk.clock.advance(kiosk.parts.config.idle_timeout_s * 3)
     kiosk.controller.session.pump()
     assert kiosk.state in ("measure_front", "turn", "measure_side", "review")
