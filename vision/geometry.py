@@ -38,16 +38,21 @@ FRONT_SHANK_LEAN_SD_DEG = 1.0
 # Where the ankle's axis stands along the foot from the heel's back edge, as a share of
 # foot length (development scenes: 0.20-0.24; MAT.md: 40-60 mm for a 260 mm outline).
 ANKLE_SHARE_OF_FOOT = 0.22
-# Across the foot, the ankle joint does not stand on the foot's long axis (heel centre to
-# toe tip): it stands medial of it (the talus rides on the inner part of the heel bone),
-# while the knee stands over that axis, so the shank leans out from ankle to knee. In
-# the development scenes the ankle joint is 24.1 mm (sd 1.7) medial of the foot's axis
-# in both stances, and in the side stance the knee 3 mm lateral of it (sd 10). Seen
+# Across the foot, the side view's axis stands where the leg's cross-sections have their
+# centres, and that is not on the foot's long axis (heel centre to toe tip). The ankle
+# joint stands medial of it (the talus rides on the inner part of the heel bone; 24.1 mm,
+# sd 1.7, in the development scenes), the knee 3.4 mm lateral of it (sd 10), and the
+# sections' centres (the middle of the silhouette seen from the front) stand lateral of
+# the line through those joints: 4.6 mm at cB, 3.6 mm at cC (sd 2.5). A line fitted
+# through the section centres at cB and cC over the 48 legs stands 18.9 mm medial of the
+# foot's axis at the ankle joint and 5.9 mm lateral at the knee (residual sd 6.1). Seen
 # from the front this is a sideways offset, which cancels out of every width; seen from
 # the side it is depth, which moves every height (~0.4 mm per mm at the ankle, through
-# the camera's downward look) and scales every width (~1 % per 24 mm). A body-model
-# figure: re-check it on real feet.
-ANKLE_MEDIAL_OF_FOOT_AXIS_MM = 24.0
+# the camera's downward look) and scales every width (~1 % per 24 mm; placing the
+# sections on the joints read the near leg's calf 0.9 % deeper than the far leg's). A
+# body-model figure: re-check it on real legs.
+ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM = 19.0
+KNEE_SECTION_LATERAL_OF_FOOT_AXIS_MM = 6.0
 # Seen from the side, the silhouette's centre line runs behind the shank's bones: the
 # heel and Achilles tendon at the ankle, the calf's bellies above, reach farther back than
 # the shin does forward. Heights are distances along the axis, so on a shank tilted by
@@ -209,14 +214,13 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
 
 def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: np.ndarray,
               knee_px: np.ndarray) -> LegAxis:
-    """The leg's axis in the side stance, from the ankle above the footprint's medial side
-    to the knee above the footprint's axis.
+    """The leg's axis in the side stance, through the centres of its cross-sections.
 
-    The depths come from the printed footprint: the ankle joint
-    ``ANKLE_MEDIAL_OF_FOOT_AXIS_MM`` to the medial side of its long axis (toward the other
-    footprint), the knee on the vertical plane through that axis. The stride tilts the
-    shank along the foot; the ankle and knee landmarks give that tilt (and the edge
-    midpoints refine it later).
+    The depths come from the printed footprint: at the ankle the sections' centres stand
+    ``ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM`` to the medial side of its long axis (toward
+    the other footprint), at the knee ``KNEE_SECTION_LATERAL_OF_FOOT_AXIS_MM`` to its
+    lateral side. The stride tilts the shank along the foot; the ankle and knee
+    landmarks give that tilt (and the edge midpoints refine it later).
     """
     stance = mat.stance("side")
     fp = stance.foot(leg)
@@ -226,8 +230,9 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: 
     other_heel = np.array([*stance.foot("right" if leg == "left" else "left").heel_xy_mm, 0.0])
     medial = normal if (other_heel - heel) @ normal > 0 else -normal
     a3 = point_on_vertical_plane(calibration, ankle_px,
-                                 heel + medial * ANKLE_MEDIAL_OF_FOOT_AXIS_MM, normal)
-    k3 = point_on_vertical_plane(calibration, knee_px, heel, normal)
+                                 heel + medial * ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM, normal)
+    k3 = point_on_vertical_plane(calibration, knee_px,
+                                 heel - medial * KNEE_SECTION_LATERAL_OF_FOOT_AXIS_MM, normal)
     return axis_through(a3, k3, ON_PRINT_SD_MM)
 
 

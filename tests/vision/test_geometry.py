@@ -18,7 +18,8 @@ from calibration.mat import load_mat_spec
 from tests.vision.render_cylinders import Cylinder, coarse_mask, reference_camera, render
 from vision.edges import find_leg_edges
 from vision.geometry import (
-    ANKLE_MEDIAL_OF_FOOT_AXIS_MM,
+    ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM,
+    KNEE_SECTION_LATERAL_OF_FOOT_AXIS_MM,
     SIDE_SILHOUETTE_BEHIND_BONES_MM,
     LegAxis,
     axis_through,
@@ -105,12 +106,14 @@ def _keypoint(px: np.ndarray) -> Keypoint:
 def test_side_stance_width_is_perpendicular_to_a_tilted_shank(tilt_deg, radius,
                                                               landmark_error_px):
     calibration = reference_camera()
-    # A shank as the side stance's near (right) footprint places it: the ankle joint
-    # ANKLE_MEDIAL_OF_FOOT_AXIS_MM inside the footprint's line (y = -90), the knee above
-    # that line, the stride's tilt along the foot (+x), and the silhouette's centre line
+    # A shank as the side stance's near (right) footprint places it: its sections' centres
+    # ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM inside the footprint's line (y = -90) at the
+    # ankle and KNEE_SECTION_LATERAL_OF_FOOT_AXIS_MM outside it at the knee, the stride's
+    # tilt along the foot (+x), and the silhouette's centre line
     # SIDE_SILHOUETTE_BEHIND_BONES_MM behind the joints.
-    ankle_mm = np.array([-200.0, -90.0 + ANKLE_MEDIAL_OF_FOOT_AXIS_MM, 85.0])
-    knee_mm = np.array([ankle_mm[0] + math.tan(math.radians(tilt_deg)) * 435.0, -90.0, 520.0])
+    ankle_mm = np.array([-200.0, -90.0 + ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM, 85.0])
+    knee_mm = np.array([ankle_mm[0] + math.tan(math.radians(tilt_deg)) * 435.0,
+                        -90.0 - KNEE_SECTION_LATERAL_OF_FOOT_AXIS_MM, 520.0])
     up = (knee_mm - ankle_mm) / np.linalg.norm(knee_mm - ankle_mm)
     base = ankle_mm - up * (ankle_mm[2] / up[2])
     true_tilt_deg = math.degrees(math.acos(up[2]))
