@@ -68,7 +68,8 @@ def _normal_density(x: float, sd: float) -> float:
 def heel_from_print_and_toe(toe_beyond_print_heel_mm: float | None, knee_height_mm: float
                             ) -> HeelEstimate:
     """The heel's shift from its print, from the toe tip seen ``toe_beyond_print_heel_mm``
-    along the foot from the printed heel (None: no toe seen, the print alone)."""
+    from the printed heel (its distance, which a foot turned about its heel keeps; None:
+    no toe seen, the print alone)."""
     if toe_beyond_print_heel_mm is None:
         return HeelEstimate(0.0, ON_PRINT_SD_MM, 0.0)
     seen_shift = toe_beyond_print_heel_mm - foot_length_from_knee_mm(knee_height_mm)

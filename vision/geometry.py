@@ -189,10 +189,16 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
     print_heel = np.array([*fp.heel_xy_mm, 0.0])
     toward_toe = np.array([*fp.direction_xy, 0.0])
     printed_length = float(np.linalg.norm(np.subtract(fp.toe_xy_mm, fp.heel_xy_mm)))
-    toe_along = None if toe_floor_mm is None else float(
-        (np.asarray(toe_floor_mm, float) - print_heel) @ toward_toe)
+    # The toe's distance from the printed heel, not its run along the print: a foot turned
+    # out about its heel (most people stand so) keeps that distance, while its run along
+    # the print shortens by 1 - cos of the turn (26 mm at 25 degrees).
+    toe_reach = toe_along = None
+    if toe_floor_mm is not None:
+        toe_rel = np.asarray(toe_floor_mm, float)[:2] - print_heel[:2]
+        toe_reach = float(np.linalg.norm(toe_rel))
+        toe_along = float(toe_rel @ toward_toe[:2])
     knee_height = float(point_on_vertical_plane(calibration, knee_px, print_heel, normal)[2])
-    heel_at = heel_from_print_and_toe(toe_along, knee_height)
+    heel_at = heel_from_print_and_toe(toe_reach, knee_height)
     heel = print_heel + toward_toe * heel_at.shift_mm
     seen_length = None if toe_along is None else toe_along - heel_at.shift_mm
     if seen_length is not None and 0.6 * printed_length < seen_length < 1.5 * printed_length:

@@ -50,14 +50,23 @@ def test_a_toe_far_off_the_print_moves_the_heel_with_it(off_mm):
     assert heel.sd_mm > 10.0  # the foot's length is a population figure, not measured
 
 
-def _front_axis_for(leg: str, heel_off_mm: float, foot_extra_mm: float = 0.0):
+def _front_axis_for(leg: str, heel_off_mm: float, foot_extra_mm: float = 0.0,
+                    turned_out_deg: float = 0.0):
     """The front axis of a shank whose heel stands ``heel_off_mm`` toward the toe from its
-    print, with a foot ``foot_extra_mm`` longer than the population's for its knee.
+    print, with a foot ``foot_extra_mm`` longer than the population's for its knee, its
+    toes turned ``turned_out_deg`` away from the body's midline about the heel.
     Returns the axis and the true ankle-axis floor point."""
     calibration = reference_camera()
     fp = MAT.stance("front").foot(leg)
-    toward_toe = np.array([*fp.direction_xy, 0.0])
-    heel = np.array([*fp.heel_xy_mm, 0.0]) + toward_toe * heel_off_mm
+    print_dir = np.array([*fp.direction_xy, 0.0])
+    heel = np.array([*fp.heel_xy_mm, 0.0]) + print_dir * heel_off_mm
+    # Facing the camera (-y), the left foot is on the camera's right: out is +x.
+    out = math.radians(turned_out_deg) * (1.0 if leg == "left" else -1.0)
+    c, s = math.cos(out), math.sin(out)
+    toward_toe = np.array([c * print_dir[0] - s * print_dir[1],
+                           s * print_dir[0] + c * print_dir[1], 0.0])
+    if turned_out_deg:
+        assert (toward_toe[0] - print_dir[0]) * out > 0  # the toes did turn outward
     foot_mm = foot_length_from_knee_mm(KNEE_MM) + foot_extra_mm
     ankle_floor = heel + toward_toe * ANKLE_SHARE_OF_FOOT * foot_mm
     ankle = ankle_floor + np.array([0.0, 0.0, 85.0])
@@ -87,6 +96,16 @@ def test_front_axis_follows_a_foot_off_its_print(off_mm):
     # prior's pull toward the print and the knee read at the print's depth.
     print_alone_mm = (1 - ANKLE_SHARE_OF_FOOT) * abs(off_mm)
     assert abs(depth_error) < 0.3 * print_alone_mm
+
+
+@pytest.mark.parametrize("leg", ["left", "right"])
+def test_feet_turned_out_on_their_prints_stay_on_the_prints(leg):
+    # Most people stand with their toes turned out. A foot turned 25 degrees about its heel
+    # brings its toe ~26 mm nearer the heel along the print (1 - cos 25 of its length),
+    # which read along the print alone says "heel 26 mm off"; the toe's distance from the
+    # printed heel does not change with the turn.
+    axis, ankle_floor = _front_axis_for(leg, 0.0, turned_out_deg=25.0)
+    assert abs(axis.point_at(85.0)[1] - ankle_floor[1]) < 2.0
 
 
 def test_a_long_foot_on_its_print_stays_on_the_print():
