@@ -196,6 +196,8 @@ class LegGirths:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Sites whose depth came from the population prior although a side view was given.
     depth_from_prior: tuple[str, ...] = ()
+    # Per height bin: the calf curve's side depth was refused there and the prior's used.
+    prior_depth_bins: np.ndarray | None = None
 
 
 class GirthNotFound(ValueError):
@@ -314,7 +316,9 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
     lo_ratio, hi_ratio = CALF_DEPTH_RATIO_RANGE
     if side is not None:
         # Heights of the calf window where the side view's depth is no calf section
-        # (``CALF_DEPTH_RATIO_RANGE``) take the prior's depth instead.
+        # (``CALF_DEPTH_RATIO_RANGE``) take the prior's depth instead. Just above the
+        # ankle that also replaces whole sections deeper than 1.3 times their width (the
+        # Achilles tendon's): it lowers their girth, which the calf's maximum never is.
         with np.errstate(invalid="ignore"):
             ratio = depth / front.value_mm
             h = HEIGHTS_MM
@@ -335,9 +339,13 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                      f"knee point): +/-{calf.window_edge_sd_mm:.1f} mm from where the knee is")
     ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
     knee_high = knee - CD_BELOW_KNEE_MM
-    curve = girth_mm(front.value_mm, depth, "calf")
+    # The curve each site was read from: the ankle's section model up to cB (and on to the
+    # calf window), the calf's above.
+    below_calf = np.less(HEIGHTS_MM, max(calf_lo, ankle_pt.height_mm + BIN_MM))
+    curve = np.where(below_calf, girth_mm(front.value_mm, depth_a, "ankle"),
+                     girth_mm(front.value_mm, depth, "calf"))
     return LegGirths(ankle=ankle_pt, calf=calf, knee_height_mm=knee,
                      knee_high_length_mm=knee_high,
                      knee_high_length_sd_mm=KNEE_LANDMARK_SD_MM, girth_curve_mm=curve,
                      front_only=side is None, notes=tuple(notes),
-                     depth_from_prior=tuple(prior_sites))
+                     depth_from_prior=tuple(prior_sites), prior_depth_bins=implausible)

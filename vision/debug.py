@@ -105,11 +105,19 @@ def plot_profiles(leg: str, front: RobustProfile, side: RobustProfile | None,
         cv2.line(img, to_px(hh, 0), to_px(hh, v_max), grey, 1)
         cv2.putText(img, f"{hh:.0f}", (8, to_px(hh, 0)[1] + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.4,
                     (80, 80, 80), 1, cv2.LINE_AA)
+    prior = girths.prior_depth_bins
+    prior_colour = (170, 170, 170)
     for i, (label, values, colour) in enumerate(curves):
-        pts = [to_px(float(hh), float(v)) for hh, v in zip(HEIGHTS_MM, values, strict=True)
+        # The girth curve turns grey where the side view's depth was refused and the
+        # population prior's taken instead.
+        greyed = prior if label == "girth / pi" and prior is not None else None
+        pts = [(to_px(float(hh), float(v)), greyed is not None and bool(greyed[k]))
+               for k, (hh, v) in enumerate(zip(HEIGHTS_MM, values, strict=True))
                if np.isfinite(v) and hh <= h_max]
-        for a, b in itertools.pairwise(pts):
-            cv2.line(img, a, b, colour, 2, cv2.LINE_AA)
+        for (a, grey_a), (b, grey_b) in itertools.pairwise(pts):
+            cv2.line(img, a, b, prior_colour if grey_a or grey_b else colour, 2, cv2.LINE_AA)
+        if greyed is not None and greyed.any():
+            label += " (grey: side depth refused, prior used)"
         cv2.putText(img, label, (left + 10, top + 18 * i), cv2.FONT_HERSHEY_SIMPLEX, 0.5,
                     colour, 1, cv2.LINE_AA)
     for name, hh, g in (("cB", girths.ankle.height_mm, girths.ankle.girth_mm),

@@ -119,6 +119,8 @@ def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, fro
     girths = leg_girths(_profile(d, knee_t=560.0), _profile(depth, knee_t=560.0))
     assert (girths.depth_from_prior == ("calf",)) is from_prior
     assert bool(girths.notes) is from_prior
+    # The heights that took the prior's depth are marked (the debug plot greys them).
+    assert bool(girths.prior_depth_bins[calf_band].all()) is from_prior
     if from_prior:
         # The prior (depth = the calf's usual share of the width) gives that section's
         # girth, with a wider sd.
@@ -127,6 +129,21 @@ def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, fro
         assert girths.calf.girth_mm == pytest.approx(
             float(girth_mm(widest, ratio * widest, "calf")), abs=0.5)
         assert girths.calf.sd_mm > 10.0
+
+
+def test_the_girth_curve_is_the_one_each_site_was_read_from():
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 390)
+    d[h > 560] = np.nan
+    girths = leg_girths(_profile(d, ankle_t=80.0, knee_t=560.0), _profile(d * 1.2, knee_t=560.0))
+    curve = np.asarray(girths.girth_curve_mm)
+    # cB's section model up to the calf window (60 mm above the ankle), the calf's above.
+    below, above = (h > 80) & (h < 140), (h > 150) & (h < 520)
+    assert curve[below] == pytest.approx(np.asarray(girth_mm(d[below], 1.2 * d[below], "ankle")))
+    assert curve[above] == pytest.approx(np.asarray(girth_mm(d[above], 1.2 * d[above], "calf")))
+    assert curve[h == girths.ankle.height_mm][0] == pytest.approx(girths.ankle.girth_mm)
+    assert curve[h == girths.calf.height_mm][0] == pytest.approx(girths.calf.girth_mm)
+    assert not girths.prior_depth_bins.any()
 
 
 @pytest.mark.parametrize(("site", "shorter_than_ellipse"), [
