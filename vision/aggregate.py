@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -64,6 +64,16 @@ DEPTH_RATIO_PRIOR = {"ankle": (1.47, 0.12), "calf": (1.03, 0.07)}
 # lower confidence when the calf is read there).
 # The development scenes' side views read 0.95-1.15 where the silhouette is whole.
 CALF_DEPTH_RATIO_RANGE = (0.85, 1.3)
+# On the calf's hump (heights whose front width is at least ``CALF_HUMP_WIDTH_SHARE`` of
+# the window's widest) depth and width change together: over ``DEPTH_BREAK_SPAN_MM`` of
+# height a whole silhouette's depth/width changed by at most 0.088 (development scenes,
+# exact silhouettes and landmarks, 48 legs), 0.105 through the pose model. A larger step
+# is the side outline losing or gaining a side over part of the hump (a calf's back over
+# a pale wall band read 0.15-0.18, and cC 14 mm small with its sd at 3.9): either side of
+# the step may be the true one, so the calf's sd takes in both.
+CALF_HUMP_WIDTH_SHARE = 0.9
+DEPTH_BREAK_SPAN_MM = 20.0
+DEPTH_BREAK_RATIO_STEP = 0.12
 # The calf belly is a hump on the girth curve: the girth rises from the ankle to it and
 # falls again above it, to the waist below the knee, before the femoral and tibial
 # condyles flare it out. The waist can lie below the cC window's top (40 mm below the
@@ -196,6 +206,8 @@ class LegGirths:
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Sites whose depth came from the population prior although a side view was given.
     depth_from_prior: tuple[str, ...] = ()
+    # Height (mm) where the side view's depth breaks on the calf's hump, if it does.
+    depth_break_mm: float | None = None
     # Per height bin: the calf curve's side depth was refused there and the prior's used.
     prior_depth_bins: np.ndarray | None = None
 
@@ -286,6 +298,27 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
     return SitePoint(g, math.hypot(sd, edge_sd), float(h[k]), w, d, edge_sd)
 
 
+def depth_break(width_mm: np.ndarray, depth_mm: np.ndarray, lo_mm: float, hi_mm: float
+                ) -> tuple[float, float, float] | None:
+    """The largest step of depth/width on the calf's hump if it exceeds
+    ``DEPTH_BREAK_RATIO_STEP``: (height, ratio below, ratio above), else None."""
+    h = HEIGHTS_MM
+    window = (h >= lo_mm) & (h <= hi_mm) & np.isfinite(width_mm)
+    if not window.any():
+        return None
+    hump = window & (width_mm >= CALF_HUMP_WIDTH_SHARE * np.max(width_mm[window]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(hump, depth_mm / width_mm, np.nan)
+    k = round(DEPTH_BREAK_SPAN_MM / BIN_MM)
+    step = np.abs(ratio[k:] - ratio[:-k])
+    if not np.isfinite(step).any():
+        return None
+    i = int(np.nanargmax(step))
+    if step[i] <= DEPTH_BREAK_RATIO_STEP:
+        return None
+    return float(h[i] + DEPTH_BREAK_SPAN_MM / 2), float(ratio[i]), float(ratio[i + k])
+
+
 def leg_girths(front: RobustProfile, side: RobustProfile | None,
                knee_above_landmark_mm: float = 0.0) -> LegGirths:
     """cB, cC and the knee-high length of one leg from its front and side profiles.
@@ -337,6 +370,16 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         notes.append(f"calf still widening at the top of its search window "
                      f"({calf.height_mm:.0f} mm, {CALF_SEARCH_BELOW_KNEE_MM:.0f} mm below the "
                      f"knee point): +/-{calf.window_edge_sd_mm:.1f} mm from where the knee is")
+    broken = None if side is None else depth_break(front.value_mm, side.value_mm, calf_lo,
+                                                       calf_hi)
+    if broken is not None:
+        at, below, above = broken
+        w = calf.width_mm
+        both = float(abs(girth_mm(w, below * w, "calf") - girth_mm(w, above * w, "calf")))
+        calf = replace(calf, sd_mm=math.hypot(calf.sd_mm, both / 2))
+        notes.append(f"side-view depth breaks at {at:.0f} mm on the calf (depth/width "
+                     f"{below:.2f} below, {above:.2f} above): calf sd widened to "
+                     f"{calf.sd_mm:.1f} mm")
     ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
     knee_high = knee - CD_BELOW_KNEE_MM
     # The curve each site was read from: the ankle's section model up to cB (and on to the
@@ -348,4 +391,5 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                      knee_high_length_mm=knee_high,
                      knee_high_length_sd_mm=KNEE_LANDMARK_SD_MM, girth_curve_mm=curve,
                      front_only=side is None, notes=tuple(notes),
-                     depth_from_prior=tuple(prior_sites), prior_depth_bins=implausible)
+                     depth_from_prior=tuple(prior_sites), prior_depth_bins=implausible,
+                     depth_break_mm=None if broken is None else broken[0])

@@ -477,6 +477,9 @@ class LegMeasurer:
             if has_side and girths[leg].depth_from_prior:
                 reasons.append(f"{leg} leg: side view unusable at the "
                                f"{', '.join(girths[leg].depth_from_prior)}: depth from a prior")
+            if girths[leg].depth_break_mm is not None:
+                reasons.append(f"{leg} leg: the side view's calf outline breaks at "
+                               f"{girths[leg].depth_break_mm:.0f} mm: calf sd widened")
         confidence = "lower" if reasons else "high"
         diagnostics = self._diagnostics(girths, reasons)
         overlays = {}

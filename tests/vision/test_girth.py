@@ -146,6 +146,26 @@ def test_the_girth_curve_is_the_one_each_site_was_read_from():
     assert not girths.prior_depth_bins.any()
 
 
+def test_a_side_outline_that_loses_the_calf_s_back_widens_the_calf_sd():
+    # Over the hump's upper part the side view lost ~15 % of the depth (a calf's back over
+    # a wall band of its colour): the calf maximum moves below the loss and reads small.
+    # Which side of the step is true cannot be told, so the sd must cover both.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 390)
+    d[h > 560] = np.nan
+    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    assert whole.depth_break_mm is None
+    lost = d * 1.05
+    lost[(h > 350) & (h < 500)] *= 0.85
+    girths = leg_girths(_profile(d, knee_t=560.0), _profile(lost, knee_t=560.0))
+    assert girths.depth_break_mm == pytest.approx(350.0, abs=15)
+    shortfall = whole.calf.girth_mm - girths.calf.girth_mm
+    assert shortfall > 5.0
+    assert shortfall < 2 * girths.calf.sd_mm  # within the sd the sizing engine weighs
+    assert girths.calf.sd_mm > 3 * whole.calf.sd_mm
+    assert any("breaks" in note for note in girths.notes)
+
+
 @pytest.mark.parametrize(("site", "shorter_than_ellipse"), [
     ("ankle", True),   # a rounded triangle (tibial crest, Achilles tendon): shorter
     ("calf", False),   # fuller behind (calf bellies), flat tibia in front: longer
