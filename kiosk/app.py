@@ -28,7 +28,7 @@ from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.flow import FlowState, FlowStatus
 from kiosk.live_view import scale_overlay, scale_px
 from kiosk.qt_refcount import guard_singletons
-from kiosk.staff_view import history_rows, profile_data
+from kiosk.staff_view import confidence_of, history_rows, profile_data
 from kiosk.watchdog import SystemdNotifier
 
 # The live view's timer: fast enough for a 30 fps camera; each tick only copies
@@ -157,6 +157,7 @@ class KioskController(QObject):
         parts = self.parts
         result = self.session.last_result
         profiles, marks = profile_data(result)
+        confidence, reasons = confidence_of(result)
         overlays = getattr(result, "overlays", {}) or {}
         update = self.session.latest_update
         cal = parts.calibration
@@ -174,6 +175,7 @@ class KioskController(QObject):
         return {
             "measurement": status.measurement,
             "profiles_mm": profiles, "profile_marks_mm": marks,
+            "confidence": confidence, "confidence_reasons": reasons,
             "review_frame_bgr": None, "review_overlay": next(iter(overlays.values()), None),
             "calibration_status": cal_status,
             "calibration_text": ("Find the mat: nobody on it, the whole mat in view, then "

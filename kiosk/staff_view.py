@@ -1,4 +1,5 @@
-"""What the staff screen shows: the session history and the measurement's profiles."""
+"""What the staff screen shows: the session history, the measurement's profiles and how
+sure the measurement is."""
 
 from __future__ import annotations
 
@@ -42,3 +43,13 @@ def profile_data(result: Any) -> tuple[dict[str, list[tuple[float, float]]], dic
         marks[f"cB {leg}"] = float(g.ankle.height_mm)
         marks[f"cC {leg}"] = float(g.calf.height_mm)
     return profiles, marks
+
+
+def confidence_of(result: Any) -> tuple[str | None, list[str]]:
+    """The camera measurement's confidence ("high"/"lower", None without one) and the
+    reasons it is lower, for the staff review."""
+    if result is None:
+        return None, []
+    diagnostics = getattr(result, "diagnostics", None) or {}
+    return (getattr(result, "confidence", None),
+            [str(r) for r in diagnostics.get("lower_confidence_reasons", ())])

@@ -192,6 +192,11 @@ _EN: dict[str, str] = {
     "staff.tape.length": "Length lD (cm)",
     "staff.review.none": "No camera measurement in this session.",
     "staff.review.profile": "Width profile (mm) by height above the floor (mm)",
+    "staff.review.girths": "{leg}: ankle cB {ankle}\u00a0±\u00a0{ankle_sd}\u00a0mm, "
+                           "calf cC {calf}\u00a0±\u00a0{calf_sd}\u00a0mm",
+    "staff.review.confidence.high": "Camera measurement: high confidence.",
+    "staff.review.confidence.lower": "Camera measurement: lower confidence. Check these "
+                                     "girths with a tape:",
     "staff.calibration.capture": "Capture view",
     "staff.calibration.finish": "Finish calibration",
     "staff.calibration.status": "Calibration",
@@ -410,6 +415,11 @@ _DE: dict[str, str] = {
     "staff.tape.length": "Länge lD (cm)",
     "staff.review.none": "Keine Kameramessung in dieser Sitzung.",
     "staff.review.profile": "Breitenprofil (mm) nach Höhe über dem Boden (mm)",
+    "staff.review.girths": "{leg}: Knöchel cB {ankle}\u00a0±\u00a0{ankle_sd}\u00a0mm, "
+                           "Wade cC {calf}\u00a0±\u00a0{calf_sd}\u00a0mm",
+    "staff.review.confidence.high": "Kameramessung: hohe Sicherheit.",
+    "staff.review.confidence.lower": "Kameramessung: geringere Sicherheit. Bitte diese "
+                                     "Umfänge mit dem Maßband prüfen:",
     "staff.calibration.capture": "Ansicht aufnehmen",
     "staff.calibration.finish": "Kalibrierung abschließen",
     "staff.calibration.status": "Kalibrierung",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -175,9 +175,16 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         covered_cells=frozenset({(0, 0), (0, 1), (0, 2), (1, 1), (2, 0)}),
         board_corners_px=tuple((300.0 + 60 * i, 1500.0 + 40 * j) for i in range(5)
                                for j in range(4)))
+    # The review shows a measurement of lower confidence: the right calf's side outline
+    # broke, so its sd was widened.
+    measurement = sample_measurement()
+    measurement = replace(measurement, right=replace(measurement.right, calf_sd_mm=12.8))
     return StaffPage(
-        measurement=sample_measurement(), profiles_mm=profiles,
+        measurement=measurement, profiles_mm=profiles,
         profile_marks_mm={"cB": 110.0, "cC": 300.0},
+        confidence="lower",
+        confidence_reasons=("right leg: the side view's calf outline breaks at 402 mm: "
+                            "calf sd widened",),
         review_frame_bgr=None if frame is None else frame.frame_bgr,
         review_overlay=None if frame is None else frame.overlay,
         calibration_text="Hold the ChArUco board flat in view, tilted; 12 of 20 views "

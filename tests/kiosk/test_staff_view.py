@@ -1,13 +1,14 @@
-"""The staff screen's history table, from the session log."""
+"""The staff screen's history table, from the session log, and the measurement's confidence."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.outcome import Outcome
 from kiosk.session_log import MemorySessionLog, SessionRecord
-from kiosk.staff_view import history_rows
+from kiosk.staff_view import confidence_of, history_rows
 from tests.kiosk.flow_helpers import TAPE_ENTRY, FakeChoice, FakeDecision, camera_measurement
 
 T = datetime(2026, 11, 23, 9, 41, 7, tzinfo=UTC)
@@ -32,3 +33,13 @@ def test_history_rows_newest_first_with_girths_product_and_tape_marked():
     assert rows[1]["girths"] == "" and rows[1]["product"] == ""
     assert rows[2] == {"time": "2026-11-23 09:01", "outcome": "recommend",
                        "girths": "L 220/360 R 221/362", "product": "Demo knee-high II"}
+
+
+def test_confidence_and_its_reasons_come_from_the_measurement_result():
+    reasons = ["left leg: side view unusable at the calf: depth from a prior"]
+    lower = SimpleNamespace(confidence="lower",
+                            diagnostics={"lower_confidence_reasons": reasons, "legs": {}})
+    assert confidence_of(lower) == ("lower", reasons)
+    high = SimpleNamespace(confidence="high", diagnostics={"lower_confidence_reasons": []})
+    assert confidence_of(high) == ("high", [])
+    assert confidence_of(None) == (None, [])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -9,7 +11,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from fitting.donning import DONNING_STEPS
-from fitting.measurement import Measurement
+from fitting.measurement import Measurement, MeasurementSource
 from fitting.recommend import Decision
 from fitting.screener import QUESTIONS, question
 from ui.i18n import LANGUAGES, tr
@@ -334,6 +336,34 @@ def test_staff_shows_catalogue_files_and_history(window):
     assert screen.history_table.rowCount() == len(page.history)
     assert screen.history_table.item(0, 1).text() == tr("outcome.recommend", "en")
     assert screen.profile_plot.isVisibleTo(screen.tabs.widget(1))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_staff_review_shows_girths_with_sd_and_why_confidence_is_lower(window, lang):
+    from ui.samples import sample_staff_page
+
+    page = sample_staff_page()
+    window.set_language(lang)
+    window.show_screen("staff", page)
+    screen = window.screen("staff")
+    review = screen.tabs.widget(1)
+    girths = screen.review_girths.text()
+    assert screen.review_girths.isVisibleTo(review)
+    girths = girths.replace("\u00a0", " ")
+    assert "366 ± 13 mm" in girths and "224 ± 3 mm" in girths  # the right calf's wide sd
+    confidence = screen.review_confidence.text()
+    assert confidence.startswith(tr("staff.review.confidence.lower", lang))
+    assert page.confidence_reasons[0] in confidence
+    # A sure measurement says so, without reasons; no measurement, nothing.
+    window.show_screen("staff", dataclasses.replace(page, confidence="high"))
+    assert screen.review_confidence.text() == tr("staff.review.confidence.high", lang)
+    # Tape values replaced the camera's: their girths are not the camera's to show here.
+    taped = dataclasses.replace(page.measurement, source=MeasurementSource.TAPE)
+    window.show_screen("staff", dataclasses.replace(page, measurement=taped))
+    assert not screen.review_girths.isVisibleTo(review)
+    window.show_screen("staff", {"measurement": None})
+    assert not screen.review_confidence.isVisibleTo(review)
+    assert not screen.review_girths.isVisibleTo(review)
 
 
 def test_staff_calibration_shows_the_wizards_instruction_and_progress(window):

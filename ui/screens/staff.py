@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fitting.measurement import Measurement
+from fitting.measurement import Measurement, MeasurementSource
 from ui.camera_view import CameraView
 from ui.i18n import STRINGS
 from ui.illustrations import IllustrationView
@@ -122,6 +122,8 @@ class StaffPage:
     - ``measurement``: the session's current measurement (camera or tape).
     - ``profiles_mm``: label ("left front") -> sequence of (height_mm, width_mm).
     - ``profile_marks_mm``: label ("cB left") -> height_mm, drawn as lines on the plot.
+    - ``confidence``: the camera measurement's, "high" or "lower"; ``confidence_reasons``:
+      why it is lower (the measurer's own words), shown so staff know what to tape-check.
     - ``review_frame_bgr`` / ``review_overlay``: a frame with its overlay, for review.
     - ``calibration_text``: what the calibration wizard says to do now.
     - ``calibration_frame_bgr`` / ``calibration_overlay``: the wizard's live view.
@@ -136,6 +138,8 @@ class StaffPage:
     measurement: Measurement | None = None
     profiles_mm: Mapping[str, Sequence[tuple[float, float]]] = field(default_factory=dict)
     profile_marks_mm: Mapping[str, float] = field(default_factory=dict)
+    confidence: str | None = None
+    confidence_reasons: Sequence[str] = ()
     review_frame_bgr: np.ndarray | None = None
     review_overlay: object = None
     calibration_text: str = ""
@@ -238,10 +242,14 @@ class StaffScreen(Screen):
         page = QWidget()
         layout = QVBoxLayout(page)
         self.review_none = self.label("small")
+        self.review_girths = self.label("body")
+        self.review_confidence = self.label("small")
         self.review_caption = self.label("small")
         self.profile_plot = ProfilePlot()
         self.review_view = CameraView()
         layout.addWidget(self.review_none)
+        layout.addWidget(self.review_girths)
+        layout.addWidget(self.review_confidence)
         layout.addWidget(self.review_caption)
         layout.addWidget(self.profile_plot, 1)
         layout.addWidget(self.review_view, 2)
@@ -339,6 +347,7 @@ class StaffScreen(Screen):
         profiles = pick(d, "profiles_mm") or {}
         self.review_none.setText(self.tr("staff.review.none"))
         self.review_none.setVisible(not profiles)
+        self._refresh_review_summary(d, bool(profiles))
         self.review_caption.setText(self.tr("staff.review.profile"))
         self.review_caption.setVisible(bool(profiles))
         self.profile_plot.set_profiles(profiles, pick(d, "profile_marks_mm") or {})
@@ -346,6 +355,32 @@ class StaffScreen(Screen):
         frame = pick(d, "review_frame_bgr")
         self.review_view.set_frame(frame, pick(d, "review_overlay"))
         self.review_view.setVisible(frame is not None)
+
+    def _refresh_review_summary(self, d: object, measured: bool) -> None:
+        """The camera's girths with their sd per leg, and its confidence with the reasons."""
+        measurement = pick(d, "measurement")
+        camera = measured and getattr(measurement, "source", None) is MeasurementSource.CAMERA
+        lines = []
+        for leg in ("left", "right"):
+            values = getattr(measurement, leg, None) if camera else None
+            if values is None or values.ankle_mm is None or values.calf_mm is None:
+                continue
+            lines.append(self.tr("staff.review.girths", leg=self.tr(f"common.{leg}"),
+                                 ankle=f"{values.ankle_mm:.0f}",
+                                 ankle_sd=f"{values.ankle_sd_mm or 0:.0f}",
+                                 calf=f"{values.calf_mm:.0f}",
+                                 calf_sd=f"{values.calf_sd_mm or 0:.0f}"))
+        self.review_girths.setText("\n".join(lines))
+        self.review_girths.setVisible(bool(lines))
+        confidence = pick(d, "confidence") if measured else None
+        text = ""
+        if confidence in ("high", "lower"):
+            text = self.tr(f"staff.review.confidence.{confidence}")
+            reasons = [str(r) for r in (pick(d, "confidence_reasons") or ())]
+            if confidence == "lower" and reasons:
+                text += "\n" + "\n".join(f"- {r}" for r in reasons)
+        self.review_confidence.setText(text)
+        self.review_confidence.setVisible(bool(text))
 
     def _refresh_calibration(self, d: object) -> None:
         status = str(pick(d, "calibration_status", "") or "")
