@@ -359,7 +359,7 @@ class StaffScreen(Screen):
     def _refresh_review_summary(self, d: object, measured: bool) -> None:
         """The camera's girths with their sd per leg, and its confidence with the reasons."""
         measurement = pick(d, "measurement")
-        camera = measured and getattr(measurement, "source", None) is MeasurementSource.CAMERA
+        camera = measured and getattr(measurement, "source", None) == MeasurementSource.CAMERA
         lines = []
         for leg in ("left", "right"):
             values = getattr(measurement, leg, None) if camera else None
