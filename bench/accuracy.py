@@ -8,6 +8,12 @@ the truth. Prints a table and writes bench/results/accuracy.json: per-scene erro
 RMSE and worst case per measure, and the share of legs sized as the truth would be in the
 demo catalogue (when it loads). The demo video is measured end to end too (``--demo``).
 
+``--scenes DIR`` measures any folder of generated scenes (../shared/tools/synth, rendered
+with ``--meta``) and breaks the errors, their sd coverage and the refusals down by the
+conditions each scene was rendered under (``bench/conditions.py``); every row keeps the
+whole measurement, so ``bench/decisions.py --from`` can decide on it without measuring
+again. Results go to bench/results/accuracy_<DIR's name>.json.
+
     python bench/accuracy.py [--scenes DIR] [--landmarks mediapipe|truth] [--demo]
                              [--frames exact|yuv420|jpeg85|noisy|dim|bright]
                              [--off-prints-mm D]
@@ -31,6 +37,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.conditions import breakdown, print_breakdown, scene_conditions  # noqa: E402
 from calibration.calibration_file import load_calibration  # noqa: E402
 from calibration.mat import load_mat_spec  # noqa: E402
 from fitting.measurement import Leg  # noqa: E402
@@ -199,7 +206,8 @@ def measure_demo(mat, use_checker: bool) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scenes", type=Path, default=SHARED / "synthetic-dev")
+    ap.add_argument("--scenes", type=Path, default=SHARED / "synthetic-dev",
+                    help="a folder of scene_* folders (default: the development scenes)")
     ap.add_argument("--landmarks", choices=("mediapipe", "truth"), default="mediapipe")
     ap.add_argument("--no-checker", action="store_true",
                     help="skip the stance checker (the measurer's own checks only)")
@@ -220,6 +228,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--frames needs the pose model (--landmarks mediapipe)")
     if args.out is None:
         name = "accuracy.json" if args.frames == "exact" else f"accuracy_{args.frames}.json"
+        if args.scenes.resolve() != (SHARED / "synthetic-dev").resolve():
+            name = name.replace("accuracy", f"accuracy_{args.scenes.resolve().name}")
         if args.frames_per_view > 1:
             name = name.replace(".json", f"_x{args.frames_per_view}.json")
         if args.off_prints_mm:
@@ -266,11 +276,16 @@ def main(argv: list[str] | None = None) -> int:
                         mat, segmenter))
         except MeasurementRefused as exc:
             print(f"{scene.name:<11}refused: {exc}")
-            refused.append({"scene": scene.name, "reason": str(exc)})
+            refused.append({"scene": scene.name, "reason": str(exc),
+                            "conditions": scene_conditions(scene)})
             continue
+        measured = result.to_dict()
         for leg in ("left", "right"):
             got = result.measurement.leg(Leg(leg)).to_dict()
-            row = {"scene": scene.name, "leg": leg}
+            row = {"scene": scene.name, "leg": leg, "conditions": scene_conditions(scene),
+                   "confidence": result.confidence, "measurement": {
+                       k: measured[k] for k in ("left", "right", "source", "confidence",
+                                                "lower_confidence_reasons", "legs")}}
             line = f"{scene.name:<11}{leg:<6}"
             for key, label in MEASURES:
                 err = got[key] - truth[leg][key]
@@ -320,6 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"legs with a girth worse than 8 mm: {summary['legs_worse_than_8mm']}; "
           f"refused scenes: {len(refused)}; targets met: {targets_met}; {elapsed:.0f} s")
 
+    by_condition = breakdown(rows, refused, ("cB", "cC", "lD"))
+    if any(r["conditions"]["garment"] != "unknown" for r in rows):
+        print()
+        print_breakdown(by_condition, ("cB", "cC", "lD"))
+
     demo = None
     if args.demo:
         demo = measure_demo(mat, not args.no_checker)
@@ -333,7 +353,9 @@ def main(argv: list[str] | None = None) -> int:
         "frames_per_view": args.frames_per_view,
         "off_prints_mm": args.off_prints_mm,
         "scenes": len(scenes), "targets": TARGETS, "targets_met": targets_met,
-        "summary": summary, "refused": refused, "rows": rows, "demo_video": demo,
+        "scenes_dir": args.scenes.resolve().name,
+        "summary": summary, "by_condition": by_condition, "refused": refused, "rows": rows,
+        "demo_video": demo,
         "seconds": round(elapsed, 1)}, indent=2))
     print(f"wrote {args.out}")
     return 0
