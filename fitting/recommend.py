@@ -4,8 +4,8 @@
 
 1. The screener's red flags (an emergency, a possible clot, arteries, nerves, skin).
 2. Wells: one calf 30 mm or more larger than the other is referred to a doctor today,
-   whatever the answers (a one-sided swollen calf can be a clot). When the measurement's
-   own uncertainty could hide such a difference, staff measure both calves by tape.
+   whatever the answers (a one-sided swollen calf can be a clot). When the difference
+   could reach that within 2 sd of the measurement, staff measure both calves by tape.
 3. The compression route: self-service never above 20 mmHg; a stronger class only
    against a prescription that staff have confirmed; an unconfirmed one goes to the
    pharmacist.
@@ -138,7 +138,8 @@ def _calf_difference(measurement: Measurement) -> Reason | None:
         return calf_difference_reason(diff)
     sds = [measurement.left.calf_sd_mm or 0.0, measurement.right.calf_sd_mm or 0.0]
     spread = math.hypot(*sds)
-    if spread > 0 and calf_difference_refers(diff + spread):
+    # A difference that could reach the threshold within 2 sd is treated as reaching it.
+    if spread > 0 and calf_difference_refers(diff + 2.0 * spread):
         cm = f"{diff / 10:.1f}"
         return Reason(
             "calf_difference_uncertain",

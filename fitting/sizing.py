@@ -6,10 +6,18 @@
    at the ankle loses its graduated pressure, and one too small for the calf moves the
    peak pressure up the leg. A mismatch is a made-to-measure referral.
 3. A leg outside every size is made-to-measure.
-4. A camera measurement carries a standard deviation. When the interval value +/- 1 sd
-   reaches across a boundary that changes the answer, the answer is not known: a staff
-   member measures with a tape and settles it. We test every corner of the intervals and
-   both sides of every boundary inside them, so the check is exact, not a heuristic.
+4. A camera measurement carries a standard deviation, and so does a fitter's tape (at the
+   ankle two fitters agree within 6 mm only ~62 % of the time: one reading has an sd of
+   4-5 mm). A size fits a leg whose true girths lie within its ranges widened by what a
+   fitter accepts (``FIT_TOLERANCE_MM``: 3 mm at the ankle, 5 at the calf, 20 mm of
+   length, each less than one tape reading's spread). The camera decides alone when the
+   size its figures choose fits with at least that confidence: the chance that the true
+   leg is too big for it (a stocking too tight, or too long, the harmful direction) is at
+   most ``HARMFUL_RISK_MAX`` for each figure, and the chance that it is too small for it
+   (too loose, too short) at most ``LOOSE_RISK_MAX``. Otherwise the answer is not known
+   well enough: a staff member measures with a tape and settles it. Where the figures'
+   +/- 1 sd intervals cannot change the answer (tested at every corner and on both sides
+   of every boundary inside them), the size is decided without computing a risk.
 
 Every result carries its why in English and German.
 """
@@ -17,6 +25,7 @@ Every result carries its why in English and German.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,6 +36,15 @@ from fitting.outcome import Outcome, Reason
 
 _JUST_BELOW_MM = 1e-6
 """A value this far under a boundary lies in the range below it ([low, high) ranges)."""
+
+FIT_TOLERANCE_MM = {"ankle": 3.0, "calf": 5.0, "length": 20.0}
+"""How far outside a size's range a true figure may lie and the stocking still fit: the
+knit's give, and less than a single tape reading's own spread (ankle sd 4-5 mm)."""
+HARMFUL_RISK_MAX = 0.025
+"""The largest chance, per figure, that the chosen size is too tight or too long (the true
+figure beyond the widened range on that side) for the camera to decide alone: 2 sd."""
+LOOSE_RISK_MAX = 0.10
+"""The same for too loose or too short, which costs comfort and effect, not harm."""
 
 
 class FitStatus(StrEnum):
@@ -268,13 +286,51 @@ def size_leg(product: Product, leg: LegMeasurement, which: Leg | None = None) ->
     results = [_evaluate(product, a, c, ln, which)
                for a, c, ln in itertools.product(ankles, calves, lengths)]
     keys = {r.key for r in results}
-    if len(keys) == 1 or all(r.status is FitStatus.MADE_TO_MEASURE for r in results):
+    if len(keys) == 1 or all(r.status is FitStatus.MADE_TO_MEASURE for r in results) or (
+            point.status is FitStatus.FITS and fit_risk_acceptable(product, point, leg)):
         candidates = ((point.size, point.length),) if point.size else ()
         if point.status is FitStatus.STAFF_CHECK:
             candidates = ((point.size, None),) if point.size else ()
         return LegSizing(which, product.id, point.status, point.size, point.length,
                          candidates, (_sentence(point.reason),))
     return _straddle(product, leg, which, point, results, ankles, calves, lengths)
+
+
+def _normal_tail(z: float) -> float:
+    """P(X > z) for a standard normal X."""
+    return 0.5 * math.erfc(z / math.sqrt(2.0))
+
+
+def fit_risks(product: Product, size_name: str, length_name: str | None,
+              leg: LegMeasurement) -> dict[str, tuple[float, float]]:
+    """Per figure ("ankle", "calf", "length"): the chances (harmful, loose) that the true
+    figure lies beyond the size's range widened by ``FIT_TOLERANCE_MM``, for a normal
+    error of the measurement's sd. Harmful: a girth above the range (too tight) or a
+    length below it (too long). A figure without an sd carries no risk."""
+    size = next(s for s in product.sizes if s.size == size_name)
+    variant = next((v for v in size.lengths if v.name == length_name), None)
+    figures = (("ankle", leg.ankle_mm, leg.ankle_sd_mm, size.ankle_mm, False),
+               ("calf", leg.calf_mm, leg.calf_sd_mm, size.calf_mm, False),
+               ("length", leg.knee_high_length_mm, leg.knee_high_length_sd_mm,
+                variant.knee_high_length_mm if variant else None, True))
+    out = {}
+    for name, value, sd, rng, low_harms in figures:
+        if value is None or not sd or rng is None:
+            out[name] = (0.0, 0.0)
+            continue
+        tol = FIT_TOLERANCE_MM[name]
+        below = _normal_tail((value - (rng[0] - tol)) / sd)
+        above = _normal_tail(((rng[1] + tol) - value) / sd)
+        out[name] = (below, above) if low_harms else (above, below)
+    return out
+
+
+def fit_risk_acceptable(product: Product, point: _Point, leg: LegMeasurement) -> bool:
+    """Whether the size ``point`` chose fits ``leg`` well enough to decide without staff."""
+    if point.size is None:
+        return False
+    return all(harm <= HARMFUL_RISK_MAX and loose <= LOOSE_RISK_MAX
+               for harm, loose in fit_risks(product, point.size, point.length, leg).values())
 
 
 def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _Point,

@@ -44,12 +44,15 @@ RED_FLAGS = [q.id for q in QUESTIONS if q.action.is_referral]
     # ankle past the chart
     (pair(leg(265, 420)), answers(), Outcome.MADE_TO_MEASURE, "ankle_above_sizes", False),
     # a camera ankle on a boundary: staff settle it with a tape
-    (pair(leg(219, 340, sd=2)), answers(), Outcome.STAFF_CHECK, "size_boundary_uncertain",
+    (pair(leg(219, 340, sd=3)), answers(), Outcome.STAFF_CHECK, "size_boundary_uncertain",
      True),
     # legs in different sizes: flagged for staff
     (pair(leg(215, 340), leg(225, 345)), answers(), Outcome.STAFF_CHECK, "legs_differ", True),
     # a 27 mm calf difference measured +/- 3 mm per leg could be 30: tape both calves
     (pair(leg(230, 350, sd=3), leg(230, 377, sd=3)), answers(), Outcome.STAFF_CHECK,
+     "calf_difference_uncertain", True),
+    # 22 mm +/- 5 mm per calf reaches 30 within 2 sd of the difference (7.1 mm): tape
+    (pair(leg(230, 350, sd=5), leg(230, 372, sd=5)), answers(), Outcome.STAFF_CHECK,
      "calf_difference_uncertain", True),
     # no length: staff measure it
     (pair(leg(230, 350, None)), answers(), Outcome.STAFF_CHECK, "length_not_measured", True),

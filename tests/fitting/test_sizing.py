@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from fitting.catalogue import load_catalogue
 from fitting.measurement import Leg
-from fitting.sizing import FitStatus, size_leg, size_legs
+from fitting.sizing import FIT_TOLERANCE_MM, FitStatus, size_leg, size_legs
 
 from .helpers import leg, make_product, pair
 
@@ -77,26 +77,34 @@ def test_every_boundary_of_every_bundled_chart(product):
 
 
 @pytest.mark.parametrize(("measured", "status", "candidates", "uncertain"), [
-    # ankle 219 +/- 2 reaches 220: S or M, a tape decides
-    (leg(219, 340, 420, sd=2), CHECK, (("S", "long"), ("M", "long")), ("ankle",)),
-    # ankle 218 +/- 2 just touches 220, which is already M
-    (leg(218, 340, 420, sd=2), CHECK, (("S", "long"), ("M", "long")), ("ankle",)),
+    # ankle 219 +/- 3 in S [200, 220): 9 % chance of a true ankle above 223, where S is
+    # too tight (more than the 2.5 % allowed): S or M, a tape decides
+    (leg(219, 340, 420, sd=3), CHECK, (("S", "long"), ("M", "long")), ("ankle",)),
+    # ankle 219 +/- 2: 2.3 % beyond 223, within what the camera may decide alone
+    (leg(219, 340, 420, sd=2), FITS, (("S", "long"),), ()),
     # ankle 217.9 +/- 2 stays inside S
     (leg(217.9, 340, 420, sd=2), FITS, (("S", "long"),), ()),
-    # ankle 201 +/- 2 could be under the chart: S or made-to-measure
-    (leg(201, 330, 420, sd=2), CHECK, (("S", "long"),), ("ankle",)),
+    # ankle 201 +/- 4: 16 % chance of a true ankle under 197, S too loose (10 % allowed)
+    (leg(201, 330, 420, sd=4), CHECK, (("S", "long"),), ("ankle",)),
+    # ankle 201 +/- 2: 2.3 % under 197: S
+    (leg(201, 330, 420, sd=2), FITS, (("S", "long"),), ()),
     # ankle 195 +/- 2 is under the chart either way: made-to-measure, no check needed
     (leg(195, 330, 420, sd=2), MTM, (), ()),
-    # calf 358 +/- 3 reaches S's calf limit 360: fit or made-to-measure
-    (leg(210, 358, 420, sd=3), CHECK, (("S", "long"),), ("calf",)),
+    # calf 358 +/- 3 under S's calf limit 360: 1 % beyond 365, S holds
+    (leg(210, 358, 420, sd=3), FITS, (("S", "long"),), ()),
     # calf 362 +/- 3 measured past the limit could still fit: a tape decides
     (leg(210, 362, 420, sd=3), CHECK, (("S", "long"),), ("calf",)),
-    # length 398 +/- 5: short or long
-    (leg(230, 350, 398, length_sd=5), CHECK, (("M", "short"), ("M", "long")), ("length",)),
+    # length 398 +/- 21 in short [350, 400): 15 % chance of a true length past 420, the
+    # stocking too short: short or long, a tape decides
+    (leg(230, 350, 398, length_sd=21), CHECK, (("M", "short"), ("M", "long")), ("length",)),
+    # length 402 +/- 21 in long [400, 450): 15 % under 380, too long (2.5 % allowed)
+    (leg(230, 350, 402, length_sd=21), CHECK, (("M", "short"), ("M", "long")), ("length",)),
+    # length 398 +/- 5: short, surely
+    (leg(230, 350, 398, length_sd=5), FITS, (("M", "short"),), ()),
     # a zero spread is a tape measurement
     (leg(219.99, 340, 420, sd=0), FITS, (("S", "long"),), ()),
     # ankle and calf both near a boundary
-    (leg(239, 388, 420, sd=2), CHECK, (("M", "long"), ("L", "long")), ("ankle", "calf")),
+    (leg(239, 388, 420, sd=3), CHECK, (("M", "long"), ("L", "long")), ("ankle", "calf")),
 ])
 def test_a_measurement_straddling_a_boundary_goes_to_staff(measured, status, candidates,
                                                            uncertain):
@@ -142,17 +150,38 @@ def test_sizing_is_monotonic_in_the_ankle_girth(product, a, b, c, ln):
         assert low < product.sizes[0].ankle_mm[0]
 
 
+@settings(max_examples=300, deadline=None)
+@given(girth, calf, length, st.floats(min_value=0.5, max_value=6),
+       st.floats(min_value=2, max_value=30))
+def test_a_fit_under_uncertainty_holds_the_likely_true_legs(a, c, ln, sd, length_sd):
+    """A camera fit's size, widened by what a fitter accepts, holds the true figure 1.96 sd
+    to the harmful side (tighter, longer) and 1.28 sd to the loose side (2.5 % and 10 %)."""
+    result = size_leg(PRODUCT, leg(a, c, ln, sd=sd, length_sd=length_sd))
+    if result.status is not FITS:
+        return
+    size = next(s for s in PRODUCT.sizes if s.size == result.size)
+    variant = next(v for v in size.lengths if v.name == result.length)
+    tol, eps = FIT_TOLERANCE_MM, 1e-6
+    for value, spread, (lo, hi), t in ((a, sd, size.ankle_mm, tol["ankle"]),
+                                       (c, sd, size.calf_mm, tol["calf"])):
+        assert value + 1.95996 * spread <= hi + t + eps
+        assert value - 1.28155 * spread >= lo - t - eps
+    lo, hi = variant.knee_high_length_mm
+    assert ln - 1.95996 * length_sd >= lo - tol["length"] - eps
+    assert ln + 1.28155 * length_sd <= hi + tol["length"] + eps
+
+
 @settings(max_examples=200, deadline=None)
 @given(girth, calf, length, st.floats(min_value=0.5, max_value=6))
-def test_a_clean_fit_under_uncertainty_holds_at_every_corner(a, c, ln, sd):
+def test_a_measurement_whose_interval_holds_one_answer_keeps_it(a, c, ln, sd):
+    """Where no value within +/- 1 sd changes the answer, it is the answer (no risk to
+    weigh): every corner gives the same size and length."""
     result = size_leg(PRODUCT, leg(a, c, ln, sd=sd, length_sd=sd))
-    if result.status is FITS:
-        for da in (-sd, sd):
-            for dc in (-sd, sd):
-                for dl in (-sd, sd):
-                    corner = size_leg(PRODUCT, leg(a + da, c + dc, ln + dl))
-                    assert (corner.status, corner.size, corner.length) == (
-                        FITS, result.size, result.length)
+    corners = {(r.status, r.size, r.length) for r in (
+        size_leg(PRODUCT, leg(a + da, c + dc, ln + dl))
+        for da in (-sd, sd) for dc in (-sd, sd) for dl in (-sd, sd))}
+    if len(corners) == 1 and next(iter(corners))[0] is not MTM:
+        assert {(result.status, result.size, result.length)} == corners
 
 
 @settings(max_examples=200, deadline=None)
