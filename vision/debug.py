@@ -157,3 +157,85 @@ def write_debug(debug_dir: str | Path, result, frames: dict[str, tuple[np.ndarra
     path.write_text(json.dumps(result.to_dict(), indent=2), "utf-8")
     written.append(path)
     return written
+
+
+def _put_lines(image: np.ndarray, lines: list[str], origin: tuple[int, int], scale: float,
+               colour: tuple[int, int, int]) -> None:
+    """Text on a dark box, one line under the other, kept inside the image."""
+    thick = max(1, round(scale * 2))
+    sizes = [cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, scale, thick)[0] for t in lines]
+    step = max(h for _, h in sizes) * 2
+    width = max(w for w, _ in sizes) + step
+    x = int(np.clip(origin[0], 0, max(0, image.shape[1] - width)))
+    y = int(np.clip(origin[1], 0, max(0, image.shape[0] - step * len(lines))))
+    cv2.rectangle(image, (x, y), (x + width, y + step * len(lines)), (30, 30, 30), -1)
+    for i, text in enumerate(lines):
+        cv2.putText(image, text, (x + step // 2, y + step * (i + 1) - step // 3),
+                    cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
+
+
+def _leg_box(overlay: FrameOverlay, leg: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pixel box around one leg's drawn points (edges and landmarks below the hip)."""
+    o = overlay.leg(leg)
+    if o is None:
+        return None
+    pts = [np.asarray(o.left_edge_px).reshape(-1, 2), np.asarray(o.right_edge_px).reshape(-1, 2),
+           np.array([xy for name, xy in o.landmarks_px.items() if name != "hip"]).reshape(-1, 2)]
+    allpts = np.concatenate(pts)
+    if len(allpts) == 0:
+        return None
+    return allpts.min(axis=0), allpts.max(axis=0)
+
+
+def draw_refusal(image_bgr: np.ndarray, overlay: FrameOverlay, reason: str,
+                 leg: str | None, frame_reason: str | None) -> np.ndarray:
+    """A frame with its overlay, the refusal across the top and, where it was decided,
+    the reason beside the leg it concerns (``leg``) or beside the feet of the frame that
+    was turned away (``frame_reason``: the stance check's reason for that frame)."""
+    out = draw_overlay(image_bgr, overlay)
+    scale = max(0.5, out.shape[1] / 1400)
+    _put_lines(out, [f"refused: {reason}"], (0, 0), scale, (80, 80, 255))
+    red = (0, 0, 255)
+    thick = max(2, round(out.shape[1] / 500))
+    if leg is not None and (box := _leg_box(overlay, leg)) is not None:
+        lo, hi = (np.round(box[0]).astype(int) - 20), (np.round(box[1]).astype(int) + 20)
+        cv2.rectangle(out, tuple(lo), tuple(hi), red, thick)
+        _put_lines(out, [f"{leg} leg"], (int(lo[0]), int(lo[1]) - 40), scale, red)
+    if frame_reason is not None:
+        feet = [xy for o in overlay.legs for name, xy in o.landmarks_px.items()
+                if name in ("heel", "toe")]
+        at = np.max(np.array(feet), axis=0) if feet else np.array([0, out.shape[0] // 2])
+        _put_lines(out, [f"this frame: {frame_reason}"], (int(at[0]) - 200, int(at[1]) + 30),
+                   scale, red)
+    return out
+
+
+def write_refusal(debug_dir: str | Path, exc, accepted: dict[str, tuple[np.ndarray, FrameOverlay]],
+                  rejected: dict[str, tuple[np.ndarray, FrameOverlay, str]],
+                  reason_text: dict[str, str]) -> list[Path]:
+    """The debug images of a refused measurement: per view the first measured frame (its
+    edges drawn) or, for a view that measured nothing, the last frame turned away, each
+    with the refusal drawn where it was decided; and refusal.json."""
+    out = Path(debug_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    frames_why = {}
+    for view in sorted({*accepted, *rejected}):
+        use_rejected = view not in accepted or (exc.view == view and exc.leg is None)
+        if use_rejected and view in rejected:
+            image, overlay, key = rejected[view]
+            why = reason_text.get(key, key.replace("_", " "))
+            frames_why[view] = why
+        else:
+            image, overlay = accepted[view]
+            why = None
+        drawn = draw_refusal(image, overlay, str(exc), exc.leg, why)
+        for name, img in ((f"{view}_overlay.png", drawn),
+                          (f"{view}_legs.png", crop_to_legs(drawn, overlay))):
+            cv2.imwrite(str(out / name), img)
+            written.append(out / name)
+    path = out / "refusal.json"
+    path.write_text(json.dumps({"refused": str(exc), "view": exc.view, "leg": exc.leg,
+                                "frames_turned_away": frames_why}, indent=2), "utf-8")
+    written.append(path)
+    return written

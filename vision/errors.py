@@ -12,7 +12,16 @@ class VideoUnreadable(LegFitError):
 
 
 class MeasurementRefused(LegFitError):
-    """The frames cannot be measured; the message says why ("calves covered")."""
+    """The frames cannot be measured; the message says why ("calves covered").
+
+    ``view`` ("front" or "side") and ``leg`` ("left" or "right") say where it was decided,
+    when it was decided on one view or one leg (the debug images draw the reason there).
+    """
+
+    def __init__(self, message: str, *, view: str | None = None, leg: str | None = None):
+        super().__init__(message)
+        self.view = view
+        self.leg = leg
 
 
 class NoPersonInView(MeasurementRefused):

@@ -68,7 +68,8 @@ def handler(args: argparse.Namespace) -> int:
         result, measurer = measure_paths(
             args.front, args.side, calibration, mat, _pose_factory,
             checker_factory=_checker_factory(mat, segmenter) if use_checker else None,
-            keep_debug_frames=args.debug_dir is not None, stated_height_mm=args.height_mm)
+            keep_debug_frames=args.debug_dir is not None, stated_height_mm=args.height_mm,
+            refusal_debug_dir=args.debug_dir)
     finally:
         if segmenter is not None:
             segmenter.close()
@@ -139,7 +140,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="the person's standing height (mm): without the mat or a "
                         "calibration the legs are scaled from it (lower confidence)")
     p.add_argument("--debug-dir", metavar="DIR",
-                   help="write overlays and profile plots here (contains camera images)")
+                   help="write overlays and profile plots here (contains camera images); "
+                        "a refused measurement writes its frames with the reason drawn")
     p.add_argument("--json", action="store_true", help="print the measurement as JSON")
     p.add_argument("--no-stance-checker", dest="stance_checker", action="store_false",
                    help=argparse.SUPPRESS)
