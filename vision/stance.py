@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -106,6 +106,11 @@ class StanceThresholds:
     footprint_tolerance_mm: float = 130.0
     # Feet turned more than this from the footprint's direction (degrees).
     foot_yaw_tolerance_deg: float = 40.0
+    # A foot's direction is judged only when its heel and toe landmarks stand at least this
+    # far apart on the floor (mm): adult feet are 220-300 mm long, and a pair closer than
+    # that is the pose model losing the foot (a hem's shadow, a dark floor), not a turned
+    # foot (a right heel read 55 mm off and 100 mm from its toe turned a scene away).
+    min_seen_foot_mm: float = 150.0
     # Colour distance (Lab with lightness as log-luminance, weighted 0.5; see
     # ``_LOG_LIGHTNESS_AT_L``) between the lower leg and the face's skin above which the
     # calf counts as covered; bare legs in the scenes stay below ~15 (18 at +35 % exposure).
@@ -124,6 +129,16 @@ class StanceThresholds:
 def _footprint_dir(heel_xy: np.ndarray, toe_xy: np.ndarray) -> np.ndarray:
     d = toe_xy - heel_xy
     return d / max(float(np.linalg.norm(d)), 1e-9)
+
+
+def _foot_miss_mm(heel: np.ndarray, toe: np.ndarray, print_heel: np.ndarray,
+                  print_toe: np.ndarray) -> float:
+    """How far a foot stands from a print: the nearer of its heel's distance from the
+    print's heel and its toe's from the print's toe. A foot off its print has both ends
+    off; one end alone is often hidden (side-on, the far heel stands behind the near
+    foot's toes) and its landmark a guess, 150 mm astray."""
+    return min(float(np.linalg.norm(heel - print_heel)),
+               float(np.linalg.norm(toe - print_toe)))
 
 
 def _angle_deg(a: np.ndarray, b: np.ndarray) -> float:
@@ -228,7 +243,8 @@ class StanceChecker:
     n-th frame only and keeps its verdict in between (a live camera: nobody joins the mat
     within a fifth of a second, and it saves most of the segmenter's 4-6 ms); leave it at 1
     for unrelated photos. ``still_frames`` is how many consecutive frames must agree before
-    one is accepted (1 for single photos).
+    one is accepted (1 for single photos). One checker judges one shopper: it remembers
+    that the front stance showed bare calves (``_bare_calves_seen``).
     """
 
     def __init__(self, calibration: CameraCalibration, mat: MatSpec,
@@ -252,6 +268,12 @@ class StanceChecker:
         self.segment_every = max(1, segment_every)
         self._people_verdict: str | None = None
         self._frames_since_segmented = self.segment_every  # segment the first frame
+        # Calves judged bare in an accepted front frame: the side stance, which follows it,
+        # does not judge them by colour again. Side-on, one calf is the far one, half in
+        # the near leg's shadow and lit unlike the face (bare calves of skirted shoppers
+        # read 24-26 from the face's skin there); nobody puts trousers on while turning.
+        # The shape check (``vision.measurer.CALF_TO_ANKLE_RANGE``) still applies.
+        self._bare_calves_seen = False
 
     def reset(self) -> None:
         """Forget the stillness history (a new shopper or a new stance)."""
@@ -289,7 +311,9 @@ class StanceChecker:
             self.reset()
             return Guidance(Stance.NONE, "too_dark", False, dark)
 
-        garment = self._garment_check(image, pose, lm)
+        garment = self._garment_check(image, pose, lm,
+                                      judge_calves=not (self._bare_calves_seen
+                                                        and expected is Stance.SIDE))
         if garment is not None:
             self.reset()
             return Guidance(Stance.NONE, garment[0], False, garment[1])
@@ -312,6 +336,8 @@ class StanceChecker:
         moving = self._motion(frame, lm, stance)
         if moving is not None:
             return Guidance(stance, "hold_still", False, moving)
+        if stance is Stance.FRONT:
+            self._bare_calves_seen = True
         return Guidance(stance, "ok", True, stance_detail)
 
     # ---- people -------------------------------------------------------------------
@@ -386,6 +412,27 @@ class StanceChecker:
             np.array([lm.leg(g).toe.xy_px for g in LEGS]), np.array([0.0, 0.0, 10.0]), up)
         return {g: (heels[i, :2], toes[i, :2]) for i, g in enumerate(LEGS)}
 
+    def legs_on_their_prints(self, pose: PoseResult, expected: Stance) -> PoseResult:
+        """``pose`` with its left and right legs swapped when the pose model swapped them.
+
+        Side-on, the far leg stands half behind the near one and the pose model sometimes
+        gives each leg the other's name (seen: both heels on the other's print, 278 mm
+        off). When each foot lands on the other's print and on its own far off, the legs
+        are taken as swapped; measuring them as named would refuse a shopper standing
+        right, or measure each leg as the other.
+        """
+        lm = pose.landmarks
+        if lm is None or expected not in self._prints_mm:
+            return pose
+        feet = self._feet_on_floor_mm(lm)
+        prints = self._prints_mm[expected]
+        other = {"left": "right", "right": "left"}
+        own = max(_foot_miss_mm(*feet[g], *prints[g]) for g in LEGS)
+        crossed = max(_foot_miss_mm(*feet[g], *prints[other[g]]) for g in LEGS)
+        if own <= self.t.footprint_tolerance_mm or crossed > self.t.footprint_tolerance_mm:
+            return pose
+        return PoseResult(replace(lm, left=lm.right, right=lm.left), pose.mask)
+
     def classify(self, lm: BodyLandmarks) -> tuple[Stance, str]:
         """Front, side or none (with a note of the evidence) for these landmarks."""
         return self._classify(lm, self._feet_on_floor_mm(lm))
@@ -430,12 +477,12 @@ class StanceChecker:
         for leg in LEGS:
             heel, toe = feet[leg]
             print_heel, print_toe = self._prints_mm[stance][leg]
-            # Compare the heels: feet longer than the print pass its toe, not its heel.
-            miss = float(np.linalg.norm(heel - print_heel))
+            miss = _foot_miss_mm(heel, toe, print_heel, print_toe)
             yaw = _angle_deg(toe - heel, print_toe - print_heel)
             if miss > self.t.footprint_tolerance_mm:
-                return f"{leg} heel {miss:.0f} mm from its footprint"
-            if yaw > self.t.foot_yaw_tolerance_deg:
+                return f"{leg} foot {miss:.0f} mm from its footprint"
+            if (float(np.linalg.norm(toe - heel)) >= self.t.min_seen_foot_mm
+                    and yaw > self.t.foot_yaw_tolerance_deg):
                 return f"{leg} foot turned {yaw:.0f} deg from its footprint"
         return None
 
@@ -468,6 +515,10 @@ class StanceChecker:
         the distance to the nearer of face skin and the leg's own calf (the far ankle in
         the side view is shaded differently from the face, but like its own calf).
         ``ankle_on_person``: the share of the ankle's patch that the person mask covers.
+        ``calf_to_ankle``: the median distance of the calf samples to the leg's own ankle
+        skin (the median of its ankle samples), when that ankle is skin (within
+        ``hidden_ankle_distance`` of the face): the same skin under the same light as the
+        calf, where the face may be lit quite differently.
         NaN where nothing could be sampled (no face in view, samples off the person).
         """
         mid = (lm.left_shoulder.xy_px + lm.right_shoulder.xy_px) / 2
@@ -499,19 +550,27 @@ class StanceChecker:
             calf_d = _nearest_skin_distance(calf_c, refs)
             ankle_refs = refs + ([np.median(calf_c, axis=0)] if calf_c else [])
             ankle_d = _nearest_skin_distance(ankle_c, ankle_refs)
+            ankle_face = _nearest_skin_distance(ankle_c, refs)
+            own = (_nearest_skin_distance(calf_c, [np.median(ankle_c, axis=0)])
+                   if calf_c and len(ankle_face)
+                   and float(ankle_face.max()) <= self.t.hidden_ankle_distance else [])
             out[leg] = {"calf": float(np.median(calf_d)) if len(calf_d) else float("nan"),
+                        "calf_to_ankle": float(np.median(own)) if len(own) else float("nan"),
                         "ankle": float(ankle_d.max()) if len(ankle_d) else float("nan"),
                         "ankle_on_person": mask_cover(
                             pose.mask, ankle + (knee - ankle) * 0.03, max(2, int(1.5 * r)))}
         return out
 
-    def _garment_check(self, image: np.ndarray, pose: PoseResult,
-                       lm: BodyLandmarks) -> tuple[str, str] | None:
+    def _garment_check(self, image: np.ndarray, pose: PoseResult, lm: BodyLandmarks,
+                       judge_calves: bool = True) -> tuple[str, str] | None:
         scores = self.garment_scores(image, pose, lm)
-        for leg in LEGS:
-            calf = scores[leg]["calf"]
-            if calf > self.t.covered_distance:
-                return "uncover_calves", f"{leg} calf colour {calf:.0f} from skin"
+        for leg in LEGS if judge_calves else ():
+            calf, own = scores[leg]["calf"], scores[leg]["calf_to_ankle"]
+            # Cloth differs from the face's skin and from the leg's own bare ankle alike;
+            # a bare calf lit unlike the face still matches its ankle.
+            if calf > self.t.covered_distance and not own <= self.t.covered_distance:
+                return "uncover_calves", (f"{leg} calf colour {calf:.0f} from skin, "
+                                          f"{own:.0f} from its ankle")
         for leg in LEGS:
             ankle = scores[leg]["ankle"]
             if ankle > self.t.hidden_ankle_distance:
