@@ -102,6 +102,14 @@ EXTREME_BESIDE_HOLE_MM = 20.0
 # looser, and that gap is usually the side view's scan starting above the window's
 # bottom: it is kept.)
 BRACKETED_HOLE_MM = 50.0
+# Above the malleoli a leg narrows smoothly down to cB: its front width changes by at most
+# 9 % over 10 mm there (50 wide-profile scenes through the pose model, both legs). A width
+# that drops by more than ``FRONT_BREAK_REL_STEP`` over ``FRONT_BREAK_SPAN_MM`` going down
+# is the outline losing the leg's edge (a dark ankle before a floor of its colour read 40
+# mm wide, 52 above, and cB 16 mm small with its sd at 3): a cB read below such a break is
+# read again above it, with an sd that takes in both readings.
+FRONT_BREAK_REL_STEP = 0.12
+FRONT_BREAK_SPAN_MM = 10.0
 # Height (mm) over which the slope of a girth curve at its search window's edge is taken.
 EDGE_SLOPE_MM = 20.0
 
@@ -208,6 +216,8 @@ class LegGirths:
     depth_from_prior: tuple[str, ...] = ()
     # Height (mm) where the side view's depth breaks on the calf's hump, if it does.
     depth_break_mm: float | None = None
+    # Height (mm) of cB read again above a break of the front outline, if it was.
+    front_break_mm: float | None = None
     # Per height bin: the calf curve's side depth was refused there and the prior's used.
     prior_depth_bins: np.ndarray | None = None
 
@@ -319,6 +329,41 @@ def depth_break(width_mm: np.ndarray, depth_mm: np.ndarray, lo_mm: float, hi_mm:
     return float(h[i] + DEPTH_BREAK_SPAN_MM / 2), float(ratio[i]), float(ratio[i + k])
 
 
+def front_break_mm(width_mm: np.ndarray, lo_mm: float, hi_mm: float) -> float | None:
+    """The height of the largest drop of the front width going down within [lo, hi], if it
+    exceeds ``FRONT_BREAK_REL_STEP`` of the narrower side (the top of the drop), else None."""
+    h = HEIGHTS_MM
+    k = round(FRONT_BREAK_SPAN_MM / BIN_MM)
+    window = (h >= lo_mm) & (h <= hi_mm)
+    both = window[k:] & window[:-k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drop = (width_mm[k:] - width_mm[:-k]) / width_mm[:-k]  # wider above: positive
+    drop = np.where(both & np.isfinite(drop), drop, -np.inf)
+    i = int(np.argmax(drop))
+    if drop[i] <= FRONT_BREAK_REL_STEP:
+        return None
+    return float(h[i + k])
+
+
+def _ankle_above_break(front: RobustProfile, depth_a: np.ndarray, depth_sd_a: np.ndarray,
+                       ankle_pt: SitePoint, lo_mm: float, hi_mm: float
+                       ) -> tuple[SitePoint, str] | None:
+    """cB read again above a break of the front outline when it was read below it."""
+    at = front_break_mm(front.value_mm, lo_mm, hi_mm)
+    if at is None or ankle_pt.height_mm >= at:
+        return None
+    try:
+        above = _site(front, depth_a, depth_sd_a, "ankle", at + FRONT_BREAK_SPAN_MM, hi_mm,
+                      "min")
+    except GirthNotFound:
+        return None
+    sd = math.hypot(above.sd_mm, (above.girth_mm - ankle_pt.girth_mm) / 2)
+    note = (f"front outline breaks at {at:.0f} mm (width drops over "
+            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read above it ({above.girth_mm:.0f} mm, "
+            f"{ankle_pt.girth_mm:.0f} below), sd widened to {sd:.1f} mm")
+    return replace(above, sd_mm=sd), note
+
+
 def leg_girths(front: RobustProfile, side: RobustProfile | None,
                knee_above_landmark_mm: float = 0.0) -> LegGirths:
     """cB, cC and the knee-high length of one leg from its front and side profiles.
@@ -355,16 +400,35 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         with np.errstate(invalid="ignore"):
             ratio = depth / front.value_mm
             h = HEIGHTS_MM
-            implausible = ((h >= calf_lo) & (h <= calf_hi)
-                           & np.isfinite(ratio) & ((ratio < lo_ratio) | (ratio > hi_ratio)))
+            in_window = (h >= calf_lo) & (h <= calf_hi)
+            implausible = in_window & np.isfinite(ratio) & ((ratio < lo_ratio)
+                                                            | (ratio > hi_ratio))
         if implausible.any():
             rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
             depth = np.where(implausible, front.value_mm * rc, depth)
             depth_sd_c = np.where(implausible, front.value_mm * rc_sd, depth_sd_c)
-    calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
-    if implausible[np.searchsorted(HEIGHTS_MM, calf.height_mm)]:
-        notes.append(f"side-view calf depth at {calf.height_mm:.0f} mm is no calf section "
-                     f"(depth/width outside {lo_ratio}-{hi_ratio}): depth from the prior")
+    calf_filled = False
+    try:
+        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+    except GirthNotFound:
+        if side is None:
+            raise
+        # Heights the side view could not read at all while the front view did (the far
+        # leg's calf hidden behind the near one, an outline lost on a floor of the skin's
+        # colour): the front-only estimate there, with its wider sd and the result
+        # flagged, rather than no measurement. Only then: a prior's depth beside measured
+        # ones would put a false extreme where they meet.
+        unread = in_window & ~np.isfinite(depth) & np.isfinite(front.value_mm)
+        rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
+        depth = np.where(unread, front.value_mm * rc, depth)
+        depth_sd_c = np.where(unread, front.value_mm * rc_sd, depth_sd_c)
+        implausible |= unread
+        calf_filled = True
+        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+    if calf_filled or implausible[np.searchsorted(HEIGHTS_MM, calf.height_mm)]:
+        notes.append(f"side-view calf depth at {calf.height_mm:.0f} mm unread or no calf "
+                     f"section (depth/width outside {lo_ratio}-{hi_ratio}): depth from the "
+                     "prior")
         prior_sites.append("calf")
     if calf.window_edge_sd_mm > 0:
         notes.append(f"calf still widening at the top of its search window "
@@ -380,7 +444,27 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         notes.append(f"side-view depth breaks at {at:.0f} mm on the calf (depth/width "
                      f"{below:.2f} below, {above:.2f} above): calf sd widened to "
                      f"{calf.sd_mm:.1f} mm")
-    ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
+    try:
+        ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
+    except GirthNotFound:
+        if side is None:
+            raise
+        # The same fallback for an ankle the side view could not read.
+        h = HEIGHTS_MM
+        unread_a = ((h >= ankle) & (h <= calf.height_mm) & ~np.isfinite(depth_a)
+                    & np.isfinite(front.value_mm))
+        ra, ra_sd = DEPTH_RATIO_PRIOR["ankle"]
+        depth_a = np.where(unread_a, front.value_mm * ra, depth_a)
+        depth_sd_a = np.where(unread_a, front.value_mm * ra_sd, depth_sd_a)
+        ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
+        notes.append("side-view ankle depth partly unread: depth from the prior there")
+        prior_sites.append("ankle")
+    rebroken = _ankle_above_break(front, depth_a, depth_sd_a, ankle_pt, ankle, calf.height_mm)
+    front_break = None
+    if rebroken is not None:
+        ankle_pt, note = rebroken
+        notes.append(note)
+        front_break = ankle_pt.height_mm
     knee_high = knee - CD_BELOW_KNEE_MM
     # The curve each site was read from: the ankle's section model up to cB (and on to the
     # calf window), the calf's above.
@@ -392,4 +476,5 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                      knee_high_length_sd_mm=KNEE_LANDMARK_SD_MM, girth_curve_mm=curve,
                      front_only=side is None, notes=tuple(notes),
                      depth_from_prior=tuple(prior_sites), prior_depth_bins=implausible,
-                     depth_break_mm=None if broken is None else broken[0])
+                     depth_break_mm=None if broken is None else broken[0],
+                     front_break_mm=front_break)

@@ -41,9 +41,10 @@ from vision.aggregate import (
 from vision.errors import MeasurementRefused, NoPersonInView
 from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
+from vision.plausibility import outside_human_range, unsupported_difference
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
-from vision.types import BodyLandmarks, Frame, PoseResult, Stance
+from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult, Stance
 
 LEGS = ("left", "right")
 # Frames per stance before the stance counts as measured (live kiosk).
@@ -97,6 +98,8 @@ class StanceCheck(Protocol):
     """What the measurer needs of a stance checker (``vision.stance.StanceChecker``)."""
 
     def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None) -> Any: ...
+
+    def legs_on_their_prints(self, pose: PoseResult, expected: Stance) -> PoseResult: ...
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ def _refuse_implausible_leg(leg: str, girths: LegGirths) -> None:
     if not lo <= ratio <= hi:
         raise MeasurementRefused(
             f"calves covered or the ankle misread: the {leg} calf reads {ratio:.2f} times "
-            f"the ankle, a bare leg {lo}-{hi} times")
+            f"the ankle, a bare leg {lo}-{hi} times", leg=leg)
 
 
 class LegMeasurer:
@@ -263,6 +266,8 @@ class LegMeasurer:
         self._poses: dict[Stance, FloorPose] = {}
         self._mat_error: str | None = None
         self._debug_frames: dict[Stance, tuple[np.ndarray, FrameOverlay]] = {}
+        # Debug only: per stance the last rejected frame, its landmarks and the reason key.
+        self._debug_rejected: dict[Stance, tuple[np.ndarray, FrameOverlay, str]] = {}
         self._checker: StanceCheck | None = None
         # Per stance: the timestamp and overlay of the last measured frame.
         self._last_measured: dict[Stance, tuple[float, FrameOverlay]] = {}
@@ -291,9 +296,11 @@ class LegMeasurer:
 
     # -- per frame ------------------------------------------------------------------------
 
-    def _reject(self, stance: Stance, key: str, pose: PoseResult, guidance: Any = None
-                ) -> FrameReport:
+    def _reject(self, stance: Stance, key: str, pose: PoseResult, guidance: Any = None,
+                image_bgr: np.ndarray | None = None) -> FrameReport:
         self._rejections[stance][key] += 1
+        if self.keep_debug_frames and image_bgr is not None:
+            self._debug_rejected[stance] = (image_bgr, landmarks_overlay(pose), key)
         return FrameReport(guidance or BasicGuidance(stance, key, False), pose, False,
                            self.progress(stance), FrameOverlay())
 
@@ -304,25 +311,27 @@ class LegMeasurer:
             self.calibration.intrinsics.check_frame_size(w, h)
         self._frames_seen[expected] += 1
         pose = self.pose_estimator.estimate(frame)
+        image = frame.image_bgr
         key = self._basic_check(frame, pose, expected)
         if key is not None:
-            return self._reject(expected, key, pose)
+            return self._reject(expected, key, pose, image_bgr=image)
         floor = None if self.calibration is None else self._floor_pose(frame, expected)
         if floor is None:
             if self.stated_height_mm is not None:
                 return self._add_height_scaled(frame, pose, expected)
-            return self._reject(expected, "mat_not_found", pose)
+            return self._reject(expected, "mat_not_found", pose, image_bgr=image)
         calibration = self.calibration.with_floor_pose(floor)
         guidance = None
         if self.checker_factory is not None:
             if self._checker is None:
                 self._checker = self.checker_factory(calibration)
+            pose = self._checker.legs_on_their_prints(pose, expected)
             guidance = self._checker.check(frame, pose, expected)
             if not guidance.accepted:
-                return self._reject(expected, guidance.message_key, pose, guidance)
+                return self._reject(expected, guidance.message_key, pose, guidance, image)
         elif classify_stance(pose.landmarks) is not expected:
             key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
-            return self._reject(expected, key, pose)
+            return self._reject(expected, key, pose, image_bgr=image)
         last = self._last_measured.get(expected)
         if last is not None and 0.0 <= frame.timestamp_s - last[0] < self.profile_interval_s:
             return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
@@ -332,13 +341,13 @@ class LegMeasurer:
             p = leg_view_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
                                  expected, calibration, self.mat, row_step=self.row_step)
             if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
-                return self._reject(expected, "edges_not_found", pose, guidance)
+                return self._reject(expected, "edges_not_found", pose, guidance, image)
             profiles.append(p)
         # The checker compares the legs with the face's skin; without one, the calf is
         # compared with the skin above the ankle (coarser, so only a gross difference).
         if self.checker_factory is None and any(calves_covered(frame.image_bgr, p)
                                                 for p in profiles):
-            return self._reject(expected, "uncover_calves", pose, guidance)
+            return self._reject(expected, "uncover_calves", pose, guidance, image)
         for p in profiles:
             self._profiles[(p.leg, expected)].append(p)
         self._accepted[expected] += 1
@@ -354,30 +363,30 @@ class LegMeasurer:
         """The uncalibrated fallback for one frame (no floor pose: scale from the height)."""
         if classify_stance(pose.landmarks) is not expected:
             key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
-            return self._reject(expected, key, pose)
+            return self._reject(expected, key, pose, image_bgr=frame.image_bgr)
         ankles_y = 0.5 * (pose.landmarks.left.ankle.y_px + pose.landmarks.right.ankle.y_px)
         scale = height_scale_mm_per_px(pose.mask, float(self.stated_height_mm), ankles_y)
         if scale is None:
-            return self._reject(expected, "person_not_in_full_view", pose)
+            return self._reject(expected, "person_not_in_full_view", pose,
+                                image_bgr=frame.image_bgr)
         mm_per_px, ankle_mm = scale
         profiles = []
         for leg in LEGS:
             p = height_scaled_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
                                       expected, mm_per_px, ankle_mm, row_step=self.row_step)
             if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
-                return self._reject(expected, "edges_not_found", pose)
+                return self._reject(expected, "edges_not_found", pose,
+                                    image_bgr=frame.image_bgr)
             profiles.append(p)
         if any(calves_covered(frame.image_bgr, p) for p in profiles):
-            return self._reject(expected, "uncover_calves", pose)
+            return self._reject(expected, "uncover_calves", pose, image_bgr=frame.image_bgr)
         for p in profiles:
             self._profiles[(p.leg, expected)].append(p)
         self._accepted[expected] += 1
         self._height_scaled[expected] += 1
         overlay = FrameOverlay(tuple(
             LegOverlay(leg=p.leg,
-                       landmarks_px={name: (kp.x_px, kp.y_px) for name, kp in zip(
-                           ("hip", "knee", "ankle", "heel", "toe"),
-                           pose.landmarks.leg(p.leg).all(), strict=True)},
+                       landmarks_px=_landmarks_px(pose.landmarks.leg(p.leg)),
                        left_edge_px=p.edges.points_px("left"),
                        right_edge_px=p.edges.points_px("right"),
                        axis_px=np.array([pose.landmarks.leg(p.leg).ankle.xy_px,
@@ -416,8 +425,7 @@ class LegMeasurer:
         axis_px = calibration.project_mm(p.axis.point_at(np.array([p.ankle_t_mm, p.knee_t_mm])))
         return LegOverlay(
             leg=p.leg,
-            landmarks_px={name: (kp.x_px, kp.y_px) for name, kp in
-                          zip(("hip", "knee", "ankle", "heel", "toe"), lm.all(), strict=True)},
+            landmarks_px=_landmarks_px(lm),
             left_edge_px=p.edges.points_px("left"), right_edge_px=p.edges.points_px("right"),
             axis_px=axis_px)
 
@@ -431,15 +439,16 @@ class LegMeasurer:
 
     def _refusal(self, stance: Stance) -> MeasurementRefused:
         reasons = self._rejections[stance]
+        view = stance.value
         if not reasons:
-            return MeasurementRefused(f"no {stance.value} view to measure")
+            return MeasurementRefused(f"no {view} view to measure", view=view)
         key, _ = reasons.most_common(1)[0]
         if key == "mat_not_found":
             return MatNotFound(self._mat_error or "mat not found")
         text = REFUSAL_TEXT.get(key, key.replace("_", " "))
         if key == "no_person":
-            return NoPersonInView(text)
-        return MeasurementRefused(text)
+            return NoPersonInView(text, view=view)
+        return MeasurementRefused(text, view=view)
 
     def result(self) -> MeasurementResult:
         """Aggregate everything added so far; refuse with the reason when it cannot."""
@@ -461,14 +470,21 @@ class LegMeasurer:
                 raise MeasurementRefused(
                     f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
                     f"covered, or its outline lost against a background of its colour or "
-                    f"in poor light)") from None
+                    f"in poor light)", leg=leg) from None
         for leg in LEGS:
             _refuse_implausible_leg(leg, girths[leg])
+            misread = outside_human_range(leg, girths[leg])
+            if misread is not None:
+                raise MeasurementRefused(misread, leg=leg)
+        checkable = {site: has_side and not any(site in girths[leg].depth_from_prior
+                                                for leg in LEGS)
+                     for site in ("ankle", "calf")}
+        girths, difference_reasons = unsupported_difference(girths, checkable)
         measurement = Measurement(
             left=self._leg_measurement(girths["left"]),
             right=self._leg_measurement(girths["right"]),
             source=MeasurementSource.CAMERA)
-        reasons = []
+        reasons = list(difference_reasons)
         if not has_side:
             reasons.append("front view only")
         if any(self._height_scaled.values()):
@@ -477,6 +493,9 @@ class LegMeasurer:
             if has_side and girths[leg].depth_from_prior:
                 reasons.append(f"{leg} leg: side view unusable at the "
                                f"{', '.join(girths[leg].depth_from_prior)}: depth from a prior")
+            if girths[leg].front_break_mm is not None:
+                reasons.append(f"{leg} leg: the front outline breaks below the ankle's "
+                               f"narrowest point: ankle sd widened")
             if girths[leg].depth_break_mm is not None:
                 reasons.append(f"{leg} leg: the side view's calf outline breaks at "
                                f"{girths[leg].depth_break_mm:.0f} mm: calf sd widened")
@@ -528,6 +547,26 @@ class LegMeasurer:
         """The first accepted frame of each stance with its overlay (debug output only)."""
         return {s.value: v for s, v in self._debug_frames.items()}
 
+    def rejected_debug_frames(self) -> dict[str, tuple[np.ndarray, FrameOverlay, str]]:
+        """Per view the last rejected frame, its landmarks and why (debug output only)."""
+        return {s.value: v for s, v in self._debug_rejected.items()}
+
+
+def landmarks_overlay(pose: PoseResult) -> FrameOverlay:
+    """Just the legs' landmarks of a frame (nothing measured on it)."""
+    if pose.landmarks is None:
+        return FrameOverlay()
+    empty = np.zeros((0, 2))
+    return FrameOverlay(tuple(
+        LegOverlay(leg=leg, landmarks_px=_landmarks_px(pose.landmarks.leg(leg)),
+                   left_edge_px=empty, right_edge_px=empty, axis_px=empty)
+        for leg in LEGS))
+
+
+def _landmarks_px(lm: LegLandmarks) -> dict[str, tuple[float, float]]:
+    return {name: (kp.x_px, kp.y_px) for name, kp in
+            zip(("hip", "knee", "ankle", "heel", "toe"), lm.all(), strict=True)}
+
 
 def _frames(paths: Sequence[str | os.PathLike]):
     from vision.sources import iter_frames, source_for_paths
@@ -544,36 +583,47 @@ def measure_paths(front_paths: Sequence[str | os.PathLike],
                   calibration: CameraCalibration | None, mat: MatSpec,
                   pose_estimator_factory: Callable[[bool], PoseEstimator],
                   checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
-                  keep_debug_frames: bool = False, stated_height_mm: float | None = None
+                  keep_debug_frames: bool = False, stated_height_mm: float | None = None,
+                  refusal_debug_dir: str | os.PathLike | None = None
                   ) -> tuple[MeasurementResult, LegMeasurer]:
     """Measure from files: images or videos of the front and (optionally) the side stance.
 
     ``pose_estimator_factory(static)`` builds one estimator per view (``static`` True for
     still images, False for a video, where tracking helps). A video that holds both
     stances may be given as front and side: frames of the other stance are skipped.
+    ``refusal_debug_dir``: when the measurement is refused, its debug images go there
+    (``vision.debug.write_refusal``) before the refusal is raised.
     """
     from vision.sources import is_image_path
 
+    keep_debug_frames = keep_debug_frames or refusal_debug_dir is not None
     measurer: LegMeasurer | None = None
     views = [(Stance.FRONT, front_paths)]
     if side_paths:
         views.append((Stance.SIDE, side_paths))
-    for stance, paths in views:
-        static = all(is_image_path(p) for p in paths)
-        estimator = pose_estimator_factory(static)
-        try:
-            if measurer is None:
-                measurer = LegMeasurer(calibration, mat, estimator, checker_factory,
-                                       keep_debug_frames=keep_debug_frames,
-                                       stated_height_mm=stated_height_mm)
-            else:
-                measurer.pose_estimator = estimator
-            for frame in _frames(paths):
-                measurer.add(frame, stance)
-        finally:
-            estimator.close()
-    assert measurer is not None
-    if side_paths and measurer._accepted[Stance.SIDE] == 0:
-        raise measurer._refusal(Stance.SIDE)
-    return measurer.result(), measurer
+    try:
+        for stance, paths in views:
+            static = all(is_image_path(p) for p in paths)
+            estimator = pose_estimator_factory(static)
+            try:
+                if measurer is None:
+                    measurer = LegMeasurer(calibration, mat, estimator, checker_factory,
+                                           keep_debug_frames=keep_debug_frames,
+                                           stated_height_mm=stated_height_mm)
+                else:
+                    measurer.pose_estimator = estimator
+                for frame in _frames(paths):
+                    measurer.add(frame, stance)
+            finally:
+                estimator.close()
+        assert measurer is not None
+        if side_paths and measurer._accepted[Stance.SIDE] == 0:
+            raise measurer._refusal(Stance.SIDE)
+        return measurer.result(), measurer
+    except MeasurementRefused as exc:
+        if refusal_debug_dir is not None and measurer is not None:
+            from vision.debug import write_refusal
 
+            write_refusal(refusal_debug_dir, exc, measurer.debug_frames(),
+                          measurer.rejected_debug_frames(), REFUSAL_TEXT)
+        raise

@@ -251,19 +251,38 @@ def test_a_calf_read_at_the_window_top_carries_the_knee_landmark_uncertainty(wid
     (250.0, 300.0, False),   # a gap well away from the calf's largest girth
 ])
 def test_a_calf_maximum_beside_unread_heights_is_refused(gap_from, gap_to, refused):
-    # A calf whose upper part could not be read (a skin-coloured trouser leg down to
-    # mid-calf): the largest girth read sits at the gap's edge, below the real belly.
+    # A calf whose upper part could not be read in either view (a skin-coloured trouser
+    # leg down to mid-calf): the largest girth read sits at the gap's edge, below the real
+    # belly.
     h = HEIGHTS_MM
     d = _leg_shape(h, 140, 430)
     d[h > 560] = np.nan
-    side = d.copy()
-    side[(h > gap_from) & (h < gap_to)] = np.nan
-    front, back = _profile(d, knee_t=560.0), _profile(side, knee_t=560.0)
+    gap = d.copy()
+    gap[(h > gap_from) & (h < gap_to)] = np.nan
+    front, back = _profile(gap, knee_t=560.0), _profile(gap, knee_t=560.0)
     if refused:
         with pytest.raises(GirthNotFound):
             leg_girths(front, back)
     else:
         assert abs(leg_girths(front, back).calf.height_mm - 430) <= 15
+
+
+@pytest.mark.parametrize(("gap_from", "gap_to"), [(400.0, 600.0), (400.0, 470.0)])
+def test_a_calf_the_side_view_could_not_read_falls_back_on_the_front(gap_from, gap_to):
+    # The front view reads the whole calf; the side view loses it over the belly (the far
+    # leg's calf behind the near one): the front-only estimate there, flagged, with the
+    # prior's wider sd, instead of a refusal.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 430)
+    d[h > 560] = np.nan
+    side = d.copy()
+    side[(h > gap_from) & (h < gap_to)] = np.nan
+    both = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
+    fallback = leg_girths(_profile(d, knee_t=560.0), _profile(side, knee_t=560.0))
+    assert fallback.depth_from_prior == ("calf",)
+    assert abs(fallback.calf.height_mm - 430) <= 15
+    assert fallback.calf.sd_mm > 2 * both.calf.sd_mm
+    assert abs(fallback.calf.girth_mm - both.calf.girth_mm) <= 2 * fallback.calf.sd_mm
 
 
 def test_front_only_ankle_is_taken_deeper_than_wide():

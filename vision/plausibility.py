@@ -1,0 +1,87 @@
+"""Is a measurement a person's legs? The checks between reading the legs and reporting them.
+
+- ``outside_human_range``: a girth no adult has (ANSUR II and Heinz et al., with a margin)
+  is a misread, never a measurement: the measurer refuses it with the figure named.
+- ``unsupported_difference``: a left/right difference at cB or cC that the two views do
+  not both show. A leg really larger than the other is larger seen from the front and
+  from the side; a difference that only one view shows (an outline lost on one leg, a
+  shadow taken for an edge) is a misread of one leg or the other. Its sd is widened to
+  take in both readings, so the sizing engine and the clot rules treat the difference as
+  unsure (a staff tape check) rather than as a swelling or a size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from vision.aggregate import LegGirths, SitePoint
+
+# Adult girths seen in ANSUR II (6,068 US Army adults, 2012: ankle 156-293 mm, calf
+# 266-523 mm) and Heinz et al. 2003 (507 active adults: ankle 164-293, calf 284-477),
+# widened by 5 % each way for people neither survey saw.
+HUMAN_RANGE_MM = {"ankle": (148.0, 308.0), "calf": (253.0, 549.0)}
+# A left/right difference counts when it exceeds both this (mm: within it, legs of one
+# person and the readings' noise) and twice the two readings' combined sd.
+DIFFERENCE_FLOOR_MM = {"ankle": 8.0, "calf": 12.0}
+# The views agree on a difference when the width ratio and the depth ratio of the two
+# legs point the same way and the smaller is at least this share of the larger (as log
+# ratios). A swollen leg is fuller all round; a misread shows in one view only.
+VIEWS_AGREE_SHARE = 0.33
+
+
+def outside_human_range(leg: str, girths: LegGirths) -> str | None:
+    """The refusal's sentence for a girth outside ``HUMAN_RANGE_MM``, else None."""
+    for site, point, label in (("ankle", girths.ankle, "ankle (cB)"),
+                               ("calf", girths.calf, "calf (cC)")):
+        lo, hi = HUMAN_RANGE_MM[site]
+        if not lo <= point.girth_mm <= hi:
+            return (f"the {leg} {label} reads {point.girth_mm:.0f} mm, outside the "
+                    f"{lo:.0f}-{hi:.0f} mm of adult legs: a misread, not a measurement")
+    return None
+
+
+def _point(g: LegGirths, site: str) -> SitePoint:
+    return g.ankle if site == "ankle" else g.calf
+
+
+def views_agree(left: SitePoint, right: SitePoint) -> bool:
+    """Whether front width and side depth show the legs' difference alike."""
+    if min(left.width_mm, right.width_mm, left.depth_mm, right.depth_mm) <= 0:
+        return False
+    w = math.log(left.width_mm / right.width_mm)
+    d = math.log(left.depth_mm / right.depth_mm)
+    if w * d <= 0:
+        return False
+    return min(abs(w), abs(d)) >= VIEWS_AGREE_SHARE * max(abs(w), abs(d))
+
+
+def unsupported_difference(girths: dict[str, LegGirths], checkable: dict[str, bool]
+                           ) -> tuple[dict[str, LegGirths], list[str]]:
+    """Widen both legs' sd at a site whose left/right difference the views do not share.
+
+    ``checkable[site]``: both legs' depths at that site came from the side view (a depth
+    from the width prior always agrees with the width, so it can confirm nothing; such a
+    site's sd is already the prior's). Returns the girths and the reasons.
+    """
+    out = dict(girths)
+    reasons = []
+    for site in ("ankle", "calf"):
+        left, right = _point(out["left"], site), _point(out["right"], site)
+        diff = left.girth_mm - right.girth_mm
+        noise = 2.0 * math.hypot(left.sd_mm, right.sd_mm)
+        if abs(diff) <= max(DIFFERENCE_FLOOR_MM[site], noise):
+            continue
+        if not checkable.get(site, False) or views_agree(left, right):
+            continue
+        for leg in ("left", "right"):
+            p = _point(out[leg], site)
+            widened = replace(p, sd_mm=math.hypot(p.sd_mm, abs(diff) / 2))
+            out[leg] = replace(out[leg], **{site: widened},
+                               notes=(*out[leg].notes,
+                                      f"{site}: the {abs(diff):.0f} mm left/right difference "
+                                      f"is not seen by both views: sd widened to "
+                                      f"{widened.sd_mm:.1f} mm"))
+        reasons.append(f"the {site}s differ by {abs(diff):.0f} mm in one view only: "
+                       f"{site} sd widened")
+    return out, reasons
