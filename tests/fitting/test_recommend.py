@@ -44,7 +44,7 @@ RED_FLAGS = [q.id for q in QUESTIONS if q.action.is_referral]
     # ankle past the chart
     (pair(leg(265, 420)), answers(), Outcome.MADE_TO_MEASURE, "ankle_above_sizes", False),
     # a camera ankle on a boundary: staff settle it with a tape
-    (pair(leg(219, 340, sd=3)), answers(), Outcome.STAFF_CHECK, "size_boundary_uncertain",
+    (pair(leg(219, 340, sd=4)), answers(), Outcome.STAFF_CHECK, "size_boundary_uncertain",
      True),
     # legs in different sizes: flagged for staff
     (pair(leg(215, 340), leg(225, 345)), answers(), Outcome.STAFF_CHECK, "legs_differ", True),
