@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import textwrap
 from pathlib import Path
 
 import cv2
@@ -194,7 +195,7 @@ def draw_refusal(image_bgr: np.ndarray, overlay: FrameOverlay, reason: str,
     was turned away (``frame_reason``: the stance check's reason for that frame)."""
     out = draw_overlay(image_bgr, overlay)
     scale = max(0.5, out.shape[1] / 1400)
-    _put_lines(out, [f"refused: {reason}"], (0, 0), scale, (80, 80, 255))
+    _put_lines(out, textwrap.wrap(f"refused: {reason}", 56), (0, 0), scale, (80, 80, 255))
     red = (0, 0, 255)
     thick = max(2, round(out.shape[1] / 500))
     if leg is not None and (box := _leg_box(overlay, leg)) is not None:

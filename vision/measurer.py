@@ -31,7 +31,7 @@ from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
 from vision.aggregate import (
-    KNEE_JOINT_TO_MID_PATELLA_MM,
+    KNEE_POINT_ABOVE_LANDMARK_MM,
     GirthNotFound,
     LegGirths,
     RobustProfile,
@@ -41,7 +41,7 @@ from vision.aggregate import (
 from vision.errors import MeasurementRefused, NoPersonInView
 from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
-from vision.plausibility import outside_human_range, unsupported_difference
+from vision.plausibility import outside_human_range, pool_ankles, unsupported_difference
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
 from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult, Stance
@@ -226,8 +226,8 @@ class LegMeasurer:
     accepted frames carry the last overlay (0: measure every accepted frame, as for photos;
     ``LIVE_PROFILE_INTERVAL_S`` for a live camera).
     ``knee_above_landmark_mm``: where the knee point (mid-patella) stands above the pose
-    estimator's knee landmark (the joint line for the pose model; 0 for landmarks that
-    already mark mid-patella, such as a synthetic scene's truth).
+    estimator's knee landmark (``KNEE_POINT_ABOVE_LANDMARK_MM`` for the pose model; 0 for
+    landmarks that already mark mid-patella, such as a synthetic scene's truth).
     ``stated_height_mm``: the shopper's standing height; when the mat cannot be found (or
     ``calibration`` is None: no intrinsics) frames are scaled from it instead
     (``vision.fallback``) and the result is flagged lower confidence.
@@ -238,7 +238,7 @@ class LegMeasurer:
                  checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
                  frames_per_stance: int = FRAMES_PER_STANCE, row_step: int = 1,
                  keep_debug_frames: bool = False, stated_height_mm: float | None = None,
-                 knee_above_landmark_mm: float = KNEE_JOINT_TO_MID_PATELLA_MM,
+                 knee_above_landmark_mm: float = KNEE_POINT_ABOVE_LANDMARK_MM,
                  profile_interval_s: float = 0.0):
         if calibration is None and stated_height_mm is None:
             raise ValueError("without a calibration the measurer needs a stated height")
@@ -480,6 +480,7 @@ class LegMeasurer:
                                                 for leg in LEGS)
                      for site in ("ankle", "calf")}
         girths, difference_reasons = unsupported_difference(girths, checkable)
+        girths, _ = pool_ankles(girths)
         measurement = Measurement(
             left=self._leg_measurement(girths["left"]),
             right=self._leg_measurement(girths["right"]),

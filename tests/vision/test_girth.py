@@ -12,6 +12,7 @@ from vision.aggregate import (
     GirthNotFound,
     RobustProfile,
     calf_hump_index,
+    front_break_mm,
     leg_girths,
 )
 from vision.girth import (
@@ -296,3 +297,31 @@ def test_front_only_ankle_is_taken_deeper_than_wide():
     assert alone.ankle.depth_mm > 1.3 * w
     typical = float(girth_mm(w, 1.5 * w, "ankle"))
     assert abs(alone.ankle.girth_mm - typical) < alone.ankle.sd_mm
+
+
+def test_an_ankle_read_below_a_break_of_the_front_outline_is_read_above_it():
+    # The front outline loses the ankle's inner edge below 150 mm (a dark ankle before a
+    # floor of its colour), under the true cB at 180: the width drops by a quarter there,
+    # and the smallest girth read lies in the drop. cB is read again above the break,
+    # its sd covering both readings.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 180, 430)
+    d[h > 560] = np.nan
+    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.4, knee_t=560.0))
+    cut = d.copy()
+    cut[(h >= 80) & (h < 150)] *= 0.75
+    broken = leg_girths(_profile(cut, knee_t=560.0), _profile(d * 1.4, knee_t=560.0))
+    assert broken.front_break_mm is not None and abs(broken.ankle.height_mm - 180) <= 25
+    assert any("front outline breaks" in n for n in broken.notes)
+    assert abs(broken.ankle.girth_mm - whole.ankle.girth_mm) <= 2.0
+    assert broken.ankle.sd_mm > 2 * whole.ankle.sd_mm
+    assert abs(broken.ankle.girth_mm - whole.ankle.girth_mm) <= broken.ankle.sd_mm
+    assert whole.front_break_mm is None  # a whole leg narrows smoothly: no break
+
+
+def test_a_front_width_narrowing_smoothly_is_no_break():
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 390)
+    assert front_break_mm(d, 80.0, 400.0) is None
+    d[(h >= 80) & (h < 150)] *= 0.8
+    assert front_break_mm(d, 80.0, 400.0) == pytest.approx(152.5, abs=5)

@@ -140,6 +140,30 @@ def test_legfit_measure_json_is_what_recommend_reads(shared_data, tmp_path, caps
 
 
 @pytest.mark.slow
+def test_a_refused_measurement_still_writes_its_debug_images(shared_data, tmp_path, capsys):
+    # A front photo given as the side view: no side stance at all, refused with exit 2;
+    # the debug folder holds both views' frames with the reason and refusal.json.
+    scene = shared_data / "synthetic-dev" / "scene_1000"
+    debug = tmp_path / "debug"
+    code = main(["measure", "--front", str(scene / "front.png"), "--side",
+                 str(scene / "front.png"), "--calibration", str(scene / "calibration.json"),
+                 "--debug-dir", str(debug)])
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert "side" in err
+    refusal = json.loads((debug / "refusal.json").read_text())
+    assert refusal["refused"] in err and refusal["view"] == "side"
+    assert refusal["frames_turned_away"]["side"]
+    for name in ("front_overlay.png", "side_overlay.png"):
+        image = cv2.imread(str(debug / name))
+        assert image is not None and image.shape[:2] == (1920, 1080)
+    # The refusal is drawn: the top banner differs from the photo there.
+    photo = cv2.imread(str(scene / "front.png"))
+    drawn = cv2.imread(str(debug / "side_overlay.png"))
+    assert np.abs(drawn[:30].astype(int) - photo[:30].astype(int)).mean() > 20
+
+
+@pytest.mark.slow
 def test_demo_video_measured_end_to_end(shared_data, capsys):
     demo = shared_data / "demo"
     truth = json.loads((demo / "truth.json").read_text())

@@ -14,7 +14,7 @@ from vision.fakes import SyntheticScene, cover_lower_legs, hide_ankle, truth_kne
 from vision.pose_mediapipe import MediaPipeSelfieSegmenter
 from vision.sources import read_image
 from vision.stance import Guidance, StanceChecker
-from vision.types import Frame
+from vision.types import Frame, Stance
 
 pytestmark = pytest.mark.slow  # runs MediaPipe
 
@@ -228,3 +228,21 @@ def test_a_hidden_ankle_is_caught(scenes, mat, estimator, leg, colour_bgr):
         assert not g.accepted, f"{name}: {g}"
         named += g.message_key == f"{leg}_ankle_hidden"
     assert named >= 21, f"{named} of 24 named the {leg} ankle"
+
+
+def test_calves_seen_bare_in_front_are_not_judged_by_colour_side_on(scenes, mat, estimator):
+    """One checker judges one shopper: calves accepted bare in the front stance are not
+    refused by colour in the side stance (where the far calf is lit unlike the face); a
+    checker that never saw the front refuses the same side frame."""
+    scene, cal = scenes("scene_1000")
+    side = cover_lower_legs(scene.images_bgr["side"], scene.masks_u8["side"],
+                            scene.truth["landmarks_px"]["side"], (70, 45, 30))
+    fresh = StanceChecker(cal, mat, still_frames=1)
+    side_pose = estimator.estimate(Frame(side, 0.0, 0))
+    assert fresh.check(Frame(side, 0.0, 0), side_pose, Stance.SIDE).message_key == \
+        "uncover_calves"
+    shopper = StanceChecker(cal, mat, still_frames=1)
+    front = Frame(scene.images_bgr["front"], 0.0, 0)
+    assert shopper.check(front, estimator.estimate(front), Stance.FRONT).accepted
+    assert shopper.check(Frame(side, 1.0, 1), side_pose, Stance.SIDE).message_key != \
+        "uncover_calves"

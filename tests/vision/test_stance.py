@@ -179,6 +179,52 @@ def test_stance_and_footprints_from_exact_geometry(scene_1000, mat, stance, shif
         assert (checker.footprint_check(lm, expected_stance) is None) == on_prints
 
 
+def test_a_foot_with_one_end_astray_is_still_on_its_print(scene_1000, mat):
+    # Side-on the far heel stands behind the near foot's toes and its landmark is a guess:
+    # 150 mm off while the toe is on its print. One end on the print keeps the foot on it;
+    # both ends off (the whole foot 200 mm forward) do not.
+    scene, cal = scene_1000
+    checker = StanceChecker(cal, mat, still_frames=1)
+    feet = _on_prints(mat, "side")
+    heel, toe = feet["left"]
+    feet["left"] = ((heel[0], heel[1] - 150.0), toe)
+    lm = _feet_landmarks(cal, feet, scene.size_wh())
+    assert checker.footprint_check(lm, Stance.SIDE) is None
+    forward = _feet_landmarks(cal, _on_prints(mat, "side", (0, -200)), scene.size_wh())
+    assert "mm from its footprint" in checker.footprint_check(forward, Stance.SIDE)
+
+
+def test_a_foot_seen_too_short_to_have_a_direction_is_not_judged_turned(scene_1000, mat):
+    # Heel and toe landmarks 100 mm apart (the pose model losing the foot) pointing 60 deg
+    # off the print: no foot is that short, so its direction is not judged; a foot seen
+    # whole and turned 60 deg is.
+    scene, cal = scene_1000
+    checker = StanceChecker(cal, mat, still_frames=1)
+    feet = _on_prints(mat, "front")
+    heel, _ = feet["right"]
+    c, s = np.cos(np.radians(60)), np.sin(np.radians(60))
+    short = {**feet, "right": (heel, (heel[0] + 100 * s, heel[1] - 100 * c))}
+    whole = {**feet, "right": (heel, (heel[0] + 260 * s, heel[1] - 260 * c))}
+    assert checker.footprint_check(_feet_landmarks(cal, short, scene.size_wh()),
+                                   Stance.FRONT) is None
+    assert "turned" in checker.footprint_check(_feet_landmarks(cal, whole, scene.size_wh()),
+                                               Stance.FRONT)
+
+
+def test_legs_the_pose_model_swapped_are_swapped_back(scene_1000, mat):
+    scene, cal = scene_1000
+    checker = StanceChecker(cal, mat, still_frames=1)
+    lm = _feet_landmarks(cal, _on_prints(mat, "side"), scene.size_wh())
+    swapped = dataclasses.replace(lm, left=lm.right, right=lm.left)
+    assert checker.footprint_check(swapped, Stance.SIDE) is not None
+    fixed = checker.legs_on_their_prints(PoseResult(swapped, None), Stance.SIDE).landmarks
+    assert fixed.left == lm.left and fixed.right == lm.right
+    assert checker.footprint_check(fixed, Stance.SIDE) is None
+    # Legs named right stay as they are.
+    kept = checker.legs_on_their_prints(PoseResult(lm, None), Stance.SIDE).landmarks
+    assert kept is lm
+
+
 @pytest.mark.parametrize("scene", SCENES)
 def test_truth_landmarks_classify_and_stand_on_the_prints(shared_data, mat, scene):
     # The scenes' own knee/ankle/heel/toe truth: right stance, on the prints, every scene

@@ -1,0 +1,97 @@
+"""Plausibility between reading the legs and reporting them: human ranges, left/right."""
+
+import math
+
+import numpy as np
+import pytest
+
+from vision.aggregate import LegGirths, SitePoint
+from vision.plausibility import (
+    ANKLE_PAIR_SD_MM,
+    HUMAN_RANGE_MM,
+    outside_human_range,
+    pool_ankles,
+    unsupported_difference,
+)
+
+
+def _leg(ankle=(220.0, 3.0, 55.0, 80.0), calf=(370.0, 4.0, 105.0, 110.0)) -> LegGirths:
+    def point(g, sd, w, d, h):
+        return SitePoint(girth_mm=g, sd_mm=sd, height_mm=h, width_mm=w, depth_mm=d)
+
+    return LegGirths(ankle=point(*ankle, 140.0), calf=point(*calf, 380.0),
+                     knee_height_mm=520.0, knee_high_length_mm=485.0,
+                     knee_high_length_sd_mm=21.0, girth_curve_mm=np.zeros(3),
+                     front_only=False)
+
+
+@pytest.mark.parametrize(("ankle", "calf", "refused"), [
+    (220.0, 370.0, None),
+    (166.0, 330.0, None),       # a slim adult ankle: below most, inside the surveys
+    (140.0, 330.0, "ankle"),    # no adult's: a misread
+    (320.0, 450.0, "ankle"),
+    (230.0, 600.0, "calf"),
+])
+def test_a_girth_no_adult_has_is_refused_with_the_figure_named(ankle, calf, refused):
+    why = outside_human_range("left", _leg((ankle, 3.0, 55.0, 80.0), (calf, 4.0, 105, 110)))
+    if refused is None:
+        assert why is None
+    else:
+        lo, hi = HUMAN_RANGE_MM[refused]
+        assert why is not None and f"{lo:.0f}-{hi:.0f}" in why
+        assert f"{ankle if refused == 'ankle' else calf:.0f} mm" in why
+
+
+def test_a_difference_only_the_front_view_shows_widens_both_legs_sd():
+    # The right ankle reads 25 mm smaller, but only its front width is smaller: the side
+    # view sees two equal depths. One leg or the other is misread.
+    left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
+    right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
+    out, reasons = unsupported_difference({"left": left, "right": right},
+                                          {"ankle": True, "calf": True})
+    assert len(reasons) == 1 and "ankles differ by 25 mm" in reasons[0]
+    for leg in ("left", "right"):
+        assert out[leg].ankle.sd_mm == pytest.approx(math.hypot(3.0, 12.5))
+        assert out[leg].ankle.girth_mm == pytest.approx((220.0, 195.0)[leg == "right"])
+        assert out[leg].calf.sd_mm == 4.0
+
+
+def test_a_difference_both_views_show_is_a_real_one():
+    # A fuller right calf (a possible clot): wider from the front and deeper from the side.
+    left = _leg(calf=(370.0, 4.0, 105.0, 110.0))
+    right = _leg(calf=(405.0, 4.0, 115.0, 121.0))
+    out, reasons = unsupported_difference({"left": left, "right": right},
+                                          {"ankle": True, "calf": True})
+    assert reasons == [] and out["right"].calf.sd_mm == 4.0
+
+
+def test_a_difference_without_a_side_depth_to_check_it_is_left_alone():
+    left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
+    right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
+    out, reasons = unsupported_difference({"left": left, "right": right},
+                                          {"ankle": False, "calf": True})
+    assert reasons == [] and out["right"].ankle.sd_mm == 3.0
+
+
+def test_ankles_read_alike_are_read_together():
+    left, right = _leg(ankle=(226.0, 3.0, 55, 80)), _leg(ankle=(233.0, 3.0, 57, 81))
+    out, pooled = pool_ankles({"left": left, "right": right})
+    assert pooled
+    w_other = 1 / (3.0 ** 2 + ANKLE_PAIR_SD_MM ** 2)
+    sd = math.sqrt(1 / (1 / 9 + w_other))
+    assert out["left"].ankle.sd_mm == pytest.approx(sd) and sd < 3.0
+    assert 226.0 < out["left"].ankle.girth_mm < out["right"].ankle.girth_mm < 233.0
+    assert out["left"].calf is left.calf
+
+
+def test_ankles_far_apart_or_one_misread_are_not_pulled_together():
+    # 25 mm apart with 3 mm readings: a real difference (or a misread the other checks
+    # flag), never averaged away.
+    left, right = _leg(ankle=(245.0, 3.0, 60, 90)), _leg(ankle=(220.0, 3.0, 55, 80))
+    out, pooled = pool_ankles({"left": left, "right": right})
+    assert not pooled and out["left"].ankle.girth_mm == 245.0
+    # A leg whose sd was widened (12.8) hardly moves the other's.
+    good, unsure = _leg(ankle=(220.0, 3.0, 55, 80)), _leg(ankle=(205.0, 12.8, 50, 80))
+    out, pooled = pool_ankles({"left": good, "right": unsure})
+    assert pooled and abs(out["left"].ankle.girth_mm - 220.0) < 1.0
+    assert abs(out["right"].ankle.girth_mm - 220.0) < 3.0
