@@ -12,7 +12,7 @@ RAL points, uncertainties. ``measure_paths`` drives it over image or video files
 
 Refusals are ``MeasurementRefused`` (or ``NoPersonInView``, ``MatNotFound``) with one
 line saying why; the most common reason among the rejected frames is the one reported,
-and a leg whose calf and ankle no bare leg has (``CALF_TO_ANKLE_RANGE``) is refused too.
+and legs no adult has are refused too (``vision.plausibility``).
 """
 
 from __future__ import annotations
@@ -41,7 +41,12 @@ from vision.aggregate import (
 from vision.errors import MeasurementRefused, NoPersonInView
 from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
-from vision.plausibility import outside_human_range, pool_ankles, unsupported_difference
+from vision.plausibility import (
+    calf_to_ankle_refusal,
+    outside_human_range,
+    pool_ankles,
+    unsupported_difference,
+)
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
 from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult, Stance
@@ -69,11 +74,6 @@ COVERED_DELTA_E = 30.0
 # has lost altogether stops the frame.
 MIN_KNEE_VISIBILITY_SIDE = 0.2
 
-# A bare lower leg's calf girth is 1.40-2.15 times its ankle girth (ANSUR II, 6068 adults,
-# calfcircumference / anklecircumference). A reading beyond that range by 5 % is no bare
-# leg measured right: a trouser leg or skirt of the skin's colour over the calf (which the
-# colour check cannot see), a sock over the ankle, or an ankle misread. It is refused.
-CALF_TO_ANKLE_RANGE = (1.33, 2.25)
 
 REFUSAL_TEXT = {
     "no_person": "no person in view",
@@ -202,16 +202,6 @@ def calves_covered(image_bgr: np.ndarray, profile: LegViewProfile) -> bool:
     return float(np.linalg.norm(d)) > COVERED_DELTA_E
 
 
-def _refuse_implausible_leg(leg: str, girths: LegGirths) -> None:
-    """Refuse a leg whose calf and ankle are no bare leg's (``CALF_TO_ANKLE_RANGE``)."""
-    lo, hi = CALF_TO_ANKLE_RANGE
-    ratio = girths.calf.girth_mm / girths.ankle.girth_mm
-    if not lo <= ratio <= hi:
-        raise MeasurementRefused(
-            f"calves covered or the ankle misread: the {leg} calf reads {ratio:.2f} times "
-            f"the ankle, a bare leg {lo}-{hi} times", leg=leg)
-
-
 class LegMeasurer:
     """Incremental measurement of both lower legs from a front and a side stance.
 
@@ -338,11 +328,18 @@ class LegMeasurer:
                                self.progress(expected), last[1])
         profiles = []
         for leg in LEGS:
-            p = leg_view_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
-                                 expected, calibration, self.mat, row_step=self.row_step)
-            if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
-                return self._reject(expected, "edges_not_found", pose, guidance, image)
-            profiles.append(p)
+            try:
+                p = leg_view_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
+                                     expected, calibration, self.mat, row_step=self.row_step)
+            except ValueError:  # landmarks that make no leg axis (a knee on its ankle)
+                continue
+            if p.edges.valid.mean() >= MIN_VALID_ROW_SHARE:
+                profiles.append(p)
+        # The front view must show both legs. Side-on, the far leg may stand wholly behind
+        # the near one (its knee landmark then lands on the near knee): the near leg is
+        # measured, and the far one takes its depth from the front (flagged).
+        if len(profiles) < (len(LEGS) if expected is Stance.FRONT else 1):
+            return self._reject(expected, "edges_not_found", pose, guidance, image)
         # The checker compares the legs with the face's skin; without one, the calf is
         # compared with the skin above the ankle (coarser, so only a gross difference).
         if self.checker_factory is None and any(calves_covered(frame.image_bgr, p)
@@ -461,7 +458,7 @@ class LegMeasurer:
             front = aggregate_profiles(self._profiles[(leg, Stance.FRONT)])
             profiles[(leg, "front")] = front
             side = None
-            if has_side:
+            if has_side and self._profiles[(leg, Stance.SIDE)]:
                 side = aggregate_profiles(self._profiles[(leg, Stance.SIDE)])
                 profiles[(leg, "side")] = side
             try:
@@ -471,26 +468,32 @@ class LegMeasurer:
                     f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
                     f"covered, or its outline lost against a background of its colour or "
                     f"in poor light)", leg=leg) from None
+        checkable = {site: not any(girths[leg].front_only or site in girths[leg].depth_from_prior
+                                   for leg in LEGS)
+                     for site in ("ankle", "calf")}
+        refusal, shape_reasons = calf_to_ankle_refusal(girths)
+        if refusal is not None:
+            raise MeasurementRefused(refusal[0], leg=refusal[1])
         for leg in LEGS:
-            _refuse_implausible_leg(leg, girths[leg])
             misread = outside_human_range(leg, girths[leg])
             if misread is not None:
                 raise MeasurementRefused(misread, leg=leg)
-        checkable = {site: has_side and not any(site in girths[leg].depth_from_prior
-                                                for leg in LEGS)
-                     for site in ("ankle", "calf")}
         girths, difference_reasons = unsupported_difference(girths, checkable)
-        girths, _ = pool_ankles(girths)
+        if not any(self._height_scaled.values()):
+            # (A stated height's scale errs alike for both legs: nothing to pool there.)
+            girths, _ = pool_ankles(girths)
         measurement = Measurement(
             left=self._leg_measurement(girths["left"]),
             right=self._leg_measurement(girths["right"]),
             source=MeasurementSource.CAMERA)
-        reasons = list(difference_reasons)
+        reasons = [*shape_reasons, *difference_reasons]
         if not has_side:
             reasons.append("front view only")
         if any(self._height_scaled.values()):
             reasons.append("no floor pose: scaled from the stated height")
         for leg in LEGS:
+            if has_side and girths[leg].front_only:
+                reasons.append(f"{leg} leg: not seen in the side view: depth from a prior")
             if has_side and girths[leg].depth_from_prior:
                 reasons.append(f"{leg} leg: side view unusable at the "
                                f"{', '.join(girths[leg].depth_from_prior)}: depth from a prior")

@@ -2,6 +2,8 @@
 
 - ``outside_human_range``: a girth no adult has (ANSUR II and Heinz et al., with a margin)
   is a misread, never a measurement: the measurer refuses it with the figure named.
+- ``calf_to_ankle_refusal``: a calf no bare leg has for its ankle is a garment or a
+  misread, refused; unless one calf alone is that full and both views show it.
 - ``unsupported_difference``: a left/right difference at cB or cC that the two views do
   not both show. A leg really larger than the other is larger seen from the front and
   from the side; a difference that only one view shows (an outline lost on one leg, a
@@ -23,8 +25,18 @@ from vision.aggregate import LegGirths, SitePoint
 
 # Adult girths seen in ANSUR II (6,068 US Army adults, 2012: ankle 156-293 mm, calf
 # 266-523 mm) and Heinz et al. 2003 (507 active adults: ankle 164-293, calf 284-477),
-# widened by 5 % each way for people neither survey saw.
-HUMAN_RANGE_MM = {"ankle": (148.0, 308.0), "calf": (253.0, 549.0)}
+# widened by 15 % each way for people neither lean survey saw (a heavy shopper's ankle
+# can pass 310 mm: one scene's truth is 316).
+HUMAN_RANGE_MM = {"ankle": (133.0, 337.0), "calf": (226.0, 601.0)}
+# A bare lower leg's calf girth is 1.40-2.15 times its ankle girth (ANSUR II, 6068 adults,
+# calfcircumference / anklecircumference), and a fuller, swollen calf over a slim ankle
+# goes past that (2.38 and 2.44 in one scene of seeds 900000-900049; 2.15 was refused
+# there, a possible clot sent away unmeasured). A reading beyond this range is no bare
+# leg measured right: a trouser leg or skirt of the skin's colour over the calf (which the
+# colour check cannot see), a sock over the ankle, or an ankle misread. It is refused,
+# unless it is one leg's calf, fuller than the other's in both views: a one-sided swelling
+# (a possible clot, for the clot rules), not a garment.
+CALF_TO_ANKLE_RANGE = (1.33, 2.5)
 # A left/right difference counts when it exceeds both this (mm: within it, legs of one
 # person and the readings' noise) and twice the two readings' combined sd.
 DIFFERENCE_FLOOR_MM = {"ankle": 8.0, "calf": 12.0}
@@ -48,6 +60,29 @@ def outside_human_range(leg: str, girths: LegGirths) -> str | None:
             return (f"the {leg} {label} reads {point.girth_mm:.0f} mm, outside the "
                     f"{lo:.0f}-{hi:.0f} mm of adult legs: a misread, not a measurement")
     return None
+
+
+def calf_to_ankle_refusal(girths: dict[str, LegGirths]
+                          ) -> tuple[tuple[str, str] | None, list[str]]:
+    """(The refusal's sentence and leg, or None; the reasons to flag) for legs whose calf
+    and ankle no bare leg has (``CALF_TO_ANKLE_RANGE``). A one-sided swelling needs the
+    fuller calf's depth seen from the side (not the prior's)."""
+    lo, hi = CALF_TO_ANKLE_RANGE
+    ratio = {leg: g.calf.girth_mm / g.ankle.girth_mm for leg, g in girths.items()}
+    off = [leg for leg in ("left", "right") if not lo <= ratio[leg] <= hi]
+    if not off:
+        return None, []
+    leg = off[0]
+    other = "right" if leg == "left" else "left"
+    fuller = girths[leg].calf.girth_mm - girths[other].calf.girth_mm
+    if (len(off) == 1 and ratio[leg] > hi and not girths[leg].front_only
+            and "calf" not in girths[leg].depth_from_prior
+            and fuller > DIFFERENCE_FLOOR_MM["calf"]
+            and views_agree(girths[leg].calf, girths[other].calf)):
+        return None, [f"the {leg} calf reads {ratio[leg]:.2f} times its ankle, past a bare "
+                      f"leg's {hi}, and fuller than the other in both views: a swelling"]
+    return (f"calves covered or the ankle misread: the {leg} calf reads {ratio[leg]:.2f} "
+            f"times the ankle, a bare leg {lo}-{hi} times", leg), []
 
 
 def _point(g: LegGirths, site: str) -> SitePoint:

@@ -272,7 +272,7 @@ class StanceChecker:
         # does not judge them by colour again. Side-on, one calf is the far one, half in
         # the near leg's shadow and lit unlike the face (bare calves of skirted shoppers
         # read 24-26 from the face's skin there); nobody puts trousers on while turning.
-        # The shape check (``vision.measurer.CALF_TO_ANKLE_RANGE``) still applies.
+        # The shape check (``vision.plausibility.CALF_TO_ANKLE_RANGE``) still applies.
         self._bare_calves_seen = False
 
     def reset(self) -> None:

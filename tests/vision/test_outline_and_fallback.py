@@ -309,3 +309,28 @@ def test_without_calibration_or_height_the_command_says_what_it_needs(tmp_path, 
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2
     assert len(err) == 1 and "--calibration is needed" in err[0], err
+
+
+def test_a_leg_the_side_view_cannot_outline_takes_its_depth_from_the_front(shared_data):
+    # Side-on, the far (left) leg's knee landmark lands on the near knee: its scan finds
+    # no outline. The frame is kept for the near leg; the far leg is measured from the
+    # front with the prior's depth, flagged, its sd wider; the near leg keeps its side.
+    from calibration.calibration_file import load_calibration
+
+    scene, truth, views = _truth_scene(shared_data, "scene_1005")
+    image, pose = views["side"]
+    lm = pose.landmarks
+    lost = dataclasses.replace(lm.left, knee=lm.right.knee)
+    side_pose = PoseResult(dataclasses.replace(lm, left=lost), pose.mask)
+    measurer = LegMeasurer(load_calibration(scene / "calibration.json"), MAT,
+                           FakePoseEstimator([views["front"][1]]), knee_above_landmark_mm=0.0)
+    assert measurer.add(Frame(views["front"][0], 0.0, 0), Stance.FRONT).accepted
+    measurer.pose_estimator = FakePoseEstimator([side_pose])
+    assert measurer.add(Frame(image, 1.0, 1), Stance.SIDE).accepted
+    result = measurer.result()
+    assert result.girths["left"].front_only and not result.girths["right"].front_only
+    assert "left leg: not seen in the side view: depth from a prior" in \
+        result.diagnostics["lower_confidence_reasons"]
+    left = result.measurement.left
+    assert abs(left.calf_mm - truth["left"]["calf_mm"]) <= 2.5 * left.calf_sd_mm
+    assert left.calf_sd_mm > result.measurement.right.calf_sd_mm

@@ -1,5 +1,6 @@
 """Plausibility between reading the legs and reporting them: human ranges, left/right."""
 
+import dataclasses
 import math
 
 import numpy as np
@@ -8,7 +9,9 @@ import pytest
 from vision.aggregate import LegGirths, SitePoint
 from vision.plausibility import (
     ANKLE_PAIR_SD_MM,
+    CALF_TO_ANKLE_RANGE,
     HUMAN_RANGE_MM,
+    calf_to_ankle_refusal,
     outside_human_range,
     pool_ankles,
     unsupported_difference,
@@ -28,9 +31,10 @@ def _leg(ankle=(220.0, 3.0, 55.0, 80.0), calf=(370.0, 4.0, 105.0, 110.0)) -> Leg
 @pytest.mark.parametrize(("ankle", "calf", "refused"), [
     (220.0, 370.0, None),
     (166.0, 330.0, None),       # a slim adult ankle: below most, inside the surveys
-    (140.0, 330.0, "ankle"),    # no adult's: a misread
-    (320.0, 450.0, "ankle"),
-    (230.0, 600.0, "calf"),
+    (316.0, 490.0, None),       # a heavy shopper: past both lean surveys, still a leg
+    (120.0, 330.0, "ankle"),    # no adult's: a misread
+    (350.0, 480.0, "ankle"),
+    (230.0, 620.0, "calf"),
 ])
 def test_a_girth_no_adult_has_is_refused_with_the_figure_named(ankle, calf, refused):
     why = outside_human_range("left", _leg((ankle, 3.0, 55.0, 80.0), (calf, 4.0, 105, 110)))
@@ -95,3 +99,28 @@ def test_ankles_far_apart_or_one_misread_are_not_pulled_together():
     out, pooled = pool_ankles({"left": good, "right": unsure})
     assert pooled and abs(out["left"].ankle.girth_mm - 220.0) < 1.0
     assert abs(out["right"].ankle.girth_mm - 220.0) < 3.0
+
+
+def test_a_calf_no_bare_leg_has_for_its_ankle_is_refused():
+    hi = CALF_TO_ANKLE_RANGE[1]
+    calf = 190.0 * (hi + 0.1)  # both calves far too full for 190 mm ankles: a garment
+    legs = {leg: _leg(ankle=(190.0, 3.0, 50, 75), calf=(calf, 4.0, 150, 160))
+            for leg in ("left", "right")}
+    refusal, _ = calf_to_ankle_refusal(legs)
+    assert refusal is not None and "covered" in refusal[0] and refusal[1] == "left"
+
+
+def test_one_calf_fuller_in_both_views_is_a_swelling_not_a_garment():
+    hi = CALF_TO_ANKLE_RANGE[1]
+    swollen = _leg(ankle=(190.0, 3.0, 50, 75), calf=(190.0 * (hi + 0.1), 5.0, 150, 165))
+    other = _leg(ankle=(188.0, 3.0, 50, 75), calf=(420.0, 4.0, 132, 136))
+    refusal, reasons = calf_to_ankle_refusal({"left": swollen, "right": other})
+    assert refusal is None and "swelling" in reasons[0]
+    # Without a side view nothing confirms it: refused.
+    alone = dataclasses.replace(swollen, front_only=True)
+    refusal, _ = calf_to_ankle_refusal({"left": alone, "right": other})
+    assert refusal is not None
+    # Fuller from the front only (the side sees equal depths): refused.
+    flat = _leg(ankle=(190.0, 3.0, 50, 75), calf=(190.0 * (hi + 0.1), 5.0, 150, 136))
+    refusal, _ = calf_to_ankle_refusal({"left": flat, "right": other})
+    assert refusal is not None
