@@ -49,7 +49,8 @@ from vision.plausibility import (
 )
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
-from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult, Stance
+from vision.stance import Guidance, calves_covered, classify_stance, frame_basics
+from vision.types import Frame, LegLandmarks, PoseResult, Stance
 
 LEGS = ("left", "right")
 # Frames per stance before the stance counts as measured (live kiosk).
@@ -64,15 +65,6 @@ LIVE_PROFILE_INTERVAL_S = 0.09
 MIN_VALID_ROW_SHARE = 0.5
 # A side pose that puts the camera this far (mm) from the front pose means it moved.
 CAMERA_MOVED_MM = 40.0
-# Brightness below which a frame is too dark to find edges (mean grey level of the frame).
-TOO_DARK_GREY = 25.0
-# Calves covered: colour difference (CIELAB, Delta E) between calf and the skin above the
-# ankle beyond which the calf is taken to be covered by cloth.
-COVERED_DELTA_E = 30.0
-# Side stance: the far knee is partly behind the near one; the pose model still places it
-# well (its visibility is 0.3-0.5 there on the development scenes), so only a knee it
-# has lost altogether stops the frame.
-MIN_KNEE_VISIBILITY_SIDE = 0.2
 
 
 REFUSAL_TEXT = {
@@ -97,26 +89,17 @@ REFUSAL_TEXT = {
 class StanceCheck(Protocol):
     """What the measurer needs of a stance checker (``vision.stance.StanceChecker``)."""
 
-    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None) -> Any: ...
+    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None
+              ) -> Guidance: ...
 
     def legs_on_their_prints(self, pose: PoseResult, expected: Stance) -> PoseResult: ...
-
-
-@dataclass(frozen=True)
-class BasicGuidance:
-    """The measurer's own verdict on a frame (same fields as ``vision.stance.Guidance``)."""
-
-    stance: Stance
-    message_key: str
-    accepted: bool
-    detail: str = ""
 
 
 @dataclass(frozen=True, eq=False)
 class FrameReport:
     """What one ``add`` tells the live view."""
 
-    guidance: Any
+    guidance: Guidance
     pose: PoseResult
     accepted: bool
     progress: float
@@ -148,58 +131,6 @@ class MeasurementResult:
         out["confidence"] = self.confidence
         out.update(self.diagnostics)
         return out
-
-
-def classify_stance(landmarks: BodyLandmarks) -> Stance:
-    """Front or side from the feet: seen side-on, a foot runs across the image.
-
-    Facing the camera, each foot points at the camera and its heel-to-toe line is short
-    and mostly vertical in the image; turned to the side it is long and horizontal.
-    """
-    across, down = 0.0, 0.0
-    for leg in LEGS:
-        lm = landmarks.leg(leg)
-        d = lm.toe.xy_px - lm.heel.xy_px
-        across += abs(d[0])
-        down += abs(d[1])
-    shank = float(np.linalg.norm(landmarks.left.knee.xy_px - landmarks.left.ankle.xy_px))
-    return Stance.SIDE if across > max(1.5 * down, 0.25 * shank) else Stance.FRONT
-
-
-def _lab(image_bgr: np.ndarray) -> np.ndarray:
-    import cv2  # local: only this check needs the colour conversion
-
-    return cv2.cvtColor(image_bgr.reshape(-1, 1, 3), cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(
-        float) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
-
-
-def calves_covered(image_bgr: np.ndarray, profile: LegViewProfile) -> bool:
-    """True when the calf's colour differs from the skin just above the ankle (cloth).
-
-    Samples the middle third of the silhouette on rows a quarter of the way down from the
-    knee and a sixth of the way up from the ankle, and compares their median colours.
-    """
-    e = profile.edges
-    ok = np.flatnonzero(e.valid)
-    if len(ok) < 10:
-        return False
-    n = len(ok)
-
-    def strip(rows: np.ndarray) -> np.ndarray:
-        pix = []
-        for i in rows:
-            y = int(e.y_px[i])
-            a, b = e.left_x_px[i], e.right_x_px[i]
-            third = (b - a) / 3
-            pix.append(image_bgr[y, int(a + third):int(b - third) + 1])
-        return np.concatenate(pix) if pix else np.zeros((0, 3), np.uint8)
-
-    calf = strip(ok[int(0.2 * n):int(0.3 * n) + 1])
-    ankle = strip(ok[int(0.8 * n):int(0.87 * n) + 1])
-    if len(calf) < 5 or len(ankle) < 5:
-        return False
-    d = np.median(_lab(calf), axis=0) - np.median(_lab(ankle), axis=0)
-    return float(np.linalg.norm(d)) > COVERED_DELTA_E
 
 
 class LegMeasurer:
@@ -286,12 +217,13 @@ class LegMeasurer:
 
     # -- per frame ------------------------------------------------------------------------
 
-    def _reject(self, stance: Stance, key: str, pose: PoseResult, guidance: Any = None,
+    def _reject(self, stance: Stance, key: str, pose: PoseResult,
+                guidance: Guidance | None = None,
                 image_bgr: np.ndarray | None = None) -> FrameReport:
         self._rejections[stance][key] += 1
         if self.keep_debug_frames and image_bgr is not None:
             self._debug_rejected[stance] = (image_bgr, landmarks_overlay(pose), key)
-        return FrameReport(guidance or BasicGuidance(stance, key, False), pose, False,
+        return FrameReport(guidance or Guidance(stance, key, False), pose, False,
                            self.progress(stance), FrameOverlay())
 
     def add(self, frame: Frame, expected: Stance) -> FrameReport:
@@ -302,7 +234,7 @@ class LegMeasurer:
         self._frames_seen[expected] += 1
         pose = self.pose_estimator.estimate(frame)
         image = frame.image_bgr
-        key = self._basic_check(frame, pose, expected)
+        key = frame_basics(frame, pose, expected)
         if key is not None:
             return self._reject(expected, key, pose, image_bgr=image)
         floor = None if self.calibration is None else self._floor_pose(frame, expected)
@@ -324,7 +256,7 @@ class LegMeasurer:
             return self._reject(expected, key, pose, image_bgr=image)
         last = self._last_measured.get(expected)
         if last is not None and 0.0 <= frame.timestamp_s - last[0] < self.profile_interval_s:
-            return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
+            return FrameReport(guidance or Guidance(expected, "ok", True), pose, True,
                                self.progress(expected), last[1])
         profiles = []
         for leg in LEGS:
@@ -342,7 +274,7 @@ class LegMeasurer:
             return self._reject(expected, "edges_not_found", pose, guidance, image)
         # The checker compares the legs with the face's skin; without one, the calf is
         # compared with the skin above the ankle (coarser, so only a gross difference).
-        if self.checker_factory is None and any(calves_covered(frame.image_bgr, p)
+        if self.checker_factory is None and any(calves_covered(frame.image_bgr, p.edges)
                                                 for p in profiles):
             return self._reject(expected, "uncover_calves", pose, guidance, image)
         for p in profiles:
@@ -352,7 +284,7 @@ class LegMeasurer:
         self._last_measured[expected] = (frame.timestamp_s, overlay)
         if self.keep_debug_frames and expected not in self._debug_frames:
             self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
-        return FrameReport(guidance or BasicGuidance(expected, "ok", True), pose, True,
+        return FrameReport(guidance or Guidance(expected, "ok", True), pose, True,
                            self.progress(expected), overlay, measured=True)
 
     def _add_height_scaled(self, frame: Frame, pose: PoseResult, expected: Stance
@@ -375,7 +307,7 @@ class LegMeasurer:
                 return self._reject(expected, "edges_not_found", pose,
                                     image_bgr=frame.image_bgr)
             profiles.append(p)
-        if any(calves_covered(frame.image_bgr, p) for p in profiles):
+        if any(calves_covered(frame.image_bgr, p.edges) for p in profiles):
             return self._reject(expected, "uncover_calves", pose, image_bgr=frame.image_bgr)
         for p in profiles:
             self._profiles[(p.leg, expected)].append(p)
@@ -391,30 +323,8 @@ class LegMeasurer:
             for p in profiles))
         if self.keep_debug_frames and expected not in self._debug_frames:
             self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
-        return FrameReport(BasicGuidance(expected, "ok", True), pose, True,
+        return FrameReport(Guidance(expected, "ok", True), pose, True,
                            self.progress(expected), overlay)
-
-    def _basic_check(self, frame: Frame, pose: PoseResult, expected: Stance) -> str | None:
-        if float(frame.image_bgr[::8, ::8].mean()) < TOO_DARK_GREY:
-            return "too_dark"
-        lm = pose.landmarks
-        if lm is None or pose.mask is None:
-            return "no_person"
-        for leg in LEGS:
-            legs = lm.leg(leg)
-            if not (legs.knee.in_image and legs.ankle.in_image and legs.toe.in_image):
-                return "legs_out_of_frame"
-        for leg in LEGS:
-            legs = lm.leg(leg)
-            if legs.ankle.visibility < 0.5:
-                return f"{leg}_ankle_hidden"
-            # Side-on, the far knee stands behind the near one and the pose model rates it
-            # 0.3-0.5 although it is in view; it only bounds the scan (the axis comes from
-            # the edges), so there a lower bar holds. Low visibility is not "out of frame".
-            knee_bar = MIN_KNEE_VISIBILITY_SIDE if expected is Stance.SIDE else 0.5
-            if legs.knee.visibility < knee_bar:
-                return "knee_hidden"
-        return None
 
     def _overlay(self, p: LegViewProfile, pose: PoseResult, calibration: CameraCalibration
                  ) -> LegOverlay:

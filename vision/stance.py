@@ -23,6 +23,11 @@ landmarks about, and "step onto the footprints" would then be the wrong advice.
 
 The checker keeps a short landmark history for the stillness check: one checker per
 camera stream, ``reset()`` between shoppers. Pure numpy/OpenCV, no Qt, no vendor types.
+
+This module is the one judge of frames: ``frame_basics`` is the measurer's first look at
+every frame (light, a person, legs, ankles and knees in view), and without a floor pose
+(a stated height, or no checker given) ``classify_stance`` and ``calves_covered`` stand
+in for the checker. The measurer only measures what they accept.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from vision.edges import RowEdges
 from vision.protocols import Segmenter
 from vision.segmentation import everyone_mask, mask_cover, second_silhouette_share
 from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult, Stance
@@ -613,3 +619,93 @@ class StanceChecker:
         if spread > self.t.still_motion:
             return f"legs moved {spread:.1%} of the shank over {len(self._history)} frames"
         return None
+
+# ---- the first look at every frame, and the judge without a floor pose ------------------
+# (``LegMeasurer`` asks these before the stance checker, and alone when it has none: a
+# stated height without the mat, or no checker given.)
+
+# Brightness below which a frame is too dark to find edges (mean grey level of the frame).
+TOO_DARK_GREY = 25.0
+# Calves covered: colour difference (CIELAB, Delta E) between calf and the skin above the
+# ankle beyond which the calf is taken to be covered by cloth.
+COVERED_DELTA_E = 30.0
+# Side stance: the far knee is partly behind the near one; the pose model still places it
+# well (its visibility is 0.3-0.5 there on the development scenes), so only a knee it
+# has lost altogether stops the frame.
+MIN_KNEE_VISIBILITY_SIDE = 0.2
+
+
+def frame_basics(frame: Frame, pose: PoseResult, expected: Stance) -> str | None:
+    """What a frame lacks before anything can be measured on it (the measurer's first
+    look at every frame, with or without a floor pose): light, a person, both lower
+    legs in view, ankles and knees the pose model found; None when nothing."""
+    if float(frame.image_bgr[::8, ::8].mean()) < TOO_DARK_GREY:
+        return "too_dark"
+    lm = pose.landmarks
+    if lm is None or pose.mask is None:
+        return "no_person"
+    for leg in LEGS:
+        legs = lm.leg(leg)
+        if not (legs.knee.in_image and legs.ankle.in_image and legs.toe.in_image):
+            return "legs_out_of_frame"
+    for leg in LEGS:
+        legs = lm.leg(leg)
+        if legs.ankle.visibility < 0.5:
+            return f"{leg}_ankle_hidden"
+        # Side-on, the far knee stands behind the near one and the pose model rates it
+        # 0.3-0.5 although it is in view; it only bounds the scan (the axis comes from
+        # the edges), so there a lower bar holds. Low visibility is not "out of frame".
+        knee_bar = MIN_KNEE_VISIBILITY_SIDE if expected is Stance.SIDE else 0.5
+        if legs.knee.visibility < knee_bar:
+            return "knee_hidden"
+    return None
+
+
+def classify_stance(landmarks: BodyLandmarks) -> Stance:
+    """Front or side from the feet: seen side-on, a foot runs across the image.
+
+    Facing the camera, each foot points at the camera and its heel-to-toe line is short
+    and mostly vertical in the image; turned to the side it is long and horizontal.
+    """
+    across, down = 0.0, 0.0
+    for leg in LEGS:
+        lm = landmarks.leg(leg)
+        d = lm.toe.xy_px - lm.heel.xy_px
+        across += abs(d[0])
+        down += abs(d[1])
+    shank = float(np.linalg.norm(landmarks.left.knee.xy_px - landmarks.left.ankle.xy_px))
+    return Stance.SIDE if across > max(1.5 * down, 0.25 * shank) else Stance.FRONT
+
+
+def _lab(image_bgr: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(image_bgr.reshape(-1, 1, 3), cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(
+        float) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
+
+
+def calves_covered(image_bgr: np.ndarray, edges: RowEdges) -> bool:
+    """True when the calf's colour differs from the skin just above the ankle (cloth).
+
+    Samples the middle third of the silhouette on rows a quarter of the way down from the
+    knee and a sixth of the way up from the ankle, and compares their median colours.
+    """
+    e = edges
+    ok = np.flatnonzero(e.valid)
+    if len(ok) < 10:
+        return False
+    n = len(ok)
+
+    def strip(rows: np.ndarray) -> np.ndarray:
+        pix = []
+        for i in rows:
+            y = int(e.y_px[i])
+            a, b = e.left_x_px[i], e.right_x_px[i]
+            third = (b - a) / 3
+            pix.append(image_bgr[y, int(a + third):int(b - third) + 1])
+        return np.concatenate(pix) if pix else np.zeros((0, 3), np.uint8)
+
+    calf = strip(ok[int(0.2 * n):int(0.3 * n) + 1])
+    ankle = strip(ok[int(0.8 * n):int(0.87 * n) + 1])
+    if len(calf) < 5 or len(ankle) < 5:
+        return False
+    d = np.median(_lab(calf), axis=0) - np.median(_lab(ankle), axis=0)
+    return float(np.linalg.norm(d)) > COVERED_DELTA_E

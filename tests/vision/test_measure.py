@@ -20,7 +20,8 @@ from calibration.mat import load_mat_spec
 from fitting.measurement import Leg, Measurement
 from kiosk.cli import main
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
-from vision.measurer import LegMeasurer, classify_stance
+from vision.measurer import LegMeasurer
+from vision.stance import classify_stance
 from vision.types import Frame, PoseResult, Stance
 
 MAT = load_mat_spec()
@@ -74,7 +75,9 @@ def test_front_view_only_is_flagged_lower_confidence(shared_data):
     result = measurer.result()
     assert result.confidence == "lower"
     assert "front view only" in result.diagnostics["lower_confidence_reasons"]
-    assert result.measurement.left.calf_sd_mm > 10
+    # The depth prior's 5 % of a ~110 mm calf depth alone is ~8.6 mm of girth (two views
+    # give ~4 mm).
+    assert result.measurement.left.calf_sd_mm > 8
     # The prior's depth is a guess, but an honest one: the girths land within two of
     # their (widened) sds of the tape, the ankle (deeper than wide) included.
     for leg in (Leg.LEFT, Leg.RIGHT):
