@@ -16,7 +16,7 @@ again. Results go to bench/results/accuracy_<DIR's name>.json.
 
     python bench/accuracy.py [--scenes DIR] [--landmarks mediapipe|truth] [--demo]
                              [--frames exact|yuv420|jpeg85|noisy|dim|bright]
-                             [--off-prints-mm D]
+                             [--off-prints-mm D] [--front-only]
 """
 
 from __future__ import annotations
@@ -216,6 +216,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="what the camera link does to the frames first")
     ap.add_argument("--frames-per-view", type=int, default=1,
                     help="frames per view, each with its own sensor noise (noisy, dim)")
+    ap.add_argument("--front-only", action="store_true",
+                    help="measure the front view alone (the depth from the priors)")
     ap.add_argument("--off-prints-mm", type=float, default=0.0,
                     help="the shopper stands this far behind the prints (farther from the "
                          "camera; negative: nearer), in both stances")
@@ -234,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
             name = name.replace(".json", f"_x{args.frames_per_view}.json")
         if args.off_prints_mm:
             name = name.replace(".json", f"_off{args.off_prints_mm:+.0f}mm.json")
+        if args.front_only:
+            name = name.replace(".json", "_front_only.json")
         args.out = REPO / "bench" / "results" / name
 
     mat = load_mat_spec()
@@ -270,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 front, side = scene_views(scene, args.frames, Path(scratch.name),
                                           args.frames_per_view)
                 result, _ = measure_paths(
-                    front, side, calibration, mat,
+                    front, None if args.front_only else side, calibration, mat,
                     _mediapipe_factory,
                     checker_factory=None if args.no_checker else _checker_factory(
                         mat, segmenter))
@@ -350,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         "what": "camera girths vs exact tape girths on the synthetic development scenes",
         "landmarks": args.landmarks, "stance_checker": not args.no_checker,
         "frames": args.frames,
-        "frames_per_view": args.frames_per_view,
+        "frames_per_view": args.frames_per_view, "front_only": args.front_only,
         "off_prints_mm": args.off_prints_mm,
         "scenes": len(scenes), "targets": TARGETS, "targets_met": targets_met,
         "scenes_dir": args.scenes.resolve().name,

@@ -52,15 +52,16 @@ MIN_SEARCH_COVERAGE = 0.6
 # Front-only fallback: depth/width ratio priors per site (mean, sd). Lower-leg sections
 # are about as deep as wide at the calf and much deeper than wide just above the ankle:
 # there the section is the slim tibia and fibula (the width) with the Achilles tendon
-# standing well behind them (the depth). Exact silhouettes (truth masks and landmarks)
-# of 147 legs whose side view read both sites (the development scenes and seeds
-# 900000-900049) give a depth/width of 1.39 +/- 0.115 where cB was read (a round section
-# there would make every front-only ankle ~40 mm too small) and 1.05 +/- 0.047 where cC
-# was (the development scenes alone: 1.41 +/- 0.11 and 1.04 +/- 0.04; 1.47 and 1.03 were
-# once read at the true heights of 23 of them). These are measured shapes of the
-# generated bodies, not fits of their girth errors; re-check them on real legs. The sds
-# make the result honest about the guess.
-DEPTH_RATIO_PRIOR = {"ankle": (1.39, 0.12), "calf": (1.05, 0.05)}
+# standing well behind them (the depth). The ratios are read where a front-only
+# measurement reads its sites: 1.47 at the ankle (the development scenes' side views at
+# the true cB height, 23 legs; a round section there would make every front-only ankle
+# ~40 mm too small; 1.39, read where two views put cB, left front-only ankles 8 mm small)
+# and 1.04 at the calf (front-only cC with no mean error on seeds 900000-900049; exact
+# silhouettes of 147 legs read 1.05 +/- 0.047 where two views put cC). The sds are those
+# spreads: front-only girths fell within 2 sd for 98-99 % of those 96 legs. Measured
+# shapes of the generated bodies, not fits of their girth errors; re-check them on real
+# legs.
+DEPTH_RATIO_PRIOR = {"ankle": (1.47, 0.12), "calf": (1.04, 0.05)}
 # A calf section is about as deep as it is wide (the two calf bellies behind, the tibia in
 # front): a side-view depth outside this share of the front width means the side
 # silhouette lost or gained a side there (e.g. a shaded calf against a dark floor cut

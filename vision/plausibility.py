@@ -133,8 +133,11 @@ def unsupported_difference(girths: dict[str, LegGirths], checkable: dict[str, bo
 
 def pool_ankles(girths: dict[str, LegGirths]) -> tuple[dict[str, LegGirths], bool]:
     """Each leg's cB combined with the other leg's, read as a measurement of this ankle
-    with ``ANKLE_PAIR_SD_MM`` more spread (inverse-variance weights), when the two agree;
-    returns the girths and whether they were pooled."""
+    with ``ANKLE_PAIR_SD_MM`` more spread (inverse-variance weights), when the two agree
+    and both were read in two views (a depth from the width prior errs alike for both
+    legs: nothing to gain); returns the girths and whether they were pooled."""
+    if any(g.front_only or "ankle" in g.depth_from_prior for g in girths.values()):
+        return girths, False
     left, right = girths["left"].ankle, girths["right"].ankle
     apart = math.sqrt(left.sd_mm ** 2 + right.sd_mm ** 2 + ANKLE_PAIR_SD_MM ** 2)
     if abs(left.girth_mm - right.girth_mm) > 2.0 * apart or min(left.sd_mm, right.sd_mm) <= 0:
