@@ -91,7 +91,7 @@ def fit_errors(decision: Decision, catalogue: Catalogue, truth: dict) -> list[st
                                      TOLERANCE_MM["length"]), "too short", "too long")):
                 if miss:
                     wrong.append(f"{leg.value} {name} {big if miss > 0 else small} "
-                                 f"by {abs(miss):.0f} mm")
+                                 f"by {abs(miss):.1f} mm")
     return wrong
 
 

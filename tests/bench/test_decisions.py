@@ -35,7 +35,7 @@ def test_a_size_that_holds_the_true_legs_within_the_tolerance_is_right():
 def test_a_size_too_small_for_the_true_ankle_is_a_wrong_fit_that_says_so():
     verdict, detail = _judge(_camera(210.0, 350.0), _truth(222.0, 350.0))
     assert verdict == "wrong fit"
-    assert "left ankle too small by 4 mm" in detail and "right ankle" in detail
+    assert "left ankle too small by 4.0 mm" in detail and "right ankle" in detail
 
 
 def test_a_staff_check_is_not_decided():

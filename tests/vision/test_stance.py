@@ -18,7 +18,13 @@ from vision.fakes import (
     landmarks_from_truth,
 )
 from vision.segmentation import mask_cover, second_silhouette_share
-from vision.stance import GUIDANCE_TEXT_EN, Guidance, StanceChecker, StanceThresholds
+from vision.stance import (
+    GUIDANCE_TEXT_EN,
+    Guidance,
+    StanceChecker,
+    StanceThresholds,
+    frame_basics,
+)
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
 
 SCENES = [f"scene_{i}" for i in range(1000, 1024)]
@@ -209,6 +215,22 @@ def test_a_foot_seen_too_short_to_have_a_direction_is_not_judged_turned(scene_10
                                    Stance.FRONT) is None
     assert "turned" in checker.footprint_check(_feet_landmarks(cal, whole, scene.size_wh()),
                                                Stance.FRONT)
+
+
+@pytest.mark.parametrize(("visibility", "stance", "key"), [
+    (0.4, Stance.SIDE, None),                  # the far ankle half behind the near foot
+    (0.2, Stance.SIDE, "left_ankle_hidden"),   # lost altogether
+    (0.4, Stance.FRONT, "left_ankle_hidden"),  # facing the camera both ankles are clear
+])
+def test_an_ankle_the_pose_model_rates_low_side_on_is_not_taken_for_hidden(
+        scene_1000, mat, visibility, stance, key):
+    scene, cal = scene_1000
+    lm = _feet_landmarks(cal, _on_prints(mat, stance.value), scene.size_wh())
+    left = dataclasses.replace(lm.left, ankle=dataclasses.replace(lm.left.ankle,
+                                                                  visibility=visibility))
+    pose = PoseResult(dataclasses.replace(lm, left=left), np.ones((4, 4), np.float32))
+    frame = Frame(scene.images_bgr["front"], 0.0, 0)
+    assert frame_basics(frame, pose, stance) == key
 
 
 def test_legs_the_pose_model_swapped_are_swapped_back(scene_1000, mat):
