@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test demo lint screenshots bench soak bundle clean system-deps
+.PHONY: test demo lint screenshots bench bench-generated soak bundle clean system-deps
 
 $(STAMP): pyproject.toml packaging/scripts/system-deps.sh
 	./packaging/scripts/system-deps.sh
@@ -39,6 +39,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/speed.py
 	xvfb-run -a -s "-screen 0 1080x1920x24" $(BIN)/python bench/kiosk_speed.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/ui_paint.py
+
+# Generated shoppers (../shared/tools/synth): renders what is missing of seeds
+# 930000-930149 (~15-20 s a scene), then measures and decides on them.
+bench-generated: $(STAMP)
+	sh ../shared/tools/synth/render.sh bench/scenes/eval 930000:930150 --profile wide --meta
+	$(BIN)/python bench/accuracy.py --scenes bench/scenes/eval
+	$(BIN)/python bench/decisions.py --scenes bench/scenes/eval --from bench/results/accuracy_eval.json
 
 soak: $(STAMP)
 	MALLOC_ARENA_MAX=2 QT_QPA_PLATFORM=offscreen $(BIN)/python bench/soak.py
