@@ -6,7 +6,7 @@ The RAL measuring points used here:
 - lD (``knee_high_length_mm``): floor to cD, two finger widths below the knee crease.
 
 Standard deviations are optional (a tape measurement has none); when present the sizing
-engine uses them to spot a measurement that straddles a size boundary.
+engine uses them to weigh the chance that a size chosen near a boundary does not fit.
 """
 
 from __future__ import annotations
