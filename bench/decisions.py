@@ -48,8 +48,7 @@ from fitting.screener import QUESTION_IDS, Answers  # noqa: E402
 # fitter holding the exact girths would accept it (mm).
 TOLERANCE_MM = {"ankle": 3.0, "calf": 5.0, "length": 20.0}
 TARGETS = {"decided_right_share": 0.85, "wrong_fit_share": 0.03, "missed_referrals": 0}
-ASYMMETRY_CODES = ("calf_difference", "calf_difference_uncertain", "ankle_difference",
-                   "ankle_difference_uncertain")
+ASYMMETRY_CODES = ("calf_difference", "calf_difference_uncertain")
 
 
 def all_no() -> Answers:

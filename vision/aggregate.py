@@ -369,6 +369,19 @@ def _ankle_above_break(front: RobustProfile, depth_a: np.ndarray, depth_sd_a: np
     return replace(above, sd_mm=sd), note
 
 
+def _prior_where_unread(front: RobustProfile, depth_mm: np.ndarray, depth_sd_mm: np.ndarray,
+                        site: str, lo_mm: float, hi_mm: float
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Depth and its sd with the site's width prior (``DEPTH_RATIO_PRIOR``) at the heights
+    in [lo, hi] the side view could not read but the front view did; and those heights."""
+    h = HEIGHTS_MM
+    unread = ((h >= lo_mm) & (h <= hi_mm) & ~np.isfinite(depth_mm)
+              & np.isfinite(front.value_mm))
+    ratio, ratio_sd = DEPTH_RATIO_PRIOR[site]
+    return (np.where(unread, front.value_mm * ratio, depth_mm),
+            np.where(unread, front.value_mm * ratio_sd, depth_sd_mm), unread)
+
+
 def leg_girths(front: RobustProfile, side: RobustProfile | None,
                knee_above_landmark_mm: float = 0.0) -> LegGirths:
     """cB, cC and the knee-high length of one leg from its front and side profiles.
@@ -423,10 +436,8 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         # colour): the front-only estimate there, with its wider sd and the result
         # flagged, rather than no measurement. Only then: a prior's depth beside measured
         # ones would put a false extreme where they meet.
-        unread = in_window & ~np.isfinite(depth) & np.isfinite(front.value_mm)
-        rc, rc_sd = DEPTH_RATIO_PRIOR["calf"]
-        depth = np.where(unread, front.value_mm * rc, depth)
-        depth_sd_c = np.where(unread, front.value_mm * rc_sd, depth_sd_c)
+        depth, depth_sd_c, unread = _prior_where_unread(front, depth, depth_sd_c, "calf",
+                                                        calf_lo, calf_hi)
         implausible |= unread
         calf_filled = True
         calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
@@ -455,12 +466,8 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         if side is None:
             raise
         # The same fallback for an ankle the side view could not read.
-        h = HEIGHTS_MM
-        unread_a = ((h >= ankle) & (h <= calf.height_mm) & ~np.isfinite(depth_a)
-                    & np.isfinite(front.value_mm))
-        ra, ra_sd = DEPTH_RATIO_PRIOR["ankle"]
-        depth_a = np.where(unread_a, front.value_mm * ra, depth_a)
-        depth_sd_a = np.where(unread_a, front.value_mm * ra_sd, depth_sd_a)
+        depth_a, depth_sd_a, _ = _prior_where_unread(front, depth_a, depth_sd_a, "ankle",
+                                                     ankle, calf.height_mm)
         ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
         notes.append("side-view ankle depth partly unread: depth from the prior there")
         prior_sites.append("ankle")

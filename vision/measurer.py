@@ -378,9 +378,6 @@ class LegMeasurer:
                     f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
                     f"covered, or its outline lost against a background of its colour or "
                     f"in poor light)", leg=leg) from None
-        checkable = {site: not any(girths[leg].front_only or site in girths[leg].depth_from_prior
-                                   for leg in LEGS)
-                     for site in ("ankle", "calf")}
         refusal, shape_reasons = calf_to_ankle_refusal(girths)
         if refusal is not None:
             raise MeasurementRefused(refusal[0], leg=refusal[1])
@@ -388,7 +385,7 @@ class LegMeasurer:
             misread = outside_human_range(leg, girths[leg])
             if misread is not None:
                 raise MeasurementRefused(misread, leg=leg)
-        girths, difference_reasons = unsupported_difference(girths, checkable)
+        girths, difference_reasons = unsupported_difference(girths)
         if not any(self._height_scaled.values()):
             # (A stated height's scale errs alike for both legs: nothing to pool there.)
             girths, _ = pool_ankles(girths)

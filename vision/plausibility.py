@@ -75,8 +75,7 @@ def calf_to_ankle_refusal(girths: dict[str, LegGirths]
     leg = off[0]
     other = "right" if leg == "left" else "left"
     fuller = girths[leg].calf.girth_mm - girths[other].calf.girth_mm
-    if (len(off) == 1 and ratio[leg] > hi and not girths[leg].front_only
-            and "calf" not in girths[leg].depth_from_prior
+    if (len(off) == 1 and ratio[leg] > hi and _seen_side_on(girths[leg], "calf")
             and fuller > DIFFERENCE_FLOOR_MM["calf"]
             and views_agree(girths[leg].calf, girths[other].calf)):
         return None, [f"the {leg} calf reads {ratio[leg]:.2f} times its ankle, past a bare "
@@ -87,6 +86,12 @@ def calf_to_ankle_refusal(girths: dict[str, LegGirths]
 
 def _point(g: LegGirths, site: str) -> SitePoint:
     return g.ankle if site == "ankle" else g.calf
+
+
+def _seen_side_on(g: LegGirths, site: str) -> bool:
+    """Whether the site's depth came from the side view (not the width prior, which always
+    agrees with the width and errs alike for both legs)."""
+    return not g.front_only and site not in g.depth_from_prior
 
 
 def views_agree(left: SitePoint, right: SitePoint) -> bool:
@@ -100,14 +105,11 @@ def views_agree(left: SitePoint, right: SitePoint) -> bool:
     return min(abs(w), abs(d)) >= VIEWS_AGREE_SHARE * max(abs(w), abs(d))
 
 
-def unsupported_difference(girths: dict[str, LegGirths], checkable: dict[str, bool]
+def unsupported_difference(girths: dict[str, LegGirths]
                            ) -> tuple[dict[str, LegGirths], list[str]]:
-    """Widen both legs' sd at a site whose left/right difference the views do not share.
-
-    ``checkable[site]``: both legs' depths at that site came from the side view (a depth
-    from the width prior always agrees with the width, so it can confirm nothing; such a
-    site's sd is already the prior's). Returns the girths and the reasons.
-    """
+    """Widen both legs' sd at a site whose left/right difference the views do not share;
+    returns the girths and the reasons. Only where both legs' depths were seen side-on:
+    a depth from the width prior can confirm nothing (its sd is already the prior's)."""
     out = dict(girths)
     reasons = []
     for site in ("ankle", "calf"):
@@ -116,7 +118,7 @@ def unsupported_difference(girths: dict[str, LegGirths], checkable: dict[str, bo
         noise = 2.0 * math.hypot(left.sd_mm, right.sd_mm)
         if abs(diff) <= max(DIFFERENCE_FLOOR_MM[site], noise):
             continue
-        if not checkable.get(site, False) or views_agree(left, right):
+        if not all(_seen_side_on(g, site) for g in out.values()) or views_agree(left, right):
             continue
         for leg in ("left", "right"):
             p = _point(out[leg], site)
@@ -136,7 +138,7 @@ def pool_ankles(girths: dict[str, LegGirths]) -> tuple[dict[str, LegGirths], boo
     with ``ANKLE_PAIR_SD_MM`` more spread (inverse-variance weights), when the two agree
     and both were read in two views (a depth from the width prior errs alike for both
     legs: nothing to gain); returns the girths and whether they were pooled."""
-    if any(g.front_only or "ankle" in g.depth_from_prior for g in girths.values()):
+    if not all(_seen_side_on(g, "ankle") for g in girths.values()):
         return girths, False
     left, right = girths["left"].ankle, girths["right"].ankle
     apart = math.sqrt(left.sd_mm ** 2 + right.sd_mm ** 2 + ANKLE_PAIR_SD_MM ** 2)

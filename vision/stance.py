@@ -47,6 +47,8 @@ from vision.segmentation import everyone_mask, mask_cover, second_silhouette_sha
 from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult, Stance
 
 LEGS = ("left", "right")
+# Per leg, heel and toe on the floor (x, y mm).
+FeetMm = dict[str, tuple[np.ndarray, np.ndarray]]
 
 GUIDANCE_TEXT_EN: dict[str, str] = {
     "no_person": "No person in view: please step onto the mat.",
@@ -280,6 +282,9 @@ class StanceChecker:
         # read 24-26 from the face's skin there); nobody puts trousers on while turning.
         # The shape check (``vision.plausibility.CALF_TO_ANKLE_RANGE``) still applies.
         self._bare_calves_seen = False
+        # The last landmarks' feet on the floor: ``legs_on_their_prints`` and ``check`` look
+        # at the same frame's feet, once.
+        self._feet_memo: tuple[BodyLandmarks, FeetMm] | None = None
 
     def reset(self) -> None:
         """Forget the stillness history (a new shopper or a new stance)."""
@@ -411,12 +416,16 @@ class StanceChecker:
         the toe landmark the toe tip near it; intersecting their rays with planes at those
         heights keeps the estimate from sliding away from the camera.
         """
+        if self._feet_memo is not None and self._feet_memo[0] is lm:
+            return self._feet_memo[1]
         up = np.array([0.0, 0.0, 1.0])
         heels = self.calibration.back_project_to_plane(
             np.array([lm.leg(g).heel.xy_px for g in LEGS]), np.array([0.0, 0.0, 30.0]), up)
         toes = self.calibration.back_project_to_plane(
             np.array([lm.leg(g).toe.xy_px for g in LEGS]), np.array([0.0, 0.0, 10.0]), up)
-        return {g: (heels[i, :2], toes[i, :2]) for i, g in enumerate(LEGS)}
+        feet = {g: (heels[i, :2], toes[i, :2]) for i, g in enumerate(LEGS)}
+        self._feet_memo = (lm, feet)
+        return feet
 
     def legs_on_their_prints(self, pose: PoseResult, expected: Stance) -> PoseResult:
         """``pose`` with its left and right legs swapped when the pose model swapped them.
@@ -437,7 +446,9 @@ class StanceChecker:
         crossed = max(_foot_miss_mm(*feet[g], *prints[other[g]]) for g in LEGS)
         if own <= self.t.footprint_tolerance_mm or crossed > self.t.footprint_tolerance_mm:
             return pose
-        return PoseResult(replace(lm, left=lm.right, right=lm.left), pose.mask)
+        swapped = replace(lm, left=lm.right, right=lm.left)
+        self._feet_memo = (swapped, {"left": feet["right"], "right": feet["left"]})
+        return PoseResult(swapped, pose.mask)
 
     def classify(self, lm: BodyLandmarks) -> tuple[Stance, str]:
         """Front, side or none (with a note of the evidence) for these landmarks."""
@@ -620,6 +631,7 @@ class StanceChecker:
             return f"legs moved {spread:.1%} of the shank over {len(self._history)} frames"
         return None
 
+
 # ---- the first look at every frame, and the judge without a floor pose ------------------
 # (``LegMeasurer`` asks these before the stance checker, and alone when it has none: a
 # stated height without the mat, or no checker given.)
@@ -694,8 +706,7 @@ def calves_covered(image_bgr: np.ndarray, edges: RowEdges) -> bool:
     Samples the middle third of the silhouette on rows a quarter of the way down from the
     knee and a sixth of the way up from the ankle, and compares their median colours.
     """
-    e = edges
-    ok = np.flatnonzero(e.valid)
+    ok = np.flatnonzero(edges.valid)
     if len(ok) < 10:
         return False
     n = len(ok)
@@ -703,8 +714,8 @@ def calves_covered(image_bgr: np.ndarray, edges: RowEdges) -> bool:
     def strip(rows: np.ndarray) -> np.ndarray:
         pix = []
         for i in rows:
-            y = int(e.y_px[i])
-            a, b = e.left_x_px[i], e.right_x_px[i]
+            y = int(edges.y_px[i])
+            a, b = edges.left_x_px[i], edges.right_x_px[i]
             third = (b - a) / 3
             pix.append(image_bgr[y, int(a + third):int(b - third) + 1])
         return np.concatenate(pix) if pix else np.zeros((0, 3), np.uint8)

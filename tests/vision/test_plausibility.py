@@ -51,8 +51,7 @@ def test_a_difference_only_the_front_view_shows_widens_both_legs_sd():
     # view sees two equal depths. One leg or the other is misread.
     left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
-    out, reasons = unsupported_difference({"left": left, "right": right},
-                                          {"ankle": True, "calf": True})
+    out, reasons = unsupported_difference({"left": left, "right": right})
     assert len(reasons) == 1 and "ankles differ by 25 mm" in reasons[0]
     for leg in ("left", "right"):
         assert out[leg].ankle.sd_mm == pytest.approx(math.hypot(3.0, 12.5))
@@ -64,16 +63,15 @@ def test_a_difference_both_views_show_is_a_real_one():
     # A fuller right calf (a possible clot): wider from the front and deeper from the side.
     left = _leg(calf=(370.0, 4.0, 105.0, 110.0))
     right = _leg(calf=(405.0, 4.0, 115.0, 121.0))
-    out, reasons = unsupported_difference({"left": left, "right": right},
-                                          {"ankle": True, "calf": True})
+    out, reasons = unsupported_difference({"left": left, "right": right})
     assert reasons == [] and out["right"].calf.sd_mm == 4.0
 
 
 def test_a_difference_without_a_side_depth_to_check_it_is_left_alone():
     left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
-    out, reasons = unsupported_difference({"left": left, "right": right},
-                                          {"ankle": False, "calf": True})
+    right = dataclasses.replace(right, depth_from_prior=("ankle",))
+    out, reasons = unsupported_difference({"left": left, "right": right})
     assert reasons == [] and out["right"].ankle.sd_mm == 3.0
 
 
