@@ -10,15 +10,14 @@
    ankle two fitters agree within 6 mm only ~62 % of the time: one reading has an sd of
    4-5 mm). A size fits a leg whose true girths lie within its ranges widened by what a
    fitter accepts (``FIT_TOLERANCE_MM``: 3 mm at the ankle, 5 at the calf, 20 mm of
-   length). The camera decides alone when the
-   size its figures choose fits with at least that confidence: the chance that the true
-   leg is too big for it (a stocking too tight, or a leg too short for its length, the
-   harmful directions) is at most ``HARMFUL_RISK_MAX`` (10 %) for each figure, and the
-   chance that it is too small for it (too loose, too short) at most ``LOOSE_RISK_MAX``
-   (20 %). Otherwise the answer is not known
-   well enough: a staff member measures with a tape and settles it. Where the figures'
-   +/- 1 sd intervals cannot change the answer (tested at every corner and on both sides
-   of every boundary inside them), the size is decided without computing a risk.
+   length). The camera decides alone when the size its figures choose fits with enough
+   confidence: the chance that the true leg is too big for it (a stocking too tight, or a
+   leg too short for its length, the harmful directions) is at most ``HARMFUL_RISK_MAX``
+   (10 %) for each figure, and the chance that it is too small for it (too loose, too
+   short) at most ``LOOSE_RISK_MAX`` (20 %). Otherwise the answer is not known well
+   enough: a staff member measures with a tape and settles it. Where the figures' +/- 1 sd
+   intervals cannot change the answer (tested at every corner and on both sides of every
+   boundary inside them), the size is decided without computing a risk.
 
 Every result carries its why in English and German.
 """
@@ -45,14 +44,13 @@ knit's give at the ankle and calf, less than one tape reading's own spread there
 the knee."""
 HARMFUL_RISK_MAX = 0.10
 """The largest chance, per figure, that the chosen size is too tight or too long (the true
-figure beyond the widened range on that side) for the camera to decide alone (the
-value 1.28 sd inside the widened range). A fitter's one tape reading (sd 4.5 mm at the
+figure beyond the widened range on that side) for the camera to decide alone: the value
+stands 1.28 sd inside the widened range. A fitter's one tape reading (sd 4.5 mm at the
 ankle) gives an ankle 6 mm past a boundary, 3 mm beyond the tolerance, the size below
 about one time in ten: the camera decides alone only where its own chance of a fit that
-tight is no higher. Chosen on
-generated scenes of seeds 900000-900049 (2.5 %, 5 %, 10 %, 16 % and 25 % tried: wrong fits
-stayed at 0 while the share decided rose from 38 % to 60 %), so that wrong fits stay
-well under 3 % of shoppers."""
+tight is no higher. Chosen on generated scenes of seeds 900000-900049 (2.5, 5, 10, 16 and
+25 % tried: wrong fits stayed at 0 while the share decided rose from 38 % to 60 %), so
+that wrong fits stay well under 3 % of shoppers."""
 LOOSE_RISK_MAX = 0.20
 """The same for too loose or too short, which costs comfort and effect, not harm."""
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from vision.aggregate import LegGirths, RobustProfile
+from vision.errors import MeasurementRefused
 from vision.overlay import FrameOverlay
 from vision.profile import HEIGHTS_MM
 
@@ -211,7 +212,8 @@ def draw_refusal(image_bgr: np.ndarray, overlay: FrameOverlay, reason: str,
     return out
 
 
-def write_refusal(debug_dir: str | Path, exc, accepted: dict[str, tuple[np.ndarray, FrameOverlay]],
+def write_refusal(debug_dir: str | Path, exc: MeasurementRefused,
+                  accepted: dict[str, tuple[np.ndarray, FrameOverlay]],
                   rejected: dict[str, tuple[np.ndarray, FrameOverlay, str]],
                   reason_text: dict[str, str]) -> list[Path]:
     """The debug images of a refused measurement: per view the first measured frame (its
