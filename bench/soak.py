@@ -174,7 +174,7 @@ def run_session(i: int, estimator, measurer_factory, log_path: Path) -> tuple[st
     """One headless demo session; returns (outcome, seconds)."""
     from kiosk.assembly import KioskOptions, assemble
     from kiosk.headless import run_headless
-    from kiosk.session_log import SqliteSessionLog
+    from session.log import SqliteSessionLog
 
     options = KioskOptions(mode="demo", lockstep=True, language="en" if i % 2 else "de")
     parts = assemble(options, estimator=estimator, measurer_factory=measurer_factory,

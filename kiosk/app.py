@@ -25,7 +25,7 @@ from calibration.calibration_file import save_calibration
 from calibration.floor import estimate_floor_pose
 from fitting.errors import LegFitError
 from kiosk.assembly import KioskOptions, KioskParts, assemble
-from kiosk.flow import FlowState, FlowStatus
+from session.flow import FlowState, FlowStatus
 from kiosk.live_view import scale_overlay, scale_px
 from kiosk.qt_refcount import guard_singletons
 from kiosk.staff_view import confidence_of, history_rows, profile_data

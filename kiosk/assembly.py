@@ -24,11 +24,11 @@ from fitting.catalogue import Catalogue, load_catalogue
 from fitting.errors import LegFitError
 from kiosk.config import KioskConfig, load_config
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO, demo_calibration
-from kiosk.domain import FittingDomain
-from kiosk.flow import SessionFlow
+from session.domain import FittingDomain
+from session.flow import SessionFlow
 from kiosk.paths import KioskPaths
 from kiosk.session import KioskSession
-from kiosk.session_log import MemorySessionLog, SessionLog, SqliteSessionLog
+from session.log import MemorySessionLog, SessionLog, SqliteSessionLog
 from kiosk.staff import StaffAuth, hash_pin
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
 from vision.protocols import FrameSource, PoseEstimator, Segmenter

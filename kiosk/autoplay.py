@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from kiosk.flow import FlowState
+from session.flow import FlowState
 
 
 class Autoplay(QObject):

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from fitting.errors import LegFitError
 from kiosk.assembly import KioskParts
-from kiosk.flow import FlowState, FlowStatus
+from session.flow import FlowState, FlowStatus
 from vision.errors import MeasurementRefused
 
 DEFAULT_TIMEOUT_S = 600.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fitting.measurement import Measurement
-from kiosk.flow import FlowState, FlowStatus, SessionFlow
+from session.flow import FlowState, FlowStatus, SessionFlow
 from kiosk.workers import CameraWorker, VisionUpdate, VisionWorker, stop_all
 from vision.types import Frame, Stance
 

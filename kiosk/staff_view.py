@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.session_log import SessionLog
+from session.log import SessionLog
 
 
 def history_rows(session_log: SessionLog, limit: int = 50) -> list[dict[str, str]]:

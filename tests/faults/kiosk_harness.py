@@ -29,7 +29,7 @@ from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
 from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.config import KioskConfig
-from kiosk.flow import FlowState
+from session.flow import FlowState
 from kiosk.paths import KioskPaths
 from kiosk.staff import hash_pin
 from tests.kiosk.flow_helpers import FakeClock

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from kiosk.flow import FlowState
+from session.flow import FlowState
 from tests.faults.kiosk_harness import start_kiosk, wait_for_state
 
 
@@ -56,11 +56,11 @@ def test_a_whole_session_runs_and_is_logged(qtbot, kiosk):
 def test_camera_unplugged_mid_measurement_and_plugged_back(qtbot, kiosk):
     kiosk.walk_to_measuring("travel")
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
-    answers_before = dict(kiosk.flow.status.answers)
+    answers_before = dict(session.flow.status.answers)
 
     kiosk.camera.plugged.clear()  # the USB cable is pulled
-    qtbot.waitUntil(lambda: not kiosk.flow.status.camera_ok, timeout=10_000)
-    status = kiosk.flow.status
+    qtbot.waitUntil(lambda: not session.flow.status.camera_ok, timeout=10_000)
+    status = session.flow.status
     assert status.notice == "camera_unavailable"
     assert "camera 0" in status.notice_detail and "\n" not in status.notice_detail
     # The shopper's session is kept while the camera is away.
@@ -69,8 +69,8 @@ def test_camera_unplugged_mid_measurement_and_plugged_back(qtbot, kiosk):
     qtbot.waitUntil(lambda: kiosk.camera.open_failures >= 2, timeout=10_000)  # retrying
 
     kiosk.camera.plugged.set()  # plugged back in
-    qtbot.waitUntil(lambda: kiosk.flow.status.camera_ok, timeout=10_000)
-    assert kiosk.flow.status.notice != "camera_unavailable"
+    qtbot.waitUntil(lambda: session.flow.status.camera_ok, timeout=10_000)
+    assert session.flow.status.notice != "camera_unavailable"
     _finish(qtbot, kiosk)
     (row,) = _records(kiosk)
     assert (row["outcome"], row["purpose"]) == ("recommend", "travel")
@@ -80,10 +80,10 @@ def test_a_frozen_camera_is_noticed_and_recovers(qtbot, kiosk):
     kiosk.walk_to_measuring()
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
     kiosk.camera.frozen.set()  # the driver hangs: no error, just no frames
-    qtbot.waitUntil(lambda: not kiosk.flow.status.camera_ok, timeout=15_000)
-    assert "no frame" in kiosk.flow.status.notice_detail
+    qtbot.waitUntil(lambda: not session.flow.status.camera_ok, timeout=15_000)
+    assert "no frame" in session.flow.status.notice_detail
     kiosk.camera.frozen.clear()
-    qtbot.waitUntil(lambda: kiosk.flow.status.camera_ok, timeout=15_000)
+    qtbot.waitUntil(lambda: session.flow.status.camera_ok, timeout=15_000)
     _finish(qtbot, kiosk)
     assert len(_records(kiosk)) == 1
 
@@ -115,7 +115,7 @@ def test_a_shopper_walking_off_mid_session_is_wiped_and_logged_as_abandoned(qtbo
     kiosk.clock.advance(kiosk.parts.config.idle_timeout_s + 1)  # nobody touches anything
 
     wait_for_state(qtbot, kiosk, FlowState.ATTRACT)
-    status = kiosk.flow.status
+    status = session.flow.status
     assert status.session_id is None and not status.answers and status.measurement is None
     assert status.purpose is None
     (row,) = _records(kiosk)
@@ -128,10 +128,10 @@ def test_someone_still_on_the_mat_is_not_timed_out(qtbot, kiosk):
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
     # The pipeline runs beside the UI: wait until it has reported the person on the mat
     # (stopping it before its first report would leave no one on the mat to keep alive).
-    qtbot.waitUntil(lambda: kiosk.flow.person_on_mat, timeout=10_000)
+    qtbot.waitUntil(lambda: session.flow.person_on_mat, timeout=10_000)
     kiosk.controller._timer.stop()  # hold the pipeline still at the front view
     kiosk.controller.session.pump()
-    assert kiosk.flow.person_on_mat
+    assert session.flow.person_on_mat
     kiosk.clock.advance(kiosk.parts.config.idle_timeout_s * 3)
     kiosk.controller.session.pump()
     assert kiosk.state in ("measure_front", "turn", "measure_side", "review")
@@ -154,8 +154,8 @@ def test_rapid_repeated_touches_do_one_thing_each(qtbot, kiosk, where, intent, p
         kiosk.tap("language", "en")
         kiosk.tap("purpose", "everyday")
     wait_for_state(qtbot, kiosk, where)
-    first_session = kiosk.flow.status.session_id
-    first_question = kiosk.flow.status.question_id
+    first_session = session.flow.status.session_id
+    first_question = session.flow.status.question_id
     if payload == "current":
         payload = (first_question, False)
 
@@ -163,7 +163,7 @@ def test_rapid_repeated_touches_do_one_thing_each(qtbot, kiosk, where, intent, p
         kiosk.tap(intent, payload)
     qtbot.wait(50)
 
-    status = kiosk.flow.status
+    status = session.flow.status
     if intent == "start":
         assert status.state is FlowState.LANGUAGE
         assert status.session_id is not None and first_session is None
@@ -179,7 +179,7 @@ def test_rapid_repeated_touches_do_one_thing_each(qtbot, kiosk, where, intent, p
 def test_a_touch_storm_through_a_whole_session_logs_exactly_one_record(qtbot, kiosk):
     kiosk.walk_to_measuring()
     wait_for_state(qtbot, kiosk, FlowState.REVIEW)
-    session_id = kiosk.flow.status.session_id
+    session_id = session.flow.status.session_id
     for _ in range(3):  # review -> recommendation -> donning -> handoff, tapped thrice
         kiosk.tap("next")
     wait_for_state(qtbot, kiosk, FlowState.HANDOFF)
@@ -201,7 +201,7 @@ def test_a_locked_session_log_never_stops_the_shopper_and_catches_up(qtbot, kios
     try:
         kiosk.walk_to_measuring()
         _finish(qtbot, kiosk)  # the shopper sees no error, gets their recommendation
-        first_problem = kiosk.flow.status.log_problem
+        first_problem = session.flow.status.log_problem
         assert first_problem and "kept in memory" in first_problem
     finally:
         blocker.execute("ROLLBACK")
@@ -209,7 +209,7 @@ def test_a_locked_session_log_never_stops_the_shopper_and_catches_up(qtbot, kios
 
     kiosk.walk_to_measuring()
     _finish(qtbot, kiosk)
-    assert kiosk.flow.status.log_problem is None
+    assert session.flow.status.log_problem is None
     assert [r["outcome"] for r in _records(kiosk)] == ["recommend", "recommend"]
 
 

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from kiosk.flow import FlowState
+from session.flow import FlowState
 from kiosk.staff import LOCK_S, MAX_TRIES
 from tests.faults.kiosk_harness import STAFF_PIN, start_kiosk, wait_for_state
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.flow import FlowState
+from session.flow import FlowState
 from tests.faults.kiosk_harness import start_kiosk, wait_for_state
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -133,7 +133,7 @@ KIOSK_CHILD = textwrap.dedent("""
     from calibration.calibration_file import save_calibration
     from kiosk.assembly import KioskOptions, assemble
     from kiosk.config import KioskConfig
-    from kiosk.flow import FlowState
+    from session.flow import FlowState
     from kiosk.paths import KioskPaths
     from kiosk.staff import hash_pin
     from tests.faults.kiosk_harness import GOOD_MEASUREMENT, _scene_calibration

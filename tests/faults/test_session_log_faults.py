@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.session_log import SessionLogUnavailable, SessionRecord, SqliteSessionLog
+from session.log import SessionLogUnavailable, SessionRecord, SqliteSessionLog
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -115,7 +115,7 @@ FULL_DISK_CHILD = textwrap.dedent("""
     import json, resource, signal, sys
     sys.path.insert(0, sys.argv[2])
     from tests.faults.test_session_log_faults import _record
-    from kiosk.session_log import SqliteSessionLog, SessionLogUnavailable
+    from session.log import SqliteSessionLog, SessionLogUnavailable
 
     # A write past the limit fails with EFBIG instead of killing the process (SIGXFSZ),
     # exactly like ENOSPC on a full disk: the write call returns an error.
@@ -159,7 +159,7 @@ KILL_CHILD = textwrap.dedent("""
     import sys, time
     sys.path.insert(0, sys.argv[2])
     from tests.faults.test_session_log_faults import _record
-    from kiosk.session_log import SqliteSessionLog
+    from session.log import SqliteSessionLog
 
     log = SqliteSessionLog(sys.argv[1])
     start = int(sys.argv[3])

@@ -10,7 +10,7 @@ from typing import Any
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
 from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, KioskParts, assemble
-from kiosk.session_log import MemorySessionLog
+from session.log import MemorySessionLog
 from tests.kiosk.flow_helpers import FakeClock
 from tests.kiosk.vision_helpers import FakeMeasurer, blank_frames, person_pose
 from vision.fakes import FakePoseEstimator, ScriptedFrameSource

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.assembly import KioskOptions, assemble
 from kiosk.cli import main
-from kiosk.session_log import MemorySessionLog
+from session.log import MemorySessionLog
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.outcome import Outcome
-from kiosk.session_log import MemorySessionLog, SessionRecord
+from session.log import MemorySessionLog, SessionRecord
 from kiosk.staff_view import confidence_of, history_rows
 from tests.kiosk.flow_helpers import TAPE_ENTRY, FakeChoice, FakeDecision, camera_measurement
 

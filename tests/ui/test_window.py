@@ -11,7 +11,7 @@ from ui.main_window import SCREEN_NAMES, UnknownScreen
 
 
 def test_there_is_one_screen_per_flow_state(window):
-    from kiosk.flow import FlowState  # the test may look at kiosk; the ui package may not
+    from session.flow import FlowState  # the test may look at kiosk; the ui package may not
 
     assert set(SCREEN_NAMES) == {s.value for s in FlowState}
     for name in SCREEN_NAMES:

@@ -7,8 +7,8 @@ import pytest
 from fitting.measurement import MeasurementSource
 from fitting.outcome import Outcome
 from fitting.screener import QUESTION_IDS
-from kiosk.flow import FlowState, FlowStatus, SessionFlow, fitting_code_for
-from kiosk.session_log import FakeSessionLog, SessionRecord
+from session.flow import FlowState, FlowStatus, SessionFlow, fitting_code_for
+from session.log import FakeSessionLog, SessionRecord
 from kiosk.staff import StaffAuth
 from tests.kiosk.flow_helpers import (
     STAFF_PIN,

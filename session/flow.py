@@ -76,8 +76,8 @@ from fitting.errors import LegFitError
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.outcome import Outcome, Purpose
 from fitting.screener import Answers
-from kiosk.domain import Domain, Verdict
-from kiosk.session_log import SessionLog, SessionRecord
+from session.domain import Domain, Verdict
+from session.log import SessionLog, SessionRecord
 
 LANGUAGES = ("en", "de")
 DEFAULT_IDLE_TIMEOUT_S = 60.0

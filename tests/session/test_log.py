@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fitting.outcome import Outcome
-from kiosk.session_log import SessionLogUnavailable, SessionRecord, SqliteSessionLog
+from session.log import SessionLogUnavailable, SessionRecord, SqliteSessionLog
 from tests.kiosk.flow_helpers import FakeChoice, FakeDecision, camera_measurement
 
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
