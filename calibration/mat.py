@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from calibration.errors import CalibrationInvalid
+from fitting.stance import Stance
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class Footprint:
 
 
 @dataclass(frozen=True)
-class Stance:
-    """A pair of footprints for one stance ("front" or "side")."""
+class StanceFootprints:
+    """The pair of footprints for one stance ("front" or "side")."""
 
     name: str
     left: Footprint
@@ -50,7 +51,7 @@ class MatSpec:
     aruco_dictionary: str
     marker_side_mm: float
     marker_centres_xy_mm: dict[int, tuple[float, float]]
-    stances: dict[str, Stance]
+    stances: dict[str, StanceFootprints]
     footprint_size_mm: tuple[float, float]
 
     @property
@@ -67,8 +68,9 @@ class MatSpec:
         return np.array([[cx - h, cy + h, 0.0], [cx + h, cy + h, 0.0],
                          [cx + h, cy - h, 0.0], [cx - h, cy - h, 0.0]])
 
-    def stance(self, name: str) -> Stance:
-        return self.stances[name]
+    def stance(self, stance: Stance | str) -> StanceFootprints:
+        """The footprints of ``stance`` (a ``Stance`` is equal to its value, the key)."""
+        return self.stances[stance]
 
 
 def _footprint(raw: dict) -> Footprint:
@@ -85,7 +87,7 @@ def parse_mat_spec(raw: dict, where: str = "mat spec") -> MatSpec:
             marker_side_mm=float(raw["marker_side_mm"]),
             marker_centres_xy_mm={int(m["id"]): tuple(m["centre_xy_mm"])
                                   for m in raw["markers"]},
-            stances={name: Stance(name, _footprint(s["left"]), _footprint(s["right"]))
+            stances={name: StanceFootprints(name, _footprint(s["left"]), _footprint(s["right"]))
                      for name, s in raw["footprints"].items()},
             footprint_size_mm=tuple(raw["footprint_size_mm"]),
         )

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_text_atomic(path: str | os.PathLike, text: str, mode: int | None = None) -> None:
+def write_text_atomic(path: str | os.PathLike[str], text: str, mode: int | None = None) -> None:
     """Write ``text`` to a temporary file beside ``path``, sync it, then rename it over.
 
     ``mode``: permission bits set before the rename (e.g. 0o600 for a file holding a PIN

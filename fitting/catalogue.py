@@ -33,6 +33,7 @@ from pydantic import (
 )
 
 from fitting.errors import LegFitError
+from fitting.json_lines import Path as JsonPath
 from fitting.json_lines import line_of, value_lines
 from fitting.outcome import Purpose
 
@@ -378,7 +379,7 @@ def _pydantic_problems(error: ValidationError) -> list[_Problem]:
     return problems
 
 
-def _locate(file_name: str, lines: dict, problem: _Problem) -> CatalogueProblem:
+def _locate(file_name: str, lines: dict[JsonPath, int], problem: _Problem) -> CatalogueProblem:
     return CatalogueProblem(file_name, problem.message, _format_path(problem.path),
                             line_of(lines, problem.path))
 
@@ -405,7 +406,8 @@ def parse_product_file(path: Path) -> tuple[Product | None, SourceStatus]:
         problems = _pydantic_problems(exc)
     located = tuple(_locate(name, lines, p) for p in problems)
     raw = raw if isinstance(raw, dict) else {}
-    chart = raw.get("chart") if isinstance(raw.get("chart"), dict) else {}
+    raw_chart = raw.get("chart")
+    chart: dict[str, Any] = raw_chart if isinstance(raw_chart, dict) else {}
     status = SourceStatus(
         file=name,
         product_id=raw.get("id") if isinstance(raw.get("id"), str) else None,

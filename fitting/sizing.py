@@ -250,11 +250,8 @@ def _evaluate(product: Product, ankle_mm: float, calf_mm: float,
 
 # --- uncertainty: does the answer change inside value +/- 1 sd? ------------------------
 
-def _samples(value: float | None, sd_mm: float | None,
-             boundaries: Sequence[float]) -> list[float | None]:
+def _samples(value: float, sd_mm: float | None, boundaries: Sequence[float]) -> list[float]:
     """Every value in [v - sd, v + sd] that can give a different answer, plus v itself."""
-    if value is None:
-        return [None]
     if not sd_mm or sd_mm <= 0:
         return [value]
     low, high = value - sd_mm, value + sd_mm
@@ -289,8 +286,10 @@ def size_leg(product: Product, leg: LegMeasurement, which: Leg | None = None) ->
     point = _evaluate(product, leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm, which)
     ankles = _samples(leg.ankle_mm, leg.ankle_sd_mm, _ankle_boundaries(product))
     calves = _samples(leg.calf_mm, leg.calf_sd_mm, _calf_boundaries(product))
-    lengths = _samples(leg.knee_high_length_mm, leg.knee_high_length_sd_mm,
-                       _length_boundaries(product))
+    lengths: list[float | None] = [None]
+    if leg.knee_high_length_mm is not None:
+        lengths = list(_samples(leg.knee_high_length_mm, leg.knee_high_length_sd_mm,
+                                _length_boundaries(product)))
     results = [_evaluate(product, a, c, ln, which)
                for a, c, ln in itertools.product(ankles, calves, lengths)]
     keys = {r.key for r in results}
@@ -342,29 +341,35 @@ def fit_risk_acceptable(product: Product, point: _Point, leg: LegMeasurement) ->
 
 
 def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _Point,
-              results: list[_Point], ankles: list, calves: list, lengths: list) -> LegSizing:
+              results: list[_Point], ankles: list[float], calves: list[float],
+              lengths: list[float | None]) -> LegSizing:
     """The answer changes within the measurement's uncertainty: staff settle it by tape."""
     en, de = _leg_prefix(which)
     unsure_en: list[str] = []
     unsure_de: list[str] = []
     unsure: list[str] = []
-    base = (leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm)
-    for i, (values, sd, en_name, de_name) in enumerate((
-            (ankles, leg.ankle_sd_mm, "ankle", "Knöchel"),
-            (calves, leg.calf_sd_mm, "calf", "Wade"),
-            (lengths, leg.knee_high_length_sd_mm, "length", "Länge"))):
-        varied = {_evaluate(product, *[v if j == i else base[j] for j in range(3)],
-                            which).key for v in values}
+    ankle, calf, length = leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm
+    # Per figure: its value, its sd and the answers it gives alone varied over its samples.
+    figures: tuple[tuple[float | None, float | None, str, str,
+                         set[tuple[FitStatus, str | None, str | None]]], ...] = (
+        (ankle, leg.ankle_sd_mm, "ankle", "Knöchel",
+         {_evaluate(product, a, calf, length, which).key for a in ankles}),
+        (calf, leg.calf_sd_mm, "calf", "Wade",
+         {_evaluate(product, ankle, c, length, which).key for c in calves}),
+        (length, leg.knee_high_length_sd_mm, "length", "Länge",
+         {_evaluate(product, ankle, calf, ln, which).key for ln in lengths}))
+    for base, sd, en_name, de_name, varied in figures:
         if len(varied) > 1:
-            unsure.append(("ankle", "calf", "length")[i])
-            value = _mm(base[i])  # type: ignore[arg-type]
+            # Only a figure with a value and an sd is sampled at more than one value.
+            assert base is not None and sd is not None
+            unsure.append(en_name)
+            value = _mm(base)
             unsure_en.append(f"{en_name} {value} ± {sd:.1f} mm")
             unsure_de.append(f"{de_name} {value} ± {str(round(sd, 1)).replace('.', ',')} mm")
     if not unsure_en:
         unsure_en, unsure_de = ["the measurements together"], ["die Messwerte zusammen"]
-    fitting_points = [r for r in results if r.size]
-    candidates = tuple(sorted({(r.size, r.length) for r in fitting_points
-                               if r.status is not FitStatus.MADE_TO_MEASURE},
+    candidates = tuple(sorted({(r.size, r.length) for r in results
+                               if r.size and r.status is not FitStatus.MADE_TO_MEASURE},
                               key=lambda c: _candidate_order(product, c)))
     names = _names(candidates)
     also_mtm = any(r.status is FitStatus.MADE_TO_MEASURE for r in results)
