@@ -76,6 +76,8 @@ class BoardSpec:
     def charuco_board(self) -> cv2.aruco.CharucoBoard:
         if self.kind != "charuco":
             raise BoardSpecInvalid(f"{self} is not a ChArUco board")
+        # A ChArUco spec has both (``parse_board_spec`` refuses one without).
+        assert self.dictionary is not None and self.marker_mm is not None
         dictionary = cv2.aruco.getPredefinedDictionary(getattr(cv2.aruco, self.dictionary))
         return cv2.aruco.CharucoBoard((self.cols, self.rows), self.square_mm, self.marker_mm,
                                       dictionary)
@@ -178,6 +180,7 @@ class BoardDetector:
         # the squares' size so small and large boards both get true sub-pixel corners.
         # The window must stay inside the white margin around each marker, or the marker's
         # black border pulls the corner: (square - marker) / 2 of each square.
+        assert self.spec.marker_mm is not None  # a ChArUco spec has one
         margin = (self.spec.square_mm - self.spec.marker_mm) / (2.0 * self.spec.square_mm)
         win = int(np.clip(_min_spacing_px(corners) * margin, 2, 11))
         corners = cv2.cornerSubPix(

@@ -244,7 +244,7 @@ def _fill(image, points_mm, grey, page_h_mm, px_per_mm) -> None:
     # cv2 also fills centres up to half a pixel beyond the right and bottom edges; fine
     # for outlines on screen images, which is all polygons are used for.
     poly = _to_px(points_mm, page_h_mm, px_per_mm)
-    cv2.fillPoly(image, [poly], _grey(grey), lineType=cv2.LINE_8, shift=_SHIFT)
+    cv2.fillPoly(image, [poly], (_grey(grey),), lineType=cv2.LINE_8, shift=_SHIFT)
 
 
 def _stroke(image, line: Line, page_h_mm, px_per_mm) -> None:
@@ -255,7 +255,7 @@ def _stroke(image, line: Line, page_h_mm, px_per_mm) -> None:
     thickness = max(1, round(line.width_mm * px_per_mm))
     for seg in segments:
         px = _to_px(seg, page_h_mm, px_per_mm)
-        cv2.polylines(image, [px], False, _grey(line.grey), thickness=thickness,
+        cv2.polylines(image, [px], False, (_grey(line.grey),), thickness=thickness,
                       lineType=cv2.LINE_AA, shift=_SHIFT)
 
 
@@ -295,7 +295,7 @@ def _text(image, text: Text, page_h_mm, px_per_mm) -> None:
     thickness = max(1, round(scale * (2.2 if text.bold else 1.5)))
     (tw, th), base = cv2.getTextSize(text.text, font, scale, thickness)
     patch = np.full((th + base + 2 * thickness, tw + 2 * thickness), 255, np.uint8)
-    cv2.putText(patch, text.text, (thickness, th + thickness), font, scale, 0, thickness,
+    cv2.putText(patch, text.text, (thickness, th + thickness), font, scale, (0,), thickness,
                 cv2.LINE_AA)
     # Track the baseline start through each quarter turn (np.rot90 turns counter-clockwise:
     # (x, y) in a patch W wide goes to (y, W - 1 - x)).

@@ -168,7 +168,8 @@ def _position_sd_mm(c: _Correspondence, keep: np.ndarray, intrinsics: Intrinsics
     return float(sd[0]), float(sd[1]), float(sd[2])
 
 
-def _pose_from(c: _Correspondence, intrinsics: Intrinsics, mat: MatSpec) -> FloorPose:
+def _pose_from(c: _Correspondence, intrinsics: Intrinsics, mat: MatSpec
+               ) -> tuple[FloorPose, np.ndarray, np.ndarray, np.ndarray]:
     total = len(mat.marker_centres_xy_mm)
     rvec, tvec, keep = _robust_pose(c, intrinsics, total)
     res = _residuals_px(c, intrinsics, rvec, tvec)

@@ -110,7 +110,8 @@ def calibrate_views(views: Sequence[BoardView], image_size_wh: tuple[int, int],
         dropped.append(views[worst].source or f"view {worst + 1}")
         views.pop(worst)
     try:
-        intrinsics = Intrinsics(image_size_wh=tuple(image_size_wh), k_3x3=k, dist_coeffs=dist)
+        intrinsics = Intrinsics(image_size_wh=(image_size_wh[0], image_size_wh[1]), k_3x3=k,
+                                dist_coeffs=dist)
     except CalibrationInvalid as exc:
         raise CalibrationFailed(f"the calibration came out implausible: {exc}") from None
     return IntrinsicsResult(

@@ -15,6 +15,7 @@ import itertools
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import cv2
 import numpy as np
@@ -67,6 +68,14 @@ def _marker_shapes(modules: np.ndarray, left_mm: float, top_mm: float, side_mm: 
     return shapes
 
 
+class _OutlineStyle(TypedDict):
+    """How a stance's footprint outlines are stroked (``Line``'s own fields)."""
+
+    width_mm: float
+    grey: float
+    dash_mm: tuple[float, float] | None
+
+
 def foot_outline_mm(foot: Footprint, width_mm: float, medial_side: int) -> list[tuple]:
     """Outline through the heel end and toe tip; ``medial_side`` +1: right of heel->toe."""
     heel = np.asarray(foot.heel_xy_mm, float)
@@ -109,8 +118,9 @@ def mat_shapes(mat: MatSpec) -> list[Shape]:
         shapes += _marker_shapes(modules, cx - side / 2, cy + side / 2, side)
 
     width = mat.footprint_size_mm[1]
-    styles = {"front": dict(width_mm=2.0, grey=0.0, dash_mm=None),
-              "side": dict(width_mm=2.0, grey=0.35, dash_mm=(8.0, 5.0))}
+    styles: dict[str, _OutlineStyle] = {
+        "front": {"width_mm": 2.0, "grey": 0.0, "dash_mm": None},
+        "side": {"width_mm": 2.0, "grey": 0.35, "dash_mm": (8.0, 5.0)}}
     names = {("front", "left"): "LEFT", ("front", "right"): "RIGHT",
              ("side", "right"): "RIGHT (near)", ("side", "left"): "LEFT (far)"}
     outlines = {(st, leg): foot_outline_mm(stance.foot(leg), width, 1 if leg == "left" else -1)
@@ -124,7 +134,7 @@ def mat_shapes(mat: MatSpec) -> list[Shape]:
             # spec's foot axis, are always inked, whatever the dash phase.
             n = len(outline)
             for end in (foot.heel_xy_mm, foot.toe_xy_mm):
-                i = min(range(n), key=lambda k, e=end: math.dist(outline[k], e))
+                i = min(range(n), key=lambda k: math.dist(outline[k], end))
                 cap = tuple(outline[(i + k) % n] for k in range(-3, 4))
                 shapes.append(Line(cap, width_mm=style["width_mm"], grey=style["grey"]))
         others = np.concatenate([_densify(o) for (st, _), o in outlines.items()
@@ -232,6 +242,7 @@ def tile_layout(mat: MatSpec, paper: str) -> TileLayout:
         cols, rows = math.ceil(mw / uw), math.ceil(mh / uh)
         if best is None or cols * rows < best.cols * best.rows:
             best = TileLayout(paper, landscape, cols, rows, (mw / cols, mh / rows))
+    assert best is not None  # both orientations were tried
     return best
 
 
@@ -337,7 +348,7 @@ def board_shapes(spec: BoardSpec, left_mm: float, top_mm: float) -> list[Shape]:
     ppsq = 10
     image = board.generateImage((spec.cols * ppsq, spec.rows * ppsq), marginSize=0)
     dictionary = board.getDictionary()
-    ids = board.getIds().reshape(-1)
+    ids = np.asarray(board.getIds()).reshape(-1)  # an array already; typed as a sequence
     marker_cells = set()
     for obj in board.getObjPoints():
         c0, r0 = int(obj[0][0] // s), int(obj[0][1] // s)

@@ -166,12 +166,18 @@ class IntrinsicsWizard:
 
     # -- coverage ---------------------------------------------------------------------
 
+    @property
+    def _frame_size_wh(self) -> tuple[int, int]:
+        """The frames' size, known from the first frame on (no view is kept before it)."""
+        assert self._size_wh is not None
+        return self._size_wh
+
     def _coverage_complete(self) -> bool:
         rows, cols = self.grid
         return len(self._cells) == rows * cols and self._tilts >= set(TILTS)
 
     def _cells_of(self, view: BoardView) -> set[tuple[int, int]]:
-        w, h = self._size_wh
+        w, h = self._frame_size_wh
         rows, cols = self.grid
         r = np.clip((view.image_points_px[:, 1] / h * rows).astype(int), 0, rows - 1)
         c = np.clip((view.image_points_px[:, 0] / w * cols).astype(int), 0, cols - 1)
@@ -182,7 +188,7 @@ class IntrinsicsWizard:
     def _guess_k(self) -> tuple[np.ndarray, np.ndarray]:
         if self._result is not None:
             return self._result.intrinsics.k_3x3, self._result.intrinsics.dist_coeffs
-        w, h = self._size_wh
+        w, h = self._frame_size_wh
         # Before any calibration a ~60 degree field of view is assumed: the tilt's
         # direction, which is all that is used here, barely depends on the focal length.
         f = 0.87 * max(w, h)
@@ -217,7 +223,7 @@ class IntrinsicsWizard:
     def _differs_from_kept(self, view: BoardView) -> bool:
         """Once covered, further views are kept only when they are not near-duplicates."""
         centre = view.image_points_px.mean(axis=0)
-        w, h = self._size_wh
+        w, h = self._frame_size_wh
         n = self._normal_of(view)
         for kept in self._views:
             if np.linalg.norm(kept.image_points_px.mean(axis=0) - centre) > 0.1 * max(w, h):
@@ -249,7 +255,7 @@ class IntrinsicsWizard:
 
     def _try_to_finish(self) -> None:
         try:
-            result = calibrate_views(self._views, self._size_wh, self.board,
+            result = calibrate_views(self._views, self._frame_size_wh, self.board,
                                      min_views=self.min_views)
         except CalibrationFailed:
             # A degenerate set (OpenCV gave up): keep collecting; more views will do.
