@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from vision.arrays import BoolArray, FloatArray, IntArray
 from vision.girth import girth_mm, girth_sd_mm
 from vision.profile import BIN_MM, EDGE_SD_PX, FILLED_EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
 
@@ -127,20 +129,20 @@ class RobustProfile:
     edge localisation and axis depth combined); ``frames``: frames that fed each bin.
     """
 
-    value_mm: np.ndarray
-    sd_mm: np.ndarray
-    frames: np.ndarray
+    value_mm: FloatArray
+    sd_mm: FloatArray
+    frames: IntArray
     ankle_t_mm: float
     knee_t_mm: float
     depth_sd_rel: float
     frame_count: int
 
     @property
-    def heights_mm(self) -> np.ndarray:
+    def heights_mm(self) -> FloatArray:
         return HEIGHTS_MM
 
 
-def _smooth(values: np.ndarray) -> np.ndarray:
+def _smooth(values: FloatArray) -> FloatArray:
     """3-bin running median then 3-bin running mean, NaN-aware (kills single-bin spikes)."""
     v = np.asarray(values, float)
     with warnings.catch_warnings():
@@ -148,7 +150,7 @@ def _smooth(values: np.ndarray) -> np.ndarray:
         return _smooth_quiet(v)
 
 
-def _smooth_quiet(v: np.ndarray) -> np.ndarray:
+def _smooth_quiet(v: FloatArray) -> FloatArray:
     pad = np.pad(v, 1, mode="edge")
     stack = np.stack([pad[:-2], pad[1:-1], pad[2:]])
     with np.errstate(all="ignore"):
@@ -161,7 +163,7 @@ def _smooth_quiet(v: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(v), mean, np.nan)
 
 
-def aggregate_profiles(profiles: list[LegViewProfile]) -> RobustProfile:
+def aggregate_profiles(profiles: Sequence[LegViewProfile]) -> RobustProfile:
     """Combine one leg's profiles from many frames of one view."""
     if not profiles:
         raise ValueError("no profiles to aggregate")
@@ -214,7 +216,7 @@ class LegGirths:
     knee_height_mm: float
     knee_high_length_mm: float
     knee_high_length_sd_mm: float
-    girth_curve_mm: np.ndarray
+    girth_curve_mm: FloatArray
     front_only: bool
     notes: tuple[str, ...] = field(default_factory=tuple)
     # Sites whose depth came from the population prior although a side view was given.
@@ -224,14 +226,14 @@ class LegGirths:
     # Height (mm) of cB read again above a break of the front outline, if it was.
     front_break_mm: float | None = None
     # Per height bin: the calf curve's side depth was refused there and the prior's used.
-    prior_depth_bins: np.ndarray | None = None
+    prior_depth_bins: BoolArray | None = None
 
 
 class GirthNotFound(ValueError):
     """The profiles do not cover the heights where cB or cC must be searched."""
 
 
-def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP_MM) -> int:
+def calf_hump_index(girth_mm: FloatArray, min_dip_mm: float = CALF_WAIST_MIN_DIP_MM) -> int:
     """Index of the calf maximum in a window's girths (bottom to top, all measured).
 
     The window's largest girth, unless it is the window's top bin with the curve rising
@@ -257,7 +259,7 @@ def calf_hump_index(girth_mm: np.ndarray, min_dip_mm: float = CALF_WAIST_MIN_DIP
     return hump if g[hump] - g[waist] >= min_dip_mm else top
 
 
-def _top_edge_sd_mm(curve: np.ndarray, idx: np.ndarray, k: int) -> float:
+def _top_edge_sd_mm(curve: FloatArray, idx: IntArray, k: int) -> float:
     """1-sigma of a calf maximum that is the window's top bin with the curve rising into it.
 
     Then the value is where the window ends, not a hump: the top stands
@@ -272,7 +274,7 @@ def _top_edge_sd_mm(curve: np.ndarray, idx: np.ndarray, k: int) -> float:
     return float(max(slope, 0.0) * KNEE_LANDMARK_SD_MM)
 
 
-def _beside_hole(curve: np.ndarray, span: np.ndarray, k: int) -> bool:
+def _beside_hole(curve: FloatArray, span: BoolArray, k: int) -> bool:
     """Whether bin ``k`` borders unread heights inside the search span that could hide a
     larger girth: ``EXTREME_BESIDE_HOLE_MM`` or more running to the span's end, or
     ``BRACKETED_HOLE_MM`` or more with the curve read beyond them."""
@@ -287,7 +289,7 @@ def _beside_hole(curve: np.ndarray, span: np.ndarray, k: int) -> bool:
     return False
 
 
-def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site: str,
+def _site(front: RobustProfile, depth_mm: FloatArray, depth_sd: FloatArray, site: str,
           lo_mm: float, hi_mm: float, pick: str) -> SitePoint:
     h = HEIGHTS_MM
     curve = girth_mm(front.value_mm, depth_mm, site)
@@ -313,7 +315,7 @@ def _site(front: RobustProfile, depth_mm: np.ndarray, depth_sd: np.ndarray, site
     return SitePoint(g, math.hypot(sd, edge_sd), float(h[k]), w, d, edge_sd)
 
 
-def depth_break(width_mm: np.ndarray, depth_mm: np.ndarray, lo_mm: float, hi_mm: float
+def depth_break(width_mm: FloatArray, depth_mm: FloatArray, lo_mm: float, hi_mm: float
                 ) -> tuple[float, float, float] | None:
     """The largest step of depth/width on the calf's hump if it exceeds
     ``DEPTH_BREAK_RATIO_STEP``: (height, ratio below, ratio above), else None."""
@@ -334,7 +336,7 @@ def depth_break(width_mm: np.ndarray, depth_mm: np.ndarray, lo_mm: float, hi_mm:
     return float(h[i] + DEPTH_BREAK_SPAN_MM / 2), float(ratio[i]), float(ratio[i + k])
 
 
-def front_break_mm(width_mm: np.ndarray, lo_mm: float, hi_mm: float) -> float | None:
+def front_break_mm(width_mm: FloatArray, lo_mm: float, hi_mm: float) -> float | None:
     """The height of the largest drop of the front width going down within [lo, hi], if it
     exceeds ``FRONT_BREAK_REL_STEP`` of the narrower side (the top of the drop), else None."""
     h = HEIGHTS_MM
@@ -350,7 +352,7 @@ def front_break_mm(width_mm: np.ndarray, lo_mm: float, hi_mm: float) -> float | 
     return float(h[i + k])
 
 
-def _ankle_above_break(front: RobustProfile, depth_a: np.ndarray, depth_sd_a: np.ndarray,
+def _ankle_above_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: FloatArray,
                        ankle_pt: SitePoint, lo_mm: float, hi_mm: float
                        ) -> tuple[SitePoint, str] | None:
     """cB read again above a break of the front outline when it was read below it."""
@@ -369,9 +371,9 @@ def _ankle_above_break(front: RobustProfile, depth_a: np.ndarray, depth_sd_a: np
     return replace(above, sd_mm=sd), note
 
 
-def _prior_where_unread(front: RobustProfile, depth_mm: np.ndarray, depth_sd_mm: np.ndarray,
+def _prior_where_unread(front: RobustProfile, depth_mm: FloatArray, depth_sd_mm: FloatArray,
                         site: str, lo_mm: float, hi_mm: float
-                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        ) -> tuple[FloatArray, FloatArray, BoolArray]:
     """Depth and its sd with the site's width prior (``DEPTH_RATIO_PRIOR``) at the heights
     in [lo, hi] the side view could not read but the front view did; and those heights."""
     h = HEIGHTS_MM
@@ -455,7 +457,7 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
     if broken is not None:
         at, below, above = broken
         w = calf.width_mm
-        both = float(abs(girth_mm(w, below * w, "calf") - girth_mm(w, above * w, "calf")))
+        both = abs(float(girth_mm(w, below * w, "calf")) - float(girth_mm(w, above * w, "calf")))
         calf = replace(calf, sd_mm=math.hypot(calf.sd_mm, both / 2))
         notes.append(f"side-view depth breaks at {at:.0f} mm on the calf (depth/width "
                      f"{below:.2f} below, {above:.2f} above): calf sd widened to "

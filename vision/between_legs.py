@@ -22,6 +22,7 @@ import dataclasses
 
 import numpy as np
 
+from vision.arrays import ImageBGR, PersonMask
 from vision.edges import RowEdges, _gradient_magnitude
 
 # A peak counts when it reaches this share of the strongest peak in its window (the
@@ -45,7 +46,7 @@ def inner_side(leg: str) -> str:
     return "right" if leg == "right" else "left"
 
 
-def outermost_inner_edges(image_bgr: np.ndarray, mask: np.ndarray, edges: RowEdges, side: str,
+def outermost_inner_edges(image_bgr: ImageBGR, mask: PersonMask, edges: RowEdges, side: str,
                           window_px: int) -> RowEdges:
     """``edges`` with the ``side`` edge re-found as the outermost clear gradient peak.
 

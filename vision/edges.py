@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from vision.arrays import BoolArray, Float32Array, FloatArray, ImageBGR, PersonMask, PointsPx
 from vision.row_search import gradient_peaks, mask_runs
 
 
@@ -43,25 +44,25 @@ class RowEdges:
     ``NOISE_PEAK_FACTOR``); later searches on the same frame use it too.
     """
 
-    y_px: np.ndarray
-    left_x_px: np.ndarray
-    right_x_px: np.ndarray
-    mask_left_x_px: np.ndarray
-    mask_right_x_px: np.ndarray
-    contrast: np.ndarray
-    valid: np.ndarray
+    y_px: FloatArray
+    left_x_px: FloatArray
+    right_x_px: FloatArray
+    mask_left_x_px: FloatArray
+    mask_right_x_px: FloatArray
+    contrast: FloatArray
+    valid: BoolArray
     min_contrast: float = 2.0
 
     @property
-    def width_px(self) -> np.ndarray:
+    def width_px(self) -> FloatArray:
         return self.right_x_px - self.left_x_px
 
     @property
-    def midpoints_px(self) -> np.ndarray:
+    def midpoints_px(self) -> PointsPx:
         ok = self.valid
         return np.column_stack([(self.left_x_px[ok] + self.right_x_px[ok]) / 2, self.y_px[ok]])
 
-    def points_px(self, side: str) -> np.ndarray:
+    def points_px(self, side: str) -> PointsPx:
         """Valid edge points of one side ("left" or "right" of the image), N x 2."""
         x = self.left_x_px if side == "left" else self.right_x_px
         return np.column_stack([x[self.valid], self.y_px[self.valid]])
@@ -95,17 +96,18 @@ _GRADIENT_METRIC = np.linalg.cholesky(_METRIC).T.astype(np.float32)
 NOISE_PEAK_FACTOR = 3.0
 
 
-def _gradient_magnitude(roi_bgr: np.ndarray) -> np.ndarray:
+def _gradient_magnitude(roi_bgr: ImageBGR) -> Float32Array:
     """Hue-weighted colour gradient magnitude across rows (d/dx), lightly smoothed."""
     f = cv2.GaussianBlur(roi_bgr.astype(np.float32), (0, 0), 1.0)
     gx = cv2.transform(cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125), _GRADIENT_METRIC)
     # Squares summed plane by plane in OpenCV: a third of numpy's cost over a channel axis.
     b, g, r = cv2.split(cv2.multiply(gx, gx))
-    return cv2.sqrt(cv2.add(cv2.add(b, g), r))
+    # float32 throughout; asarray only names the dtype cv2's stubs leave open (no copy).
+    return np.asarray(cv2.sqrt(cv2.add(cv2.add(b, g), r)), np.float32)
 
 
-def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
-                   bottom_px: np.ndarray, max_half_width_px: float,
+def find_leg_edges(image_bgr: ImageBGR, mask: PersonMask, top_px: PointsPx,
+                   bottom_px: PointsPx, max_half_width_px: float,
                    window_px: int | None = None, row_step: int = 1,
                    min_contrast: float = 2.0) -> RowEdges:
     """Edges of one leg on every ``row_step``-th row from ``top_px`` down to ``bottom_px``.
@@ -160,7 +162,7 @@ def find_leg_edges(image_bgr: np.ndarray, mask: np.ndarray, top_px: np.ndarray,
                     min_contrast)
 
 
-def noise_level(mag: np.ndarray) -> float:
+def noise_level(mag: Float32Array) -> float:
     """The median of a gradient-magnitude image (every third pixel each way is plenty)."""
     return float(np.median(mag[::3, ::3]))
 
@@ -170,8 +172,8 @@ def default_window_px(image_width_px: int) -> int:
     return max(4, round(0.0065 * image_width_px))
 
 
-def refine_near(image_bgr: np.ndarray, y_px: np.ndarray, guess_x_px: np.ndarray,
-                window_px: int, min_contrast: float = 2.0) -> np.ndarray:
+def refine_near(image_bgr: ImageBGR, y_px: FloatArray, guess_x_px: FloatArray,
+                window_px: int, min_contrast: float = 2.0) -> FloatArray:
     """The gradient peak nearest each guess on its row, or NaN where there is none.
 
     For rows whose first edge left the leg (see ``vision.profile.inner_outline``): the

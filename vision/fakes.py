@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -28,23 +29,28 @@ from calibration.calibration_file import load_calibration
 from calibration.camera import CameraCalibration
 from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
+from vision.arrays import ImageBGR, ImageU8, PersonMask, PointsPx
 from vision.errors import CameraUnavailable
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
+# A synthetic scene's truth.json as parsed: its values are whatever the file holds.
+Truth = Mapping[str, Any]
 
-def _kp(xy: Sequence[float], size_wh: tuple[int, int], visibility: float = 0.99) -> Keypoint:
+
+def _kp(xy: PointsPx | Sequence[float], size_wh: tuple[int, int], visibility: float = 0.99
+        ) -> Keypoint:
     x, y = float(xy[0]), float(xy[1])
     w, h = size_wh
     return Keypoint(x, y, visibility, bool(-0.5 <= x < w - 0.5 and -0.5 <= y < h - 0.5))
 
 
-def truth_knee_px(leg_truth: Mapping) -> np.ndarray:
+def truth_knee_px(leg_truth: Truth) -> PointsPx:
     """The knee point of one leg in truth.json (scenes name it ``knee_px`` or
     ``knee_joint_px``)."""
     return np.asarray(leg_truth.get("knee_px", leg_truth.get("knee_joint_px")), float)
 
 
-def landmarks_from_truth(truth: Mapping, stance: str, size_wh: tuple[int, int]) -> BodyLandmarks:
+def landmarks_from_truth(truth: Truth, stance: str, size_wh: tuple[int, int]) -> BodyLandmarks:
     """Landmarks of a synthetic scene (truth.json's ``landmarks_px[stance]``).
 
     Knee, ankle, heel and toe are the truth. The truth has no hip or upper body: the hip
@@ -109,12 +115,16 @@ class FakePoseEstimator:
 class FakeSegmenter:
     """A ``Segmenter`` returning a fixed mask (or a function of the frame)."""
 
-    def __init__(self, mask: np.ndarray | Callable[[Frame], np.ndarray]):
+    def __init__(self, mask: PersonMask | Callable[[Frame], PersonMask]):
         self._mask = mask
         self.closed = False
 
-    def segment(self, frame: Frame) -> np.ndarray:
+    def segment(self, frame: Frame) -> PersonMask:
         return self._mask(frame) if callable(self._mask) else self._mask
+
+    def segment_small(self, frame: Frame) -> PersonMask:
+        """No smaller mask here: the full-size one."""
+        return self.segment(frame)
 
     def close(self) -> None:
         self.closed = True
@@ -129,7 +139,7 @@ class ScriptedFrameSource:
     Timestamps are media time at ``fps``.
     """
 
-    def __init__(self, images_bgr: Sequence[np.ndarray], then: str = "end",
+    def __init__(self, images_bgr: Sequence[ImageBGR], then: str = "end",
                  fail_after: int | None = None, fps: float = 15.0):
         if then not in ("end", "loop", "fail", "freeze"):
             raise ValueError(f"unknown ending {then!r}")
@@ -170,7 +180,7 @@ class FakeCapture:
     asking for another leaves the format as it was (as V4L2 drivers do).
     """
 
-    def __init__(self, images_bgr: Sequence[np.ndarray], fps: float = 30.0,
+    def __init__(self, images_bgr: Sequence[ImageBGR], fps: float = 30.0,
                  frames: int | None = None, after: str = "fail", opened: bool = True,
                  hang_s: float = 3.0, pixel_formats: Sequence[str] = ("YUYV", "MJPG")):
         self._images = list(images_bgr)
@@ -182,13 +192,13 @@ class FakeCapture:
         self._released = threading.Event()
         self.delivered = 0
         self.props: dict[int, float] = {}
-        self._formats = [float(cv2.VideoWriter_fourcc(*f)) for f in pixel_formats]
+        self._formats = [float(cv2.VideoWriter.fourcc(*f)) for f in pixel_formats]
         self.fourcc = self._formats[0] if self._formats else 0.0
 
     def isOpened(self) -> bool:
         return self._opened and not self._released.is_set()
 
-    def read(self) -> tuple[bool, np.ndarray | None]:
+    def read(self) -> tuple[bool, ImageBGR | None]:
         if self._released.is_set():
             return False, None
         if self._frames is not None and self.delivered >= self._frames:
@@ -220,8 +230,8 @@ class FakeCapture:
 
 # ---- edits of synthetic scenes: the refusal cases, made from scenes with known truth -------
 
-def hide_ankle(image_bgr: np.ndarray, truth_leg: Mapping,
-               colour_bgr: tuple[int, int, int] = (90, 90, 90)) -> np.ndarray:
+def hide_ankle(image_bgr: ImageBGR, truth_leg: Truth,
+               colour_bgr: tuple[int, int, int] = (90, 90, 90)) -> ImageBGR:
     """A copy with a flat box (a bag, a box on the floor) over one leg's ankle."""
     out = image_bgr.copy()
     ankle = np.asarray(truth_leg["ankle_joint_px"], float)
@@ -231,8 +241,8 @@ def hide_ankle(image_bgr: np.ndarray, truth_leg: Mapping,
     return out
 
 
-def cover_lower_legs(image_bgr: np.ndarray, mask_u8: np.ndarray, truth_stance: Mapping,
-                     cloth_bgr: tuple[int, int, int] = (70, 45, 30)) -> np.ndarray:
+def cover_lower_legs(image_bgr: ImageBGR, mask_u8: ImageU8, truth_stance: Truth,
+                     cloth_bgr: tuple[int, int, int] = (70, 45, 30)) -> ImageBGR:
     """A copy whose lower legs wear trousers: the person's pixels from above the knees down
     to the ankles take the cloth's colour, keeping the rendered shading (folds and form
     stay, so a pose model still sees legs). ``mask_u8`` is the scene's person mask."""
@@ -250,8 +260,8 @@ def cover_lower_legs(image_bgr: np.ndarray, mask_u8: np.ndarray, truth_stance: M
     return out
 
 
-def two_people(image_a_bgr: np.ndarray, image_b_bgr: np.ndarray, mask_b_u8: np.ndarray,
-               shift_x_px: int) -> np.ndarray:
+def two_people(image_a_bgr: ImageBGR, image_b_bgr: ImageBGR, mask_b_u8: ImageU8,
+               shift_x_px: int) -> ImageBGR:
     """Scene A with the person of scene B pasted beside them, ``shift_x_px`` to the right."""
     out = image_a_bgr.copy()
     w = out.shape[1]
@@ -272,17 +282,19 @@ class SyntheticScene:
     """
 
     name: str
-    images_bgr: dict[str, np.ndarray]
-    masks_u8: dict[str, np.ndarray]
-    truth: dict
+    images_bgr: dict[str, ImageBGR]
+    masks_u8: dict[str, ImageU8]
+    truth: dict[str, Any]
     calibration: CameraCalibration
 
     @classmethod
     def load(cls, scene_dir: Path) -> SyntheticScene:
         scene_dir = Path(scene_dir)
-        images = {v: cv2.imread(str(scene_dir / f"{v}.png"), cv2.IMREAD_COLOR)
-                  for v in ("front", "side")}
-        masks = {v: cv2.imread(str(scene_dir / f"{v}_mask.png"), cv2.IMREAD_GRAYSCALE)
+        # (np.asarray names the dtype cv2's stubs leave open: 8-bit PNGs, no copy.)
+        images = {v: np.asarray(cv2.imread(str(scene_dir / f"{v}.png"), cv2.IMREAD_COLOR),
+                                np.uint8) for v in ("front", "side")}
+        masks = {v: np.asarray(cv2.imread(str(scene_dir / f"{v}_mask.png"),
+                                          cv2.IMREAD_GRAYSCALE), np.uint8)
                  for v in ("front", "side")}
         truth = json.loads((scene_dir / "truth.json").read_text("utf-8"))
         return cls(scene_dir.name, images, masks, truth,

@@ -25,12 +25,16 @@ Together ~4 % (1 sd) of every length: ~9 mm of a 230 mm ankle, ~15 mm of a calf.
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 
+from fitting.stance import Stance
+from vision.arrays import FloatArray, ImageBGR, PersonMask
 from vision.edges import find_leg_edges
 from vision.geometry import LegAxis
 from vision.profile import MAX_HALF_WIDTH_SHARE, LegViewProfile, _binned_median
-from vision.types import LegLandmarks, Stance
+from vision.types import LegLandmarks
 
 # 1-sigma relative error of the height-derived scale (see the module's docstring).
 HEIGHT_SCALE_SD_REL = 0.04
@@ -43,7 +47,7 @@ MIN_STATED_HEIGHT_MM = 1000.0
 MAX_STATED_HEIGHT_MM = 2300.0
 
 
-def silhouette_extent_px(mask: np.ndarray) -> tuple[float, float] | None:
+def silhouette_extent_px(mask: PersonMask) -> tuple[float, float] | None:
     """Top and bottom image rows of the person's silhouette (mask >= 0.5), or None.
 
     None too when the silhouette touches the top or bottom of the image: then the
@@ -58,7 +62,7 @@ def silhouette_extent_px(mask: np.ndarray) -> tuple[float, float] | None:
     return float(top), float(bottom)
 
 
-def height_scale_mm_per_px(mask: np.ndarray, stated_height_mm: float, ankle_y_px: float
+def height_scale_mm_per_px(mask: PersonMask, stated_height_mm: float, ankle_y_px: float
                            ) -> tuple[float, float] | None:
     """(mm per pixel, the ankles' height in mm) from the head's top to the ankles.
 
@@ -86,7 +90,7 @@ def side_depth_factor(leg: str, stance: Stance, mat_y_mm: dict[str, float] | Non
     return (NOMINAL_CAMERA_DISTANCE_MM + offset) / NOMINAL_CAMERA_DISTANCE_MM
 
 
-def height_scaled_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLandmarks,
+def height_scaled_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks,
                           leg: str, stance: Stance, mm_per_px: float, ankle_height_mm: float,
                           row_step: int = 1) -> LegViewProfile:
     """One leg in one frame, scaled by the stated height (no calibration needed).
@@ -107,8 +111,15 @@ def height_scaled_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: Le
     edges = find_leg_edges(image_bgr, mask, top, bottom, MAX_HALF_WIDTH_SHARE * shank_px,
                            row_step=row_step)
     ok = edges.valid
-    def height(y_px: np.ndarray | float) -> np.ndarray | float:
-        return ankle_height_mm + (ankle[1] - y_px) * mm_per_px / max(cos_tilt, 0.5)
+
+    @overload
+    def height(y_px: float) -> float: ...
+    @overload
+    def height(y_px: FloatArray) -> FloatArray: ...
+    def height(y_px: float | FloatArray) -> float | FloatArray:
+        heights: float | FloatArray = (ankle_height_mm
+                                       + (ankle[1] - y_px) * mm_per_px / max(cos_tilt, 0.5))
+        return heights
 
     t_mm = height(edges.y_px[ok])
     width_mm = edges.width_px[ok] * mm_per_px * cos_tilt

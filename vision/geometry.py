@@ -28,6 +28,8 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from fitting.stance import Stance
+from vision.arrays import FloatArray, PointsMm, PointsPx
 from vision.foot_placement import ON_PRINT_SD_MM, TOE_SEEN_SD_MM, heel_from_print_and_toe
 
 # Relaxed standing leans the shank forward: the knee stands in front of the ankle by
@@ -72,11 +74,11 @@ class LegAxis:
     which scales every width measured against it.
     """
 
-    floor_point_mm: np.ndarray
-    up: np.ndarray
+    floor_point_mm: PointsMm
+    up: PointsMm
     depth_sd_mm: float = 0.0
 
-    def point_at(self, t_mm: float | np.ndarray) -> np.ndarray:
+    def point_at(self, t_mm: float | FloatArray) -> PointsMm:
         t = np.asarray(t_mm, dtype=float)
         return self.floor_point_mm + t[..., None] * self.up
 
@@ -85,7 +87,7 @@ class LegAxis:
         return float(math.degrees(math.acos(np.clip(self.up[2], -1.0, 1.0))))
 
 
-def axis_through(p_low_mm: np.ndarray, p_high_mm: np.ndarray, depth_sd_mm: float = 0.0
+def axis_through(p_low_mm: PointsMm, p_high_mm: PointsMm, depth_sd_mm: float = 0.0
                  ) -> LegAxis:
     """The axis through two points (any heights), expressed from its floor point."""
     p0 = np.asarray(p_low_mm, dtype=float)
@@ -109,18 +111,18 @@ class RayGeometry:
     distance from the camera to the closest approach (for the per-pixel scale).
     """
 
-    t_mm: np.ndarray
-    r_mm: np.ndarray
-    range_mm: np.ndarray
+    t_mm: FloatArray
+    r_mm: FloatArray
+    range_mm: FloatArray
 
 
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _cross(a: PointsMm, b: PointsMm) -> PointsMm:
     """Cross product of two 3-vectors (``np.cross`` costs ten times as much per call)."""
     return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
                      a[0] * b[1] - a[1] * b[0]])
 
 
-def rays_to_axis(calibration: CameraCalibration, points_px: np.ndarray, axis: LegAxis
+def rays_to_axis(calibration: CameraCalibration, points_px: PointsPx, axis: LegAxis
                  ) -> RayGeometry:
     """Closest approach of each pixel's ray to the axis (lens distortion undone on points)."""
     pose = calibration.require_floor_pose()
@@ -151,30 +153,31 @@ def rays_to_axis(calibration: CameraCalibration, points_px: np.ndarray, axis: Le
     return RayGeometry(t_axis, r, s_ray)
 
 
-def point_on_vertical_plane(calibration: CameraCalibration, point_px: np.ndarray,
-                            plane_point_mm: np.ndarray, plane_normal: np.ndarray) -> np.ndarray:
+def point_on_vertical_plane(calibration: CameraCalibration, point_px: PointsPx,
+                            plane_point_mm: PointsMm, plane_normal: PointsMm) -> PointsMm:
     """Back-project one pixel onto a world plane (mm)."""
-    return calibration.back_project_to_plane(np.asarray(point_px, float).reshape(1, 2),
-                                             np.asarray(plane_point_mm, float),
-                                             np.asarray(plane_normal, float))[0]
+    point: PointsMm = calibration.back_project_to_plane(
+        np.asarray(point_px, float).reshape(1, 2), np.asarray(plane_point_mm, float),
+        np.asarray(plane_normal, float))[0]
+    return point
 
 
-def floor_point(calibration: CameraCalibration, point_px: np.ndarray, height_mm: float = 0.0
-                ) -> np.ndarray:
+def floor_point(calibration: CameraCalibration, point_px: PointsPx, height_mm: float = 0.0
+                ) -> PointsMm:
     """Where a pixel's ray meets the level plane ``height_mm`` above the floor."""
     return point_on_vertical_plane(calibration, point_px, np.array([0.0, 0.0, height_mm]),
                                    np.array([0, 0, 1.0]))
 
 
-def pixels_per_mm(calibration: CameraCalibration, at_mm: np.ndarray) -> float:
+def pixels_per_mm(calibration: CameraCalibration, at_mm: PointsMm) -> float:
     """Approximate image scale at a world point (px per mm across the line of sight)."""
     pose = calibration.require_floor_pose()
     distance = float(np.linalg.norm(np.asarray(at_mm, float) - pose.camera_position_mm))
     return calibration.intrinsics.fx / distance
 
 
-def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: np.ndarray,
-               knee_px: np.ndarray, toe_floor_mm: np.ndarray | None,
+def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: PointsPx,
+               knee_px: PointsPx, toe_floor_mm: PointsMm | None,
                ankle_height_mm: float = 80.0) -> LegAxis:
     """The leg's axis in the front stance.
 
@@ -184,7 +187,7 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
     foot's length. The knee leans forward by the population prior. Laterally the axis goes
     through the ankle and knee landmarks (the sum of half-widths does not depend on it).
     """
-    fp = mat.stance("front").foot(leg)
+    fp = mat.stance(Stance.FRONT).foot(leg)
     normal = np.array([0.0, 1.0, 0.0])  # the foot's axis is (nearly) along the line of sight
     print_heel = np.array([*fp.heel_xy_mm, 0.0])
     toward_toe = np.array([*fp.direction_xy, 0.0])
@@ -218,8 +221,8 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
     return axis_through(a3, k3, depth_sd)
 
 
-def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: np.ndarray,
-              knee_px: np.ndarray) -> LegAxis:
+def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: PointsPx,
+              knee_px: PointsPx) -> LegAxis:
     """The leg's axis in the side stance, through the centres of its cross-sections.
 
     The depths come from the printed footprint: at the ankle the sections' centres stand
@@ -228,7 +231,7 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: 
     lateral side. The stride tilts the shank along the foot; the ankle and knee
     landmarks give that tilt (and the edge midpoints refine it later).
     """
-    stance = mat.stance("side")
+    stance = mat.stance(Stance.SIDE)
     fp = stance.foot(leg)
     along = np.array([*fp.direction_xy, 0.0])
     normal = np.cross(along, np.array([0.0, 0.0, 1.0]))
@@ -246,12 +249,12 @@ def side_axis_on_bones(axis: LegAxis, mat: MatSpec, leg: str) -> LegAxis:
     """The side view's axis fitted to the silhouette, moved forward along the foot onto
     the shank's bones (``SIDE_SILHOUETTE_BEHIND_BONES_MM``); the width between the edges
     does not depend on it, the heights do."""
-    forward = np.array([*mat.stance("side").foot(leg).direction_xy, 0.0])
+    forward = np.array([*mat.stance(Stance.SIDE).foot(leg).direction_xy, 0.0])
     return LegAxis(axis.floor_point_mm + SIDE_SILHOUETTE_BEHIND_BONES_MM * forward, axis.up,
                    axis.depth_sd_mm)
 
 
-def facing_plane_normal(calibration: CameraCalibration, axis: LegAxis) -> np.ndarray:
+def facing_plane_normal(calibration: CameraCalibration, axis: LegAxis) -> PointsMm:
     """Normal of the plane that holds the axis and faces the camera."""
     view = axis.point_at(300.0) - calibration.require_floor_pose().camera_position_mm
     lateral = _cross(view, axis.up)
@@ -259,7 +262,7 @@ def facing_plane_normal(calibration: CameraCalibration, axis: LegAxis) -> np.nda
     return normal / np.linalg.norm(normal)
 
 
-def _quantile(values: np.ndarray, q: float) -> float:
+def _quantile(values: FloatArray, q: float) -> float:
     """``np.quantile(values, q)`` (linear interpolation) at a fraction of its overhead."""
     v = np.sort(values)
     pos = q * (len(v) - 1)
@@ -268,7 +271,7 @@ def _quantile(values: np.ndarray, q: float) -> float:
     return float(v[lo] + (pos - lo) * (v[hi] - v[lo]))
 
 
-def refit_axis(calibration: CameraCalibration, axis: LegAxis, midpoints_px: np.ndarray
+def refit_axis(calibration: CameraCalibration, axis: LegAxis, midpoints_px: PointsPx
                ) -> LegAxis:
     """Re-place the axis through the silhouette's centre line, keeping its depth.
 

@@ -13,8 +13,11 @@ used per site are stated in ``SHAPE_EXPONENT`` with why and where they came from
 from __future__ import annotations
 
 import math
+from typing import overload
 
 import numpy as np
+
+from vision.arrays import FloatArray
 
 # Superellipse exponents per measuring site. n = 2 is the Perometer's ellipse.
 # Why not 2: just above the malleoli (cB) the section is a rounded triangle, pointed in
@@ -40,17 +43,35 @@ SHAPE_MODEL_SD_REL = {"ankle": 0.012, "calf": 0.010}
 _THETA = np.linspace(0.0, 0.5 * math.pi, 721)
 
 
-def ellipse_perimeter_mm(width_mm: float | np.ndarray, depth_mm: float | np.ndarray
-                         ) -> np.ndarray:
+# Two numbers in, a number out (for the ellipse a numpy float, for a superellipse a 0-d
+# array); an array in, the perimeters at its shape.
+@overload
+def ellipse_perimeter_mm(width_mm: float, depth_mm: float) -> np.float64: ...
+@overload
+def ellipse_perimeter_mm(width_mm: FloatArray, depth_mm: float | FloatArray) -> FloatArray: ...
+@overload
+def ellipse_perimeter_mm(width_mm: float, depth_mm: FloatArray) -> FloatArray: ...
+def ellipse_perimeter_mm(width_mm: float | FloatArray, depth_mm: float | FloatArray
+                         ) -> FloatArray | np.float64:
     """Ramanujan's second approximation for an ellipse with diameters width and depth."""
     a = np.asarray(width_mm, float) / 2
     b = np.asarray(depth_mm, float) / 2
     h = ((a - b) / np.maximum(a + b, 1e-12)) ** 2
-    return math.pi * (a + b) * (1 + 3 * h / (10 + np.sqrt(4 - 3 * h)))
+    perimeter: FloatArray | np.float64 = math.pi * (a + b) * (1 + 3 * h / (10 + np.sqrt(4 - 3 * h)))
+    return perimeter
 
 
-def superellipse_perimeter_mm(width_mm: float | np.ndarray, depth_mm: float | np.ndarray,
-                              exponent: float) -> np.ndarray:
+@overload
+def superellipse_perimeter_mm(width_mm: float, depth_mm: float, exponent: float
+                              ) -> FloatArray | np.float64: ...
+@overload
+def superellipse_perimeter_mm(width_mm: FloatArray, depth_mm: float | FloatArray,
+                              exponent: float) -> FloatArray: ...
+@overload
+def superellipse_perimeter_mm(width_mm: float, depth_mm: FloatArray, exponent: float
+                              ) -> FloatArray: ...
+def superellipse_perimeter_mm(width_mm: float | FloatArray, depth_mm: float | FloatArray,
+                              exponent: float) -> FloatArray | np.float64:
     """Perimeter of |x/a|^n + |y/b|^n = 1 (a, b half the diameters), numerically."""
     if abs(exponent - 2.0) < 1e-9:
         return ellipse_perimeter_mm(width_mm, depth_mm)
@@ -60,13 +81,19 @@ def superellipse_perimeter_mm(width_mm: float | np.ndarray, depth_mm: float | np
     p = 2.0 / exponent
     x = a * np.sign(c) * np.abs(c) ** p
     y = b * np.sign(s) * np.abs(s) ** p
-    quarter = np.sum(np.hypot(np.diff(x, axis=-1), np.diff(y, axis=-1)), axis=-1)
+    quarter: FloatArray = np.sum(np.hypot(np.diff(x, axis=-1), np.diff(y, axis=-1)), axis=-1)
     out = 4.0 * quarter
     return out.reshape(np.shape(np.asarray(width_mm, float)))
 
 
-def girth_mm(width_mm: float | np.ndarray, depth_mm: float | np.ndarray, site: str
-             ) -> np.ndarray:
+@overload
+def girth_mm(width_mm: float, depth_mm: float, site: str) -> FloatArray | np.float64: ...
+@overload
+def girth_mm(width_mm: FloatArray, depth_mm: float | FloatArray, site: str) -> FloatArray: ...
+@overload
+def girth_mm(width_mm: float, depth_mm: FloatArray, site: str) -> FloatArray: ...
+def girth_mm(width_mm: float | FloatArray, depth_mm: float | FloatArray, site: str
+             ) -> FloatArray | np.float64:
     """Tape girth at a site ("ankle" or "calf") from its two diameters."""
     return superellipse_perimeter_mm(width_mm, depth_mm, SHAPE_EXPONENT[site])
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
+from vision.arrays import PointsPx
 
 
 @dataclass(frozen=True, eq=False)
@@ -18,10 +18,10 @@ class LegOverlay:
 
     leg: str
     landmarks_px: dict[str, tuple[float, float]]
-    left_edge_px: np.ndarray
-    right_edge_px: np.ndarray
-    axis_px: np.ndarray  # 2 x 2: two points on the axis (low, high)
-    height_lines_px: dict[str, np.ndarray] = field(default_factory=dict)  # name -> 2 x 2
+    left_edge_px: PointsPx
+    right_edge_px: PointsPx
+    axis_px: PointsPx  # 2 x 2: two points on the axis (low, high)
+    height_lines_px: dict[str, PointsPx] = field(default_factory=dict)  # name -> 2 x 2
 
 
 @dataclass(frozen=True, eq=False)

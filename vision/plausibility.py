@@ -123,11 +123,11 @@ def unsupported_difference(girths: dict[str, LegGirths]
         for leg in ("left", "right"):
             p = _point(out[leg], site)
             widened = replace(p, sd_mm=math.hypot(p.sd_mm, abs(diff) / 2))
-            out[leg] = replace(out[leg], **{site: widened},
-                               notes=(*out[leg].notes,
-                                      f"{site}: the {abs(diff):.0f} mm left/right difference "
-                                      f"is not seen by both views: sd widened to "
-                                      f"{widened.sd_mm:.1f} mm"))
+            notes = (*out[leg].notes,
+                     f"{site}: the {abs(diff):.0f} mm left/right difference is not seen by "
+                     f"both views: sd widened to {widened.sd_mm:.1f} mm")
+            out[leg] = (replace(out[leg], ankle=widened, notes=notes) if site == "ankle"
+                        else replace(out[leg], calf=widened, notes=notes))
         reasons.append(f"the {site}s differ by {abs(diff):.0f} mm in one view only: "
                        f"{site} sd widened")
     return out, reasons

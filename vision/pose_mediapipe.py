@@ -18,6 +18,7 @@ import cv2
 import mediapipe as mp
 import numpy as np
 
+from vision.arrays import FloatArray, ImageBGR, PersonMask
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
 # The non-headless cv2 wheel points Qt at its own plugins on import; PySide6 must not see it.
@@ -32,7 +33,7 @@ _LEG = {
 }
 
 
-def downscale_for_model(image_bgr: np.ndarray, long_side_px: int | None) -> np.ndarray:
+def downscale_for_model(image_bgr: ImageBGR, long_side_px: int | None) -> ImageBGR:
     """RGB copy of the frame with its long side at most ``long_side_px`` (one conversion).
 
     Halvings by area averaging (OpenCV's fast 2x path), then one bilinear step of less
@@ -40,19 +41,22 @@ def downscale_for_model(image_bgr: np.ndarray, long_side_px: int | None) -> np.n
     ankle of a 4K side view by 40 % of the shank) at a third of its cost (1080x1920 to
     360x640: 2.0 ms instead of 6.3 ms of CPU).
     """
+    # (np.asarray only names the dtype cv2's stubs leave open: uint8 in, uint8 out.)
     h, w = image_bgr.shape[:2]
     if long_side_px and max(h, w) > long_side_px:
         while max(h, w) >= 2 * long_side_px:
             w, h = w // 2, h // 2
-            image_bgr = cv2.resize(image_bgr, (w, h), interpolation=cv2.INTER_AREA)
+            image_bgr = np.asarray(cv2.resize(image_bgr, (w, h), interpolation=cv2.INTER_AREA),
+                                   np.uint8)
         if max(h, w) > long_side_px:
             s = long_side_px / max(h, w)
             size_wh = (max(1, round(w * s)), max(1, round(h * s)))
-            image_bgr = cv2.resize(image_bgr, size_wh, interpolation=cv2.INTER_LINEAR)
-    return cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+            image_bgr = np.asarray(cv2.resize(image_bgr, size_wh, interpolation=cv2.INTER_LINEAR),
+                                   np.uint8)
+    return np.asarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB), np.uint8)
 
 
-def landmarks_from_normalised(xyv: np.ndarray, size_wh: tuple[int, int]) -> BodyLandmarks:
+def landmarks_from_normalised(xyv: FloatArray, size_wh: tuple[int, int]) -> BodyLandmarks:
     """Our landmarks from a 33 x 3 array of (x, y normalised to the image; visibility).
 
     Normalised coordinates scale straight to the full frame because the model saw the
@@ -97,7 +101,7 @@ class MediaPipePoseEstimator:
             smooth_segmentation=enable_segmentation and not static_image_mode,
             min_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence)
-        self.last_small_mask: np.ndarray | None = None
+        self.last_small_mask: PersonMask | None = None
 
     def estimate(self, frame: Frame) -> PoseResult:
         image = frame.image_bgr
@@ -116,11 +120,11 @@ class MediaPipePoseEstimator:
             small = np.asarray(results.segmentation_mask, dtype=np.float32)
             self.last_small_mask = small
             if self.full_size_mask:
-                mask = small if small.shape == (h, w) else cv2.resize(
-                    small, (w, h), interpolation=cv2.INTER_LINEAR)
+                mask = small if small.shape == (h, w) else np.asarray(cv2.resize(
+                    small, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
         return PoseResult(landmarks=landmarks, mask=mask)
 
-    def run_model_only(self, image_rgb: np.ndarray) -> bool:
+    def run_model_only(self, image_rgb: ImageBGR) -> bool:
         """The bare model call on an RGB image, nothing converted (for benchmarks: what
         the adapter adds is measured against this). True when a person was found."""
         return self._pose.process(image_rgb).pose_landmarks is not None
@@ -152,7 +156,7 @@ class MediaPipeSelfieSegmenter:
         self._seg = mp.solutions.selfie_segmentation.SelfieSegmentation(
             model_selection=model_selection)
 
-    def segment(self, frame: Frame) -> np.ndarray:
+    def segment(self, frame: Frame) -> PersonMask:
         image = frame.image_bgr
         h, w = image.shape[:2]
         small_rgb = downscale_for_model(image, self.downscale_long_side_px)
@@ -161,9 +165,9 @@ class MediaPipeSelfieSegmenter:
         small = np.asarray(results.segmentation_mask, dtype=np.float32)
         if small.shape == (h, w):
             return small
-        return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+        return np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
 
-    def segment_small(self, frame: Frame) -> np.ndarray:
+    def segment_small(self, frame: Frame) -> PersonMask:
         """The mask at the model's input size (cheap; for counting people, not edges)."""
         small_rgb = downscale_for_model(frame.image_bgr, self.downscale_long_side_px)
         small_rgb.flags.writeable = False

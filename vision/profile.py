@@ -13,6 +13,8 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from fitting.stance import Stance
+from vision.arrays import BoolArray, FloatArray, ImageBGR, IntArray, PersonMask, PointsPx
 from vision.between_legs import inner_side, outermost_inner_edges
 from vision.edges import RowEdges, default_window_px, find_leg_edges, refine_near
 from vision.foot_placement import TOE_FRONT_HEIGHT_MM
@@ -27,7 +29,7 @@ from vision.geometry import (
     side_axis,
     side_axis_on_bones,
 )
-from vision.types import LegLandmarks, Stance
+from vision.types import LegLandmarks
 
 BIN_MM = 5.0
 GRID_TOP_MM = 800.0
@@ -85,8 +87,8 @@ class LegViewProfile:
 
     stance: Stance
     leg: str
-    width_mm: np.ndarray
-    samples: np.ndarray
+    width_mm: FloatArray
+    samples: IntArray
     axis: LegAxis
     edges: RowEdges
     px_per_mm: float
@@ -97,14 +99,14 @@ class LegViewProfile:
     scale_sd_rel: float | None = None
     # Per bin, 1 where the width came from edges filled from the mask's outline
     # (``fill_lost_edges``: no refined edge reached that bin), else 0; None: no fill.
-    filled_share: np.ndarray | None = None
+    filled_share: FloatArray | None = None
 
     @property
-    def heights_mm(self) -> np.ndarray:
+    def heights_mm(self) -> FloatArray:
         return HEIGHTS_MM
 
 
-def _binned_median(t_mm: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _binned_median(t_mm: FloatArray, values: FloatArray) -> tuple[FloatArray, IntArray]:
     n_bins = len(HEIGHTS_MM)
     idx = np.floor(t_mm / BIN_MM).astype(int)
     ok = (idx >= 0) & (idx < n_bins) & np.isfinite(values)
@@ -126,8 +128,8 @@ def _binned_median(t_mm: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np
     return out, count
 
 
-def drop_edge_outliers(t_mm: np.ndarray, r_mm: np.ndarray, window: int = 31,
-                       floor_mm: float = 1.5) -> np.ndarray:
+def drop_edge_outliers(t_mm: FloatArray, r_mm: FloatArray, window: int = 31,
+                       floor_mm: float = 1.5) -> BoolArray:
     """Mask of edge points that follow the leg's outline (False: an edge that jumped).
 
     A leg's outline is smooth along its height; where the true edge is faint (skin against
@@ -156,9 +158,9 @@ def drop_edge_outliers(t_mm: np.ndarray, r_mm: np.ndarray, window: int = 31,
     return keep
 
 
-def inner_outline(t_mm: np.ndarray, r_mm: np.ndarray, jump_mm: float = OUTLINE_JUMP_MM,
+def inner_outline(t_mm: FloatArray, r_mm: FloatArray, jump_mm: float = OUTLINE_JUMP_MM,
                   gap_mm: float = OUTLINE_GAP_MM, max_bleed_mm: float = MAX_BLEED_MM
-                  ) -> np.ndarray:
+                  ) -> BoolArray:
     """Mask of one edge's points that lie on the leg's outline (False: a stretch bled out).
 
     Where skin meets a floor or wall of nearly its colour, the person mask bleeds outward
@@ -235,8 +237,8 @@ def inner_outline(t_mm: np.ndarray, r_mm: np.ndarray, jump_mm: float = OUTLINE_J
 
 
 
-def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
-               half_box_px: float) -> np.ndarray | None:
+def toe_tip_px(mask: PersonMask, ankle_px: PointsPx, toe_px: PointsPx,
+               half_box_px: float) -> PointsPx | None:
     """The lowest silhouette point of the foot near its toe landmark: the front of the toe.
 
     The toe is the nearest point of the foot to the camera, so it is the lowest one in the
@@ -259,7 +261,7 @@ def toe_tip_px(mask: np.ndarray, ankle_px: np.ndarray, toe_px: np.ndarray,
     return np.array([x0 + float(xs.mean()), y0 + float(y)])
 
 
-def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraCalibration,
+def _follow_outline(image_bgr: ImageBGR, edges: RowEdges, calibration: CameraCalibration,
                     axis: LegAxis) -> tuple[RowEdges, dict[str, RayGeometry] | None]:
     """Edges with every stretch that bled off the leg searched again along the outline.
 
@@ -295,7 +297,7 @@ def _follow_outline(image_bgr: np.ndarray, edges: RowEdges, calibration: CameraC
                    valid=valid), None
 
 
-def _long_runs(flags: np.ndarray, min_len: float) -> np.ndarray:
+def _long_runs(flags: BoolArray, min_len: float) -> BoolArray:
     """Mask of the True entries that belong to a run of at least ``min_len`` Trues."""
     f = np.concatenate([[False], flags, [False]]).astype(np.int8)
     d = np.diff(f)
@@ -307,8 +309,8 @@ def _long_runs(flags: np.ndarray, min_len: float) -> np.ndarray:
     return out
 
 
-def _offset_fill(y_px: np.ndarray, x_px: np.ndarray, mask_x_px: np.ndarray, ok: np.ndarray,
-                 max_gap_rows: float, min_gap_rows: float = 0.0) -> np.ndarray:
+def _offset_fill(y_px: FloatArray, x_px: FloatArray, mask_x_px: FloatArray, ok: BoolArray,
+                 max_gap_rows: float, min_gap_rows: float = 0.0) -> FloatArray:
     """Edge x on every row: refined where ``ok``, else mask edge + the local refined offset.
 
     The offset (refined minus mask) is the median over the ``FILL_ANCHOR_ROWS`` nearest
@@ -332,7 +334,7 @@ def _offset_fill(y_px: np.ndarray, x_px: np.ndarray, mask_x_px: np.ndarray, ok: 
     return out
 
 
-def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, np.ndarray]:
+def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, BoolArray]:
     """Edges with the rows whose gradient edge was lost filled from the mask's outline.
 
     Returns the new edges and a mask of the rows that carry a filled edge (either side).
@@ -352,8 +354,8 @@ def fill_lost_edges(edges: RowEdges, px_per_mm: float) -> tuple[RowEdges, np.nda
     return replace(edges, left_x_px=left, right_x_px=right, valid=valid), filled
 
 
-def fills_off_outline(width_mm: np.ndarray, filled: np.ndarray,
-                      step_mm: float = FILL_STEP_MM) -> np.ndarray:
+def fills_off_outline(width_mm: FloatArray, filled: BoolArray,
+                      step_mm: float = FILL_STEP_MM) -> BoolArray:
     """Mask of the filled bins that belong to a run stepping away from both neighbours.
 
     ``width_mm``: the width per bin with the fill in place; ``filled``: the bins the fill
@@ -382,7 +384,7 @@ def fills_off_outline(width_mm: np.ndarray, filled: np.ndarray,
 
 
 def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxis,
-                   rays: dict[str, RayGeometry] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                   rays: dict[str, RayGeometry] | None = None) -> tuple[FloatArray, IntArray]:
     """Binned width (mm) and rows per bin from both edges' rays, outliers dropped.
 
     ``rays``: each side's rays against ``axis`` when already worked out for these edges.
@@ -400,7 +402,7 @@ def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxi
     return width, np.minimum(n_left, n_right)
 
 
-def leg_view_profile(image_bgr: np.ndarray, mask: np.ndarray, landmarks: LegLandmarks, leg: str,
+def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks, leg: str,
                      stance: Stance, calibration: CameraCalibration, mat: MatSpec,
                      row_step: int = 1) -> LegViewProfile:
     """Measure one leg in one frame (the per-frame work of the measurer)."""

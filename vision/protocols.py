@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-import numpy as np
-
+from vision.arrays import PersonMask
 from vision.types import Frame, PoseResult
 
 
@@ -31,8 +30,15 @@ class PoseEstimator(Protocol):
 
 
 class Segmenter(Protocol):
-    """A person mask, float32 H x W in 0..1 at full frame size."""
+    """A mask of every person in view, float32 in 0..1.
 
-    def segment(self, frame: Frame) -> np.ndarray: ...
+    ``segment``: at full frame size (H x W). ``segment_small``: at whatever size the
+    model works at (cheaper; enough for counting people, not for edges); a segmenter
+    without a smaller mask returns ``segment``'s.
+    """
+
+    def segment(self, frame: Frame) -> PersonMask: ...
+
+    def segment_small(self, frame: Frame) -> PersonMask: ...
 
     def close(self) -> None: ...

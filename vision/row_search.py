@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from vision.arrays import Float32Array, FloatArray, IntArray, PersonMask
+
 MASK_LEVEL = 0.5
 # A silhouette edge is a blurred step: its gradient peak falls to the background's own
 # (near nothing) a few pixels outward, where the leg has ended. A shading ramp inside the
@@ -33,8 +35,8 @@ STEP_SIDE_PX = 4
 MIN_STEP_SHARE = 0.05
 
 
-def mask_runs(mask: np.ndarray, y_px: np.ndarray, centre_x_px: np.ndarray,
-              half_band_px: float) -> tuple[np.ndarray, np.ndarray]:
+def mask_runs(mask: PersonMask, y_px: IntArray, centre_x_px: FloatArray,
+              half_band_px: float) -> tuple[FloatArray, FloatArray]:
     """Sub-pixel 0.5 crossings (left, right) of the mask run nearest each row's centre.
 
     Row ``y_px[i]`` is searched in ``centre_x_px[i] +/- half_band_px``. Of the runs of
@@ -95,7 +97,7 @@ def mask_runs(mask: np.ndarray, y_px: np.ndarray, centre_x_px: np.ndarray,
     return left, right
 
 
-def step_share(peak: np.ndarray, beyond: np.ndarray) -> np.ndarray:
+def step_share(peak: Float32Array, beyond: Float32Array) -> Float32Array:
     """How much of a gradient peak is gone at ``beyond`` (its value outward), in
     [``MIN_STEP_SHARE``, 1]: 1 for a clean step, near 0 for a ramp."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -103,8 +105,8 @@ def step_share(peak: np.ndarray, beyond: np.ndarray) -> np.ndarray:
     return np.clip(np.nan_to_num(share, nan=MIN_STEP_SHARE), MIN_STEP_SHARE, 1.0)
 
 
-def gradient_peaks(mag: np.ndarray, rows: np.ndarray, guess_x_px: np.ndarray, x0: int,
-                   window_px: int, outward: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def gradient_peaks(mag: Float32Array, rows: IntArray, guess_x_px: FloatArray, x0: int,
+                   window_px: int, outward: int = 0) -> tuple[FloatArray, FloatArray]:
     """Sub-pixel gradient peak (x, peak value) nearest each guess, NaN where none.
 
     ``mag``: gradient magnitude of a region whose column 0 is image column ``x0``;

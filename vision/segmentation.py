@@ -12,6 +12,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from vision.arrays import PersonMask, PointsPx
 from vision.protocols import Segmenter
 from vision.types import Frame
 
@@ -19,7 +20,7 @@ from vision.types import Frame
 PERSON = 0.5
 
 
-def mask_cover(mask: np.ndarray | None, xy_px: np.ndarray, half_side_px: int) -> float:
+def mask_cover(mask: PersonMask | None, xy_px: PointsPx, half_side_px: int) -> float:
     """Share of the square patch around ``xy_px`` that the mask calls the person.
 
     1.0 without a mask (nothing to contradict the landmark); 0.0 off the image.
@@ -33,14 +34,13 @@ def mask_cover(mask: np.ndarray | None, xy_px: np.ndarray, half_side_px: int) ->
     return float((patch > PERSON).mean()) if patch.size else 0.0
 
 
-def everyone_mask(segmenter: Segmenter, frame: Frame) -> np.ndarray:
+def everyone_mask(segmenter: Segmenter, frame: Frame) -> PersonMask:
     """Every person in the frame, at the segmenter's own (small) size when it offers it:
     counting people needs no full-resolution mask."""
-    small = getattr(segmenter, "segment_small", None)
-    return small(frame) if callable(small) else segmenter.segment(frame)
+    return segmenter.segment_small(frame)
 
 
-def second_silhouette_share(everyone: np.ndarray, person_mask: np.ndarray | None,
+def second_silhouette_share(everyone: PersonMask, person_mask: PersonMask | None,
                             person_box_px: tuple[float, float, float, float] | None,
                             frame_size_wh: tuple[int, int]) -> float:
     """Area of the biggest silhouette outside the tracked person, as a share of the

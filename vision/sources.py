@@ -26,7 +26,9 @@ import cv2
 import numpy as np
 
 from fitting.errors import InputInvalid
+from vision.arrays import ImageBGR
 from vision.errors import CameraUnavailable, VideoUnreadable
+from vision.protocols import FrameSource
 from vision.types import Frame
 
 # The non-headless cv2 wheel points Qt at its own plugins on import; PySide6 must not see it.
@@ -48,7 +50,7 @@ def _rotation_code(rotate_deg: int) -> int | None:
     return _ROTATIONS[rotate_deg]
 
 
-def _check_bgr(image: object, where: str) -> np.ndarray:
+def _check_bgr(image: object, where: str) -> ImageBGR:
     """Refuse anything that is not an H x W x 3 uint8 image (our frames are BGR, 8-bit)."""
     if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 \
             or image.shape[2] != 3 or image.shape[0] < 2 or image.shape[1] < 2:
@@ -64,7 +66,7 @@ class VideoCaptureLike(Protocol):
 
     def isOpened(self) -> bool: ...
 
-    def read(self) -> tuple[bool, np.ndarray | None]: ...
+    def read(self) -> tuple[bool, cv2.typing.MatLike | None]: ...
 
     def set(self, prop_id: int, value: float) -> bool: ...
 
@@ -118,7 +120,7 @@ class CameraSource:
         self._asked_format = pixel_format
         self._device = index_or_path
         self._cond = threading.Condition()
-        self._latest: np.ndarray | None = None
+        self._latest: ImageBGR | None = None
         self._latest_t = 0.0
         self._latest_seq = 0
         self._returned_seq = 0
@@ -128,7 +130,7 @@ class CameraSource:
         self._capture = self._open(index_or_path, capture_factory, open_timeout_s)
         # The format before the size: V4L2 drivers offer sizes per format.
         if pixel_format is not None:
-            self._capture.set(cv2.CAP_PROP_FOURCC, float(cv2.VideoWriter_fourcc(*pixel_format)))
+            self._capture.set(cv2.CAP_PROP_FOURCC, float(cv2.VideoWriter.fourcc(*pixel_format)))
         if size_wh is not None:
             self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, float(size_wh[0]))
             self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, float(size_wh[1]))
@@ -141,27 +143,27 @@ class CameraSource:
     def _open(device: int | str, factory: Callable[[int | str], VideoCaptureLike],
               open_timeout_s: float) -> VideoCaptureLike:
         # Some drivers hang in open(); do it on a helper thread with a deadline.
-        box: dict[str, object] = {}
+        opened: list[VideoCaptureLike] = []
+        failed: list[Exception] = []
 
         def target() -> None:
             try:
-                box["capture"] = factory(device)
+                opened.append(factory(device))
             except Exception as exc:  # a vendor backend may raise anything; report it plainly
-                box["error"] = exc
+                failed.append(exc)
 
         opener = threading.Thread(target=target, name="camera-open", daemon=True)
         opener.start()
         opener.join(open_timeout_s)
         if opener.is_alive():
             raise CameraUnavailable(f"camera {device} did not open within {open_timeout_s:g} s")
-        if "error" in box:
-            raise CameraUnavailable(f"camera {device} cannot be opened: {box['error']}")
-        capture = box["capture"]
-        assert isinstance(capture, object)
-        if not capture.isOpened():  # type: ignore[attr-defined]
-            capture.release()  # type: ignore[attr-defined]
+        if failed:
+            raise CameraUnavailable(f"camera {device} cannot be opened: {failed[0]}")
+        capture = opened[0]
+        if not capture.isOpened():
+            capture.release()
             raise CameraUnavailable(f"camera {device} cannot be opened (not connected or busy)")
-        return capture  # type: ignore[return-value]
+        return capture
 
     def _describe_capture(self) -> str:
         """What the driver agreed to (read before the grabber thread owns the capture)."""
@@ -195,7 +197,7 @@ class CameraSource:
                     return
                 grabbed_at = time.monotonic()  # when it arrived, not when it was asked for
                 with self._cond:
-                    self._latest = image
+                    self._latest = np.asarray(image, np.uint8)  # a camera's BGR: no copy
                     self._latest_t = grabbed_at
                     self._latest_seq += 1
                     self._cond.notify_all()
@@ -220,7 +222,7 @@ class CameraSource:
             self._returned_seq = self._latest_seq
         assert image is not None
         if self._rotation is not None:
-            image = cv2.rotate(image, self._rotation)
+            image = np.asarray(cv2.rotate(image, self._rotation), np.uint8)
         frame = Frame(image, grabbed_at, self._index)
         self._index += 1
         return frame
@@ -247,7 +249,7 @@ class VideoFileSource:
     corrupt at once, truncated when the frames run out before the count the file declares.
     """
 
-    def __init__(self, path: str | os.PathLike, loop: bool = False, realtime: bool = False,
+    def __init__(self, path: str | os.PathLike[str], loop: bool = False, realtime: bool = False,
                  rotate_deg: int = 0):
         self.path = Path(path)
         self._loop = loop
@@ -270,14 +272,14 @@ class VideoFileSource:
         if first is None:
             self._capture.release()
             raise VideoUnreadable(f"video has no readable frame (corrupt or empty): {self.path}")
-        self._pending: np.ndarray | None = first
+        self._pending: ImageBGR | None = first
 
-    def _next_image(self) -> np.ndarray | None:
+    def _next_image(self) -> ImageBGR | None:
         ok, image = self._capture.read()
         if not ok or image is None:
             return None
         self._pos_in_file += 1
-        return image
+        return np.asarray(image, np.uint8)  # (a decoded frame is uint8 BGR: no copy)
 
     def _check_complete(self) -> None:
         # Decoders stop quietly at a cut-off file; compare with what the container declares.
@@ -303,7 +305,7 @@ class VideoFileSource:
             if image is None:
                 raise VideoUnreadable(f"video cannot be restarted: {self.path}")
         if self._rotation is not None:
-            image = cv2.rotate(image, self._rotation)
+            image = np.asarray(cv2.rotate(image, self._rotation), np.uint8)
         if self._realtime:
             now = time.monotonic()
             if self._started_at is None:
@@ -328,7 +330,7 @@ class VideoFileSource:
         self.close()
 
 
-def read_image(path: str | os.PathLike) -> np.ndarray:
+def read_image(path: str | os.PathLike[str]) -> ImageBGR:
     """One image file as BGR uint8; ``VideoUnreadable`` when missing or not an image."""
     p = Path(path)
     if not p.is_file():
@@ -336,7 +338,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     image = cv2.imread(str(p), cv2.IMREAD_COLOR)
     if image is None:
         raise VideoUnreadable(f"image cannot be read (corrupt or not an image): {p}")
-    return image
+    return np.asarray(image, np.uint8)  # (IMREAD_COLOR gives uint8 BGR: no copy)
 
 
 class ImageFilesSource:
@@ -346,7 +348,7 @@ class ImageFilesSource:
     missing or unreadable file raises ``VideoUnreadable`` naming it.
     """
 
-    def __init__(self, paths: Sequence[str | os.PathLike], frame_period_s: float = 1 / 15,
+    def __init__(self, paths: Sequence[str | os.PathLike[str]], frame_period_s: float = 1 / 15,
                  loop: bool = False):
         self.paths = tuple(Path(p) for p in paths)
         if not self.paths:
@@ -377,8 +379,8 @@ class GeneratorSource:
     ``fps`` None the timestamps are ``time.monotonic()``, else media time index / fps.
     """
 
-    def __init__(self, images_bgr: Iterable[np.ndarray], fps: float | None = 15.0):
-        self._images: Iterator[np.ndarray] = iter(images_bgr)
+    def __init__(self, images_bgr: Iterable[ImageBGR], fps: float | None = 15.0):
+        self._images: Iterator[ImageBGR] = iter(images_bgr)
         self._fps = fps
         self._index = 0
 
@@ -398,11 +400,11 @@ class GeneratorSource:
             close()
 
 
-def is_image_path(path: str | os.PathLike) -> bool:
+def is_image_path(path: str | os.PathLike[str]) -> bool:
     return Path(path).suffix.lower() in IMAGE_SUFFIXES
 
 
-def source_for_paths(paths: Sequence[str | os.PathLike]) -> ImageFilesSource | VideoFileSource:
+def source_for_paths(paths: Sequence[str | os.PathLike[str]]) -> ImageFilesSource | VideoFileSource:
     """One source for a command line's PATH list: images in order, or exactly one video."""
     if not paths:
         raise InputInvalid("no image or video given")
@@ -413,10 +415,10 @@ def source_for_paths(paths: Sequence[str | os.PathLike]) -> ImageFilesSource | V
     raise InputInvalid("give either image files or exactly one video, not a mix")
 
 
-def iter_frames(source: object, timeout_s: float = 2.0) -> Iterator[Frame]:
+def iter_frames(source: FrameSource, timeout_s: float = 2.0) -> Iterator[Frame]:
     """Frames of a finite source until it ends (``read`` returns None)."""
     while True:
-        frame = source.read(timeout_s)  # type: ignore[attr-defined]
+        frame = source.read(timeout_s)
         if frame is None:
             return
         yield frame

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import cv2
@@ -41,14 +42,16 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from fitting.stance import Stance
+from vision.arrays import BoolArray, FloatArray, ImageBGR, ImageU8, IntArray, PersonMask, PointsPx
 from vision.edges import RowEdges
 from vision.protocols import Segmenter
 from vision.segmentation import everyone_mask, mask_cover, second_silhouette_share
-from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult, Stance
+from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult
 
 LEGS = ("left", "right")
 # Per leg, heel and toe on the floor (x, y mm).
-FeetMm = dict[str, tuple[np.ndarray, np.ndarray]]
+FeetMm = dict[str, tuple[FloatArray, FloatArray]]
 
 GUIDANCE_TEXT_EN: dict[str, str] = {
     "no_person": "No person in view: please step onto the mat.",
@@ -134,13 +137,13 @@ class StanceThresholds:
     still_motion: float = 0.04
 
 
-def _footprint_dir(heel_xy: np.ndarray, toe_xy: np.ndarray) -> np.ndarray:
+def _footprint_dir(heel_xy: FloatArray, toe_xy: FloatArray) -> FloatArray:
     d = toe_xy - heel_xy
     return d / max(float(np.linalg.norm(d)), 1e-9)
 
 
-def _foot_miss_mm(heel: np.ndarray, toe: np.ndarray, print_heel: np.ndarray,
-                  print_toe: np.ndarray) -> float:
+def _foot_miss_mm(heel: FloatArray, toe: FloatArray, print_heel: FloatArray,
+                  print_toe: FloatArray) -> float:
     """How far a foot stands from a print: the nearer of its heel's distance from the
     print's heel and its toe's from the print's toe. A foot off its print has both ends
     off; one end alone is often hidden (side-on, the far heel stands behind the near
@@ -149,13 +152,13 @@ def _foot_miss_mm(heel: np.ndarray, toe: np.ndarray, print_heel: np.ndarray,
                float(np.linalg.norm(toe - print_toe)))
 
 
-def _angle_deg(a: np.ndarray, b: np.ndarray) -> float:
+def _angle_deg(a: FloatArray, b: FloatArray) -> float:
     c = float(np.clip(np.dot(a, b) / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9), -1, 1))
     return math.degrees(math.acos(c))
 
 
-def _patches_lab(image_bgr: np.ndarray, centres_xy: list[np.ndarray], radii_px: list[int],
-                 mask: np.ndarray | None) -> list[np.ndarray | None]:
+def _patches_lab(image_bgr: ImageBGR, centres_xy: list[PointsPx], radii_px: list[int],
+                 mask: PersonMask | None) -> list[FloatArray | None]:
     """Median Lab colour of the person's pixels in square patches (centre, half-side); None
     for a patch that is off the image or mostly not the person.
 
@@ -163,8 +166,8 @@ def _patches_lab(image_bgr: np.ndarray, centres_xy: list[np.ndarray], radii_px: 
     or each patch separately, costs milliseconds per frame.
     """
     h, w = image_bgr.shape[:2]
-    pieces: list[np.ndarray] = []
-    keeps: list[np.ndarray | None] = []
+    pieces: list[ImageBGR] = []
+    keeps: list[BoolArray | None] = []
     for xy, r in zip(centres_xy, radii_px, strict=True):
         step = max(1, r // 8)  # ~17 x 17 samples are plenty for a median colour
         x, y = round(float(xy[0])), round(float(xy[1]))
@@ -179,7 +182,7 @@ def _patches_lab(image_bgr: np.ndarray, centres_xy: list[np.ndarray], radii_px: 
         return [None] * len(centres_xy)
     # One row, not one column: OpenCV converts row by row, and N rows of 1 pixel are slow.
     lab_all = cv2.cvtColor(np.concatenate(pieces)[None], cv2.COLOR_BGR2LAB)[0]
-    out: list[np.ndarray | None] = []
+    out: list[FloatArray | None] = []
     start = 0
     for piece, keep in zip(pieces, keeps, strict=True):
         lab = lab_all[start:start + len(piece)]
@@ -211,7 +214,7 @@ _SKIN_WEIGHTS_LAB = np.array([0.5, 1.0, 1.0])
 _LOG_LIGHTNESS_AT_L = 60.0
 
 
-def _log_lightness(lab8: np.ndarray) -> np.ndarray:
+def _log_lightness(lab8: Sequence[FloatArray]) -> FloatArray:
     """OpenCV 8-bit Lab colours with L (0-255) replaced by scaled log-luminance."""
     out = np.asarray(lab8, float).copy()
     l_star = out[..., 0] * (100.0 / 255.0)
@@ -220,17 +223,18 @@ def _log_lightness(lab8: np.ndarray) -> np.ndarray:
     return out
 
 
-def _nearest_skin_distance(colours_lab: list[np.ndarray], refs_lab: list[np.ndarray]
-                           ) -> np.ndarray:
+def _nearest_skin_distance(colours_lab: list[FloatArray], refs_lab: list[FloatArray]
+                           ) -> FloatArray:
     """For each colour, its distance to the nearest reference skin colour (lightness as
     log-luminance, half-weighted)."""
     if not colours_lab or not refs_lab:
         return np.zeros(0)
     d = _log_lightness(colours_lab)[:, None, :] - _log_lightness(refs_lab)[None, :, :]
-    return np.sqrt(((d * _SKIN_WEIGHTS_LAB) ** 2).sum(axis=2)).min(axis=1)
+    nearest: FloatArray = np.sqrt(((d * _SKIN_WEIGHTS_LAB) ** 2).sum(axis=2)).min(axis=1)
+    return nearest
 
 
-def grey_percentiles(grey_u8: np.ndarray, percents: tuple[float, ...]) -> tuple[float, ...]:
+def grey_percentiles(grey_u8: ImageU8, percents: tuple[float, ...]) -> tuple[float, ...]:
     """Percentiles of 8-bit grey levels from their histogram (the lowest level whose
     cumulative share reaches each percent): a light or contrast figure needs no more, and
     it costs a tenth of ``np.percentile``'s sort."""
@@ -265,13 +269,13 @@ class StanceChecker:
         self.t = thresholds or StanceThresholds()
         calibration.require_floor_pose()
         # The printed footprints on the floor: per stance and leg, heel and toe (mm).
-        self._prints_mm: dict[Stance, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+        self._prints_mm: dict[Stance, FeetMm] = {}
         for stance in (Stance.FRONT, Stance.SIDE):
-            spec = mat.stance(stance.value)
+            spec = mat.stance(stance)
             self._prints_mm[stance] = {
                 leg: (np.asarray(spec.foot(leg).heel_xy_mm, float),
                       np.asarray(spec.foot(leg).toe_xy_mm, float)) for leg in LEGS}
-        self._history: deque[tuple[float, np.ndarray, float]] = deque(maxlen=self.still_frames)
+        self._history: deque[tuple[float, PointsPx, float]] = deque(maxlen=self.still_frames)
         self._history_stance: Stance | None = None
         self.segment_every = max(1, segment_every)
         self._people_verdict: str | None = None
@@ -355,22 +359,24 @@ class StanceChecker:
 
     def _second_person(self, frame: Frame, pose: PoseResult, lm: BodyLandmarks) -> str | None:
         """Another silhouette beside the one the pose model tracks."""
-        if self.segmenter is None:
+        segmenter = self.segmenter
+        if segmenter is None:
             return None
         if self._frames_since_segmented + 1 < self.segment_every:
             self._frames_since_segmented += 1
             return self._people_verdict
         self._frames_since_segmented = 0
-        self._people_verdict = self._segment_people(frame, pose, lm)
+        self._people_verdict = self._segment_people(segmenter, frame, pose, lm)
         return self._people_verdict
 
-    def _segment_people(self, frame: Frame, pose: PoseResult, lm: BodyLandmarks) -> str | None:
+    def _segment_people(self, segmenter: Segmenter, frame: Frame, pose: PoseResult,
+                        lm: BodyLandmarks) -> str | None:
         box = None
         if pose.mask is None:
             pts = np.array([k.xy_px for k in self._all_points(lm) if k.in_image])
             if len(pts):
                 box = (*pts.min(0), *pts.max(0))
-        share = second_silhouette_share(everyone_mask(self.segmenter, frame), pose.mask, box,
+        share = second_silhouette_share(everyone_mask(segmenter, frame), pose.mask, box,
                                         frame.size_wh)
         if share > self.t.second_person_share:
             return f"second silhouette {share:.0%} of the measured person's"
@@ -383,7 +389,7 @@ class StanceChecker:
     # ---- framing ------------------------------------------------------------------
 
     def _legs_outside(self, lm: BodyLandmarks, w: int, h: int,
-                      mask: np.ndarray | None = None) -> str | None:
+                      mask: PersonMask | None = None) -> str | None:
         margin = self.t.border_margin * h
         for leg in LEGS:
             ll = lm.leg(leg)
@@ -409,7 +415,7 @@ class StanceChecker:
 
     # ---- stance and footprints ---------------------------------------------------
 
-    def _feet_on_floor_mm(self, lm: BodyLandmarks) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def _feet_on_floor_mm(self, lm: BodyLandmarks) -> FeetMm:
         """Per leg, heel and toe landmarks back-projected to the floor (mm, x-y).
 
         The heel landmark marks the back of the heel a few centimetres above the floor and
@@ -455,7 +461,7 @@ class StanceChecker:
         return self._classify(lm, self._feet_on_floor_mm(lm))
 
     def _classify(self, lm: BodyLandmarks,
-                  feet: dict[str, tuple[np.ndarray, np.ndarray]]) -> tuple[Stance, str]:
+                  feet: FeetMm) -> tuple[Stance, str]:
         """Front, side or none, from where the feet point on the floor.
 
         Facing the camera the feet point toward it (-y); in the side stance they point
@@ -489,7 +495,7 @@ class StanceChecker:
         """None when both feet stand on the stance's footprints, else what is wrong."""
         return self._off_footprints(self._feet_on_floor_mm(lm), stance)
 
-    def _off_footprints(self, feet: dict[str, tuple[np.ndarray, np.ndarray]],
+    def _off_footprints(self, feet: FeetMm,
                         stance: Stance) -> str | None:
         for leg in LEGS:
             heel, toe = feet[leg]
@@ -506,7 +512,7 @@ class StanceChecker:
     # ---- garments, ankles, light --------------------------------------------------
 
     @staticmethod
-    def _leg_crop(image: np.ndarray, lm: BodyLandmarks) -> tuple[np.ndarray, np.ndarray]:
+    def _leg_crop(image: ImageBGR, lm: BodyLandmarks) -> tuple[ImageBGR, FloatArray]:
         """The lower-leg region (knees to feet) and its top-left offset."""
         pts = np.array([k.xy_px for leg in LEGS for k in
                         (lm.leg(leg).knee, lm.leg(leg).ankle, lm.leg(leg).heel,
@@ -521,7 +527,7 @@ class StanceChecker:
         y1 = int(min(h, pts[:, 1].max() + pad + 1))
         return image[y0:y1, x0:x1], np.array([x0, y0], float)
 
-    def garment_scores(self, image: np.ndarray, pose: PoseResult,
+    def garment_scores(self, image: ImageBGR, pose: PoseResult,
                        lm: BodyLandmarks) -> dict[str, dict[str, float]]:
         """Per leg, the colour distances that tell bare skin from cloth or an occluder.
 
@@ -568,9 +574,10 @@ class StanceChecker:
             ankle_refs = refs + ([np.median(calf_c, axis=0)] if calf_c else [])
             ankle_d = _nearest_skin_distance(ankle_c, ankle_refs)
             ankle_face = _nearest_skin_distance(ankle_c, refs)
-            own = (_nearest_skin_distance(calf_c, [np.median(ankle_c, axis=0)])
-                   if calf_c and len(ankle_face)
-                   and float(ankle_face.max()) <= self.t.hidden_ankle_distance else [])
+            own: FloatArray | list[float] = (
+                _nearest_skin_distance(calf_c, [np.median(ankle_c, axis=0)])
+                if calf_c and len(ankle_face)
+                and float(ankle_face.max()) <= self.t.hidden_ankle_distance else [])
             out[leg] = {"calf": float(np.median(calf_d)) if len(calf_d) else float("nan"),
                         "calf_to_ankle": float(np.median(own)) if len(own) else float("nan"),
                         "ankle": float(ankle_d.max()) if len(ankle_d) else float("nan"),
@@ -578,7 +585,7 @@ class StanceChecker:
                             pose.mask, ankle + (knee - ankle) * 0.03, max(2, int(1.5 * r)))}
         return out
 
-    def _garment_check(self, image: np.ndarray, pose: PoseResult, lm: BodyLandmarks,
+    def _garment_check(self, image: ImageBGR, pose: PoseResult, lm: BodyLandmarks,
                        judge_calves: bool = True) -> tuple[str, str] | None:
         scores = self.garment_scores(image, pose, lm)
         for leg in LEGS if judge_calves else ():
@@ -599,7 +606,7 @@ class StanceChecker:
                 return f"{leg}_ankle_hidden", f"{leg} ankle {cover:.0%} on the silhouette"
         return None
 
-    def _leg_light(self, image: np.ndarray, lm: BodyLandmarks) -> str | None:
+    def _leg_light(self, image: ImageBGR, lm: BodyLandmarks) -> str | None:
         crop, _ = self._leg_crop(image, lm)
         step = max(1, crop.shape[0] // 80)  # ~80 rows are plenty for a brightness figure
         # Green is close enough to luminance for a light check and needs no conversion.
@@ -695,12 +702,13 @@ def classify_stance(landmarks: BodyLandmarks) -> Stance:
     return Stance.SIDE if across > max(1.5 * down, 0.25 * shank) else Stance.FRONT
 
 
-def _lab(image_bgr: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(image_bgr.reshape(-1, 1, 3), cv2.COLOR_BGR2LAB).reshape(-1, 3).astype(
-        float) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
+def _lab(image_bgr: ImageBGR) -> FloatArray:
+    lab: FloatArray = cv2.cvtColor(image_bgr.reshape(-1, 1, 3), cv2.COLOR_BGR2LAB).reshape(
+        -1, 3).astype(float) * np.array([100 / 255, 1, 1]) - np.array([0, 128, 128])
+    return lab
 
 
-def calves_covered(image_bgr: np.ndarray, edges: RowEdges) -> bool:
+def calves_covered(image_bgr: ImageBGR, edges: RowEdges) -> bool:
     """True when the calf's colour differs from the skin just above the ankle (cloth).
 
     Samples the middle third of the silhouette on rows a quarter of the way down from the
@@ -711,7 +719,7 @@ def calves_covered(image_bgr: np.ndarray, edges: RowEdges) -> bool:
         return False
     n = len(ok)
 
-    def strip(rows: np.ndarray) -> np.ndarray:
+    def strip(rows: IntArray) -> ImageBGR:
         pix = []
         for i in rows:
             y = int(edges.y_px[i])

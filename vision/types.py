@@ -7,22 +7,20 @@ full-resolution frame (not the downscaled frame a model may run on).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
-
-class Stance(StrEnum):
-    FRONT = "front"
-    SIDE = "side"
-    NONE = "none"
+# ``Stance`` lives in fitting.stance; re-exported here for the modules that still import
+# it from vision.types.
+from fitting.stance import Stance as Stance
+from vision.arrays import ImageBGR, PersonMask, PointsPx
 
 
 @dataclass(frozen=True, eq=False)
 class Frame:
     """One camera frame. ``image_bgr`` is H x W x 3 uint8; ``timestamp_s`` is monotonic."""
 
-    image_bgr: np.ndarray
+    image_bgr: ImageBGR
     timestamp_s: float
     index: int
 
@@ -41,7 +39,7 @@ class Keypoint:
     in_image: bool
 
     @property
-    def xy_px(self) -> np.ndarray:
+    def xy_px(self) -> PointsPx:
         return np.array([self.x_px, self.y_px])
 
     def usable(self, min_visibility: float = 0.5) -> bool:
@@ -84,4 +82,4 @@ class PoseResult:
     """
 
     landmarks: BodyLandmarks | None
-    mask: np.ndarray | None
+    mask: PersonMask | None
