@@ -10,23 +10,32 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from calibration.camera import CameraCalibration
+from fitting.stance import Stance
 from vision.aggregate import LegGirths, RobustProfile
+from vision.arrays import FloatArray, ImageBGR, PointsMm, PointsPx
 from vision.errors import MeasurementRefused
-from vision.overlay import FrameOverlay
+from vision.geometry import LegAxis
+from vision.overlay import FrameOverlay, LegOverlay
 from vision.profile import HEIGHTS_MM
+
+if TYPE_CHECKING:  # the measurer imports this module when it writes a refusal's images
+    from vision.measurer import LegMeasurer, MeasurementResult
 
 _COLOURS = {"left": (255, 160, 0), "right": (0, 200, 255)}  # BGR
 _SITES = {"cB": (0, 0, 255), "cC": (0, 200, 0), "cD": (200, 0, 200)}
 
 
-def draw_overlay(image_bgr: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
+def draw_overlay(image_bgr: ImageBGR, overlay: FrameOverlay) -> ImageBGR:
     """A copy of the frame with each leg's landmarks, edges, axis and height lines."""
     out = image_bgr.copy()
     thick = max(1, round(out.shape[1] / 700))
@@ -52,8 +61,8 @@ def draw_overlay(image_bgr: np.ndarray, overlay: FrameOverlay) -> np.ndarray:
     return out
 
 
-def crop_to_legs(image_bgr: np.ndarray, overlay: FrameOverlay, margin_px: int = 80
-                 ) -> np.ndarray:
+def crop_to_legs(image_bgr: ImageBGR, overlay: FrameOverlay, margin_px: int = 80
+                 ) -> ImageBGR:
     """The part of the image holding the legs (where the detail is)."""
     pts = [np.asarray(leg.left_edge_px).reshape(-1, 2) for leg in overlay.legs]
     pts += [np.asarray(leg.right_edge_px).reshape(-1, 2) for leg in overlay.legs]
@@ -67,8 +76,9 @@ def crop_to_legs(image_bgr: np.ndarray, overlay: FrameOverlay, margin_px: int = 
     return image_bgr[y0:min(h, y1), x0:min(w, x1)]
 
 
-def height_lines(calibration: CameraCalibration, girths: LegGirths, axis_point_fn,
-                 lateral: np.ndarray) -> dict[str, np.ndarray]:
+def height_lines(calibration: CameraCalibration, girths: LegGirths,
+                 axis_point_fn: Callable[[float], PointsMm], lateral: PointsMm
+                 ) -> dict[str, PointsPx]:
     """cB, cC and cD as pixel segments across the leg (width of the measured section)."""
     lines = {}
     for name, h, half in (("cB", girths.ankle.height_mm, girths.ankle.width_mm / 2),
@@ -80,7 +90,7 @@ def height_lines(calibration: CameraCalibration, girths: LegGirths, axis_point_f
 
 
 def plot_profiles(leg: str, front: RobustProfile, side: RobustProfile | None,
-                  girths: LegGirths, size_wh: tuple[int, int] = (900, 700)) -> np.ndarray:
+                  girths: LegGirths, size_wh: tuple[int, int] = (900, 700)) -> ImageBGR:
     """Width/depth (mm) and girth/pi (mm) against height (mm), drawn with cv2."""
     w, h = size_wh
     img = np.full((h, w, 3), 255, np.uint8)
@@ -137,8 +147,8 @@ def plot_profiles(leg: str, front: RobustProfile, side: RobustProfile | None,
     return img
 
 
-def write_debug(debug_dir: str | Path, result, frames: dict[str, tuple[np.ndarray, FrameOverlay]]
-                ) -> list[Path]:
+def write_debug(debug_dir: str | os.PathLike[str], result: MeasurementResult,
+                frames: dict[str, tuple[ImageBGR, FrameOverlay]]) -> list[Path]:
     """Write overlays (full and leg crops), profile plots and the result JSON."""
     out = Path(debug_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -161,7 +171,51 @@ def write_debug(debug_dir: str | Path, result, frames: dict[str, tuple[np.ndarra
     return written
 
 
-def _put_lines(image: np.ndarray, lines: list[str], origin: tuple[int, int], scale: float,
+def _lateral(calibration: CameraCalibration, axis: LegAxis) -> PointsMm:
+    """Unit vector across the leg as the camera sees it (horizontal in the image)."""
+    view = axis.point_at(300.0) - calibration.require_floor_pose().camera_position_mm
+    lateral = np.cross(view, axis.up)
+    unit: PointsMm = lateral / np.linalg.norm(lateral)
+    return unit
+
+
+def frames_with_height_lines(measurer: LegMeasurer, result: MeasurementResult
+                             ) -> dict[str, tuple[ImageBGR, FrameOverlay]]:
+    """The first measured frame of each view (``LegMeasurer.debug_frames``) with the
+    measured heights (cB, cC, cD) added to its overlay as lines across each leg, drawn on
+    the leg's axis in its first frame. A view without a floor pose (scaled from the stated
+    height) keeps its overlay as it was."""
+    calibration = measurer.calibration
+    frames = measurer.debug_frames()
+    for view, (image, overlay) in list(frames.items()):
+        stance = Stance(view)
+        pose = measurer.floor_pose_for(stance)
+        if pose is None or calibration is None:
+            continue
+        cal = calibration.with_floor_pose(pose)
+        legs = []
+        for leg_overlay in overlay.legs:
+            axis = measurer.profiles_for(leg_overlay.leg, stance)[0].axis
+            lateral = _lateral(cal, axis)
+            lines = height_lines(cal, result.girths[leg_overlay.leg], axis.point_at, lateral)
+            legs.append(LegOverlay(leg_overlay.leg, leg_overlay.landmarks_px,
+                                   leg_overlay.left_edge_px, leg_overlay.right_edge_px,
+                                   leg_overlay.axis_px, lines))
+        frames[view] = (image, FrameOverlay(tuple(legs)))
+    return frames
+
+
+def write_measurement_debug(debug_dir: str | os.PathLike[str], result: MeasurementResult,
+                            measurer: LegMeasurer) -> list[Path]:
+    """The debug images of a measurement (``legfit measure --debug-dir``): each view's
+    first measured frame with its overlay and the measured heights, the profile plots and
+    the result JSON (``write_debug``). ``result.overlays`` takes the overlays drawn."""
+    frames = frames_with_height_lines(measurer, result)
+    result.overlays.update({v: o for v, (_, o) in frames.items()})
+    return write_debug(debug_dir, result, frames)
+
+
+def _put_lines(image: ImageBGR, lines: list[str], origin: tuple[int, int], scale: float,
                colour: tuple[int, int, int]) -> None:
     """Text on a dark box, one line under the other, kept inside the image."""
     thick = max(1, round(scale * 2))
@@ -176,7 +230,7 @@ def _put_lines(image: np.ndarray, lines: list[str], origin: tuple[int, int], sca
                     cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
 
 
-def _leg_box(overlay: FrameOverlay, leg: str) -> tuple[np.ndarray, np.ndarray] | None:
+def _leg_box(overlay: FrameOverlay, leg: str) -> tuple[FloatArray, FloatArray] | None:
     """The pixel box around one leg's drawn points (edges and landmarks below the hip)."""
     o = overlay.leg(leg)
     if o is None:
@@ -189,8 +243,8 @@ def _leg_box(overlay: FrameOverlay, leg: str) -> tuple[np.ndarray, np.ndarray] |
     return allpts.min(axis=0), allpts.max(axis=0)
 
 
-def draw_refusal(image_bgr: np.ndarray, overlay: FrameOverlay, reason: str,
-                 leg: str | None, frame_reason: str | None) -> np.ndarray:
+def draw_refusal(image_bgr: ImageBGR, overlay: FrameOverlay, reason: str,
+                 leg: str | None, frame_reason: str | None) -> ImageBGR:
     """A frame with its overlay, the refusal across the top and, where it was decided,
     the reason beside the leg it concerns (``leg``) or beside the feet of the frame that
     was turned away (``frame_reason``: the stance check's reason for that frame)."""
@@ -212,9 +266,9 @@ def draw_refusal(image_bgr: np.ndarray, overlay: FrameOverlay, reason: str,
     return out
 
 
-def write_refusal(debug_dir: str | Path, exc: MeasurementRefused,
-                  accepted: dict[str, tuple[np.ndarray, FrameOverlay]],
-                  rejected: dict[str, tuple[np.ndarray, FrameOverlay, str]],
+def write_refusal(debug_dir: str | os.PathLike[str], exc: MeasurementRefused,
+                  accepted: dict[str, tuple[ImageBGR, FrameOverlay]],
+                  rejected: dict[str, tuple[ImageBGR, FrameOverlay, str]],
                   reason_text: dict[str, str]) -> list[Path]:
     """The debug images of a refused measurement: per view the first measured frame (its
     edges drawn) or, for a view that measured nothing, the last frame turned away, each

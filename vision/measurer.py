@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ from calibration.errors import CalibrationInvalid, MatNotFound
 from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from fitting.stance import Stance
 from vision.aggregate import (
     KNEE_POINT_ABOVE_LANDMARK_MM,
     GirthNotFound,
@@ -38,6 +39,7 @@ from vision.aggregate import (
     aggregate_profiles,
     leg_girths,
 )
+from vision.arrays import ImageBGR, PersonMask
 from vision.errors import MeasurementRefused, NoPersonInView
 from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
@@ -50,7 +52,7 @@ from vision.plausibility import (
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
 from vision.stance import Guidance, calves_covered, classify_stance, frame_basics
-from vision.types import Frame, LegLandmarks, PoseResult, Stance
+from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult
 
 LEGS = ("left", "right")
 # Frames per stance before the stance counts as measured (live kiosk).
@@ -186,23 +188,24 @@ class LegMeasurer:
         self._accepted: Counter[Stance] = Counter()
         self._poses: dict[Stance, FloorPose] = {}
         self._mat_error: str | None = None
-        self._debug_frames: dict[Stance, tuple[np.ndarray, FrameOverlay]] = {}
+        self._debug_frames: dict[Stance, tuple[ImageBGR, FrameOverlay]] = {}
         # Debug only: per stance the last rejected frame, its landmarks and the reason key.
-        self._debug_rejected: dict[Stance, tuple[np.ndarray, FrameOverlay, str]] = {}
+        self._debug_rejected: dict[Stance, tuple[ImageBGR, FrameOverlay, str]] = {}
         self._checker: StanceCheck | None = None
         # Per stance: the timestamp and overlay of the last measured frame.
         self._last_measured: dict[Stance, tuple[float, FrameOverlay]] = {}
 
     # -- the floor pose -------------------------------------------------------------------
 
-    def _floor_pose(self, frame: Frame, stance: Stance) -> FloorPose | None:
+    def _floor_pose(self, calibration: CameraCalibration, frame: Frame, stance: Stance
+                    ) -> FloorPose | None:
         if stance in self._poses:
             return self._poses[stance]
         try:
-            pose = estimate_floor_pose(frame.image_bgr, self.calibration.intrinsics, self.mat)
+            pose = estimate_floor_pose(frame.image_bgr, calibration.intrinsics, self.mat)
         except MatNotFound as exc:
             self._mat_error = str(exc)
-            other = next(iter(self._poses.values()), None) or self.calibration.floor_pose
+            other = next(iter(self._poses.values()), None) or calibration.floor_pose
             if other is not None:
                 self._poses[stance] = other  # the camera is fixed; the mat may be hidden now
             return other
@@ -219,7 +222,7 @@ class LegMeasurer:
 
     def _reject(self, stance: Stance, key: str, pose: PoseResult,
                 guidance: Guidance | None = None,
-                image_bgr: np.ndarray | None = None) -> FrameReport:
+                image_bgr: ImageBGR | None = None) -> FrameReport:
         self._rejections[stance][key] += 1
         if self.keep_debug_frames and image_bgr is not None:
             self._debug_rejected[stance] = (image_bgr, landmarks_overlay(pose), key)
@@ -237,12 +240,13 @@ class LegMeasurer:
         key = frame_basics(frame, pose, expected)
         if key is not None:
             return self._reject(expected, key, pose, image_bgr=image)
-        floor = None if self.calibration is None else self._floor_pose(frame, expected)
-        if floor is None:
+        known = self.calibration
+        floor = None if known is None else self._floor_pose(known, frame, expected)
+        if known is None or floor is None:
             if self.stated_height_mm is not None:
-                return self._add_height_scaled(frame, pose, expected)
+                return self._add_height_scaled(frame, pose, expected, self.stated_height_mm)
             return self._reject(expected, "mat_not_found", pose, image_bgr=image)
-        calibration = self.calibration.with_floor_pose(floor)
+        calibration = known.with_floor_pose(floor)
         guidance = None
         if self.checker_factory is not None:
             if self._checker is None:
@@ -251,17 +255,18 @@ class LegMeasurer:
             guidance = self._checker.check(frame, pose, expected)
             if not guidance.accepted:
                 return self._reject(expected, guidance.message_key, pose, guidance, image)
-        elif classify_stance(pose.landmarks) is not expected:
+        elif classify_stance(_passed(pose)[0]) is not expected:
             key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
             return self._reject(expected, key, pose, image_bgr=image)
         last = self._last_measured.get(expected)
         if last is not None and 0.0 <= frame.timestamp_s - last[0] < self.profile_interval_s:
             return FrameReport(guidance or Guidance(expected, "ok", True), pose, True,
                                self.progress(expected), last[1])
+        landmarks, mask = _passed(pose)
         profiles = []
         for leg in LEGS:
             try:
-                p = leg_view_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
+                p = leg_view_profile(frame.image_bgr, mask, landmarks.leg(leg), leg,
                                      expected, calibration, self.mat, row_step=self.row_step)
             except ValueError:  # landmarks that make no leg axis (a knee on its ankle)
                 continue
@@ -280,28 +285,30 @@ class LegMeasurer:
         for p in profiles:
             self._profiles[(p.leg, expected)].append(p)
         self._accepted[expected] += 1
-        overlay = FrameOverlay(tuple(self._overlay(p, pose, calibration) for p in profiles))
+        overlay = FrameOverlay(tuple(self._overlay(p, landmarks, calibration)
+                                     for p in profiles))
         self._last_measured[expected] = (frame.timestamp_s, overlay)
         if self.keep_debug_frames and expected not in self._debug_frames:
             self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
         return FrameReport(guidance or Guidance(expected, "ok", True), pose, True,
                            self.progress(expected), overlay, measured=True)
 
-    def _add_height_scaled(self, frame: Frame, pose: PoseResult, expected: Stance
-                           ) -> FrameReport:
+    def _add_height_scaled(self, frame: Frame, pose: PoseResult, expected: Stance,
+                           stated_height_mm: float) -> FrameReport:
         """The uncalibrated fallback for one frame (no floor pose: scale from the height)."""
-        if classify_stance(pose.landmarks) is not expected:
+        landmarks, mask = _passed(pose)
+        if classify_stance(landmarks) is not expected:
             key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
             return self._reject(expected, key, pose, image_bgr=frame.image_bgr)
-        ankles_y = 0.5 * (pose.landmarks.left.ankle.y_px + pose.landmarks.right.ankle.y_px)
-        scale = height_scale_mm_per_px(pose.mask, float(self.stated_height_mm), ankles_y)
+        ankles_y = 0.5 * (landmarks.left.ankle.y_px + landmarks.right.ankle.y_px)
+        scale = height_scale_mm_per_px(mask, float(stated_height_mm), ankles_y)
         if scale is None:
             return self._reject(expected, "person_not_in_full_view", pose,
                                 image_bgr=frame.image_bgr)
         mm_per_px, ankle_mm = scale
         profiles = []
         for leg in LEGS:
-            p = height_scaled_profile(frame.image_bgr, pose.mask, pose.landmarks.leg(leg), leg,
+            p = height_scaled_profile(frame.image_bgr, mask, landmarks.leg(leg), leg,
                                       expected, mm_per_px, ankle_mm, row_step=self.row_step)
             if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
                 return self._reject(expected, "edges_not_found", pose,
@@ -315,20 +322,20 @@ class LegMeasurer:
         self._height_scaled[expected] += 1
         overlay = FrameOverlay(tuple(
             LegOverlay(leg=p.leg,
-                       landmarks_px=_landmarks_px(pose.landmarks.leg(p.leg)),
+                       landmarks_px=_landmarks_px(landmarks.leg(p.leg)),
                        left_edge_px=p.edges.points_px("left"),
                        right_edge_px=p.edges.points_px("right"),
-                       axis_px=np.array([pose.landmarks.leg(p.leg).ankle.xy_px,
-                                         pose.landmarks.leg(p.leg).knee.xy_px]))
+                       axis_px=np.array([landmarks.leg(p.leg).ankle.xy_px,
+                                         landmarks.leg(p.leg).knee.xy_px]))
             for p in profiles))
         if self.keep_debug_frames and expected not in self._debug_frames:
             self._debug_frames[expected] = (frame.image_bgr.copy(), overlay)
         return FrameReport(Guidance(expected, "ok", True), pose, True,
                            self.progress(expected), overlay)
 
-    def _overlay(self, p: LegViewProfile, pose: PoseResult, calibration: CameraCalibration
-                 ) -> LegOverlay:
-        lm = pose.landmarks.leg(p.leg)
+    def _overlay(self, p: LegViewProfile, landmarks: BodyLandmarks,
+                 calibration: CameraCalibration) -> LegOverlay:
+        lm = landmarks.leg(p.leg)
         axis_px = calibration.project_mm(p.axis.point_at(np.array([p.ankle_t_mm, p.knee_t_mm])))
         return LegOverlay(
             leg=p.leg,
@@ -342,9 +349,26 @@ class LegMeasurer:
     def stance_complete(self, stance: Stance) -> bool:
         return self._accepted[stance] >= self.frames_per_stance
 
+    # -- what was measured, for debug output and tests (read only) -----------------------
+
+    def accepted_frames(self, stance: Stance) -> int:
+        """How many frames of ``stance`` were accepted."""
+        return self._accepted[stance]
+
+    def floor_pose_for(self, stance: Stance) -> FloorPose | None:
+        """The floor pose the frames of ``stance`` were measured with (None: none yet, or
+        scaled from the stated height)."""
+        return self._poses.get(stance)
+
+    def profiles_for(self, leg: str, stance: Stance) -> Sequence[LegViewProfile]:
+        """``leg``'s per-frame profiles in ``stance``, in the order the frames came."""
+        return tuple(self._profiles[(leg, stance)])
+
     # -- the result -----------------------------------------------------------------------
 
-    def _refusal(self, stance: Stance) -> MeasurementRefused:
+    def refusal_for(self, stance: Stance) -> MeasurementRefused | MatNotFound:
+        """Why ``stance`` has nothing measured: the most common reason its frames were
+        turned away (``MatNotFound`` when that was the mat)."""
         reasons = self._rejections[stance]
         view = stance.value
         if not reasons:
@@ -360,7 +384,7 @@ class LegMeasurer:
     def result(self) -> MeasurementResult:
         """Aggregate everything added so far; refuse with the reason when it cannot."""
         if self._accepted[Stance.FRONT] == 0:
-            raise self._refusal(Stance.FRONT)
+            raise self.refusal_for(Stance.FRONT)
         has_side = self._accepted[Stance.SIDE] > 0
         profiles: dict[tuple[str, str], RobustProfile] = {}
         girths: dict[str, LegGirths] = {}
@@ -454,11 +478,11 @@ class LegMeasurer:
                 "markers_used": list(pose.markers_used)},
         }
 
-    def debug_frames(self) -> dict[str, tuple[np.ndarray, FrameOverlay]]:
+    def debug_frames(self) -> dict[str, tuple[ImageBGR, FrameOverlay]]:
         """The first accepted frame of each stance with its overlay (debug output only)."""
         return {s.value: v for s, v in self._debug_frames.items()}
 
-    def rejected_debug_frames(self) -> dict[str, tuple[np.ndarray, FrameOverlay, str]]:
+    def rejected_debug_frames(self) -> dict[str, tuple[ImageBGR, FrameOverlay, str]]:
         """Per view the last rejected frame, its landmarks and why (debug output only)."""
         return {s.value: v for s, v in self._debug_rejected.items()}
 
@@ -474,12 +498,19 @@ def landmarks_overlay(pose: PoseResult) -> FrameOverlay:
         for leg in LEGS))
 
 
+def _passed(pose: PoseResult) -> tuple[BodyLandmarks, PersonMask]:
+    """The landmarks and mask of a frame's pose that ``frame_basics`` let through (it turns
+    away a frame without either)."""
+    assert pose.landmarks is not None and pose.mask is not None
+    return pose.landmarks, pose.mask
+
+
 def _landmarks_px(lm: LegLandmarks) -> dict[str, tuple[float, float]]:
     return {name: (kp.x_px, kp.y_px) for name, kp in
             zip(("hip", "knee", "ankle", "heel", "toe"), lm.all(), strict=True)}
 
 
-def _frames(paths: Sequence[str | os.PathLike]):
+def _frames(paths: Sequence[str | os.PathLike[str]]) -> Iterator[Frame]:
     from vision.sources import iter_frames, source_for_paths
 
     source = source_for_paths(paths)
@@ -489,13 +520,13 @@ def _frames(paths: Sequence[str | os.PathLike]):
         source.close()
 
 
-def measure_paths(front_paths: Sequence[str | os.PathLike],
-                  side_paths: Sequence[str | os.PathLike] | None,
+def measure_paths(front_paths: Sequence[str | os.PathLike[str]],
+                  side_paths: Sequence[str | os.PathLike[str]] | None,
                   calibration: CameraCalibration | None, mat: MatSpec,
                   pose_estimator_factory: Callable[[bool], PoseEstimator],
                   checker_factory: Callable[[CameraCalibration], StanceCheck] | None = None,
                   keep_debug_frames: bool = False, stated_height_mm: float | None = None,
-                  refusal_debug_dir: str | os.PathLike | None = None
+                  refusal_debug_dir: str | os.PathLike[str] | None = None
                   ) -> tuple[MeasurementResult, LegMeasurer]:
     """Measure from files: images or videos of the front and (optionally) the side stance.
 
@@ -509,7 +540,7 @@ def measure_paths(front_paths: Sequence[str | os.PathLike],
 
     keep_debug_frames = keep_debug_frames or refusal_debug_dir is not None
     measurer: LegMeasurer | None = None
-    views = [(Stance.FRONT, front_paths)]
+    views: list[tuple[Stance, Sequence[str | os.PathLike[str]]]] = [(Stance.FRONT, front_paths)]
     if side_paths:
         views.append((Stance.SIDE, side_paths))
     try:
@@ -528,8 +559,8 @@ def measure_paths(front_paths: Sequence[str | os.PathLike],
             finally:
                 estimator.close()
         assert measurer is not None
-        if side_paths and measurer._accepted[Stance.SIDE] == 0:
-            raise measurer._refusal(Stance.SIDE)
+        if side_paths and measurer.accepted_frames(Stance.SIDE) == 0:
+            raise measurer.refusal_for(Stance.SIDE)
         return measurer.result(), measurer
     except MeasurementRefused as exc:
         if refusal_debug_dir is not None and measurer is not None:

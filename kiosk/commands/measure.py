@@ -47,10 +47,9 @@ def _segmenter():
 def handler(args: argparse.Namespace) -> int:
     from calibration.calibration_file import load_calibration
     from calibration.mat import load_mat_spec
-    from vision.debug import height_lines, write_debug
+    from vision.debug import write_measurement_debug
     from vision.fallback import MAX_STATED_HEIGHT_MM, MIN_STATED_HEIGHT_MM
     from vision.measurer import measure_paths
-    from vision.overlay import FrameOverlay, LegOverlay
 
     if args.height_mm is not None and not (
             MIN_STATED_HEIGHT_MM <= args.height_mm <= MAX_STATED_HEIGHT_MM):
@@ -74,25 +73,7 @@ def handler(args: argparse.Namespace) -> int:
         if segmenter is not None:
             segmenter.close()
     if args.debug_dir is not None:
-        frames = measurer.debug_frames()
-        # Add the measured heights to the first frame of each view for the overlay.
-        for view, (image, overlay) in list(frames.items()):
-            pose = measurer._poses.get(measurer_stance(view))
-            if pose is None or calibration is None:
-                continue
-            cal = calibration.with_floor_pose(pose)
-            legs = []
-            for leg_overlay in overlay.legs:
-                profiles = measurer._profiles[(leg_overlay.leg, measurer_stance(view))]
-                axis = profiles[0].axis
-                lateral = _lateral(cal, axis)
-                lines = height_lines(cal, result.girths[leg_overlay.leg], axis.point_at, lateral)
-                legs.append(LegOverlay(leg_overlay.leg, leg_overlay.landmarks_px,
-                                       leg_overlay.left_edge_px, leg_overlay.right_edge_px,
-                                       leg_overlay.axis_px, lines))
-            frames[view] = (image, FrameOverlay(tuple(legs)))
-        result.overlays.update({v: o for v, (_, o) in frames.items()})
-        write_debug(args.debug_dir, result, frames)
+        write_measurement_debug(args.debug_dir, result, measurer)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
@@ -106,20 +87,6 @@ def handler(args: argparse.Namespace) -> int:
         print(f"calf difference {m.calf_difference_mm:.0f} mm; confidence {result.confidence}")
     sys.stdout.flush()
     return 0
-
-
-def measurer_stance(view: str):
-    from vision.types import Stance
-
-    return Stance(view)
-
-
-def _lateral(calibration, axis):
-    import numpy as np
-
-    view = axis.point_at(300.0) - calibration.require_floor_pose().camera_position_mm
-    lateral = np.cross(view, axis.up)
-    return lateral / np.linalg.norm(lateral)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

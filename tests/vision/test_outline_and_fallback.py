@@ -244,7 +244,7 @@ def test_the_knee_point_stands_the_offset_above_the_landmark(shared_data):
     measurer = LegMeasurer(load_calibration(scene / "calibration.json"), MAT,
                            FakePoseEstimator([views["front"][1]]))
     measurer.add(Frame(views["front"][0], 0.0, 0), Stance.FRONT)
-    front = aggregate_profiles(measurer._profiles[("left", Stance.FRONT)])
+    front = aggregate_profiles(measurer.profiles_for("left", Stance.FRONT))
     at_landmark = leg_girths(front, None)
     raised = leg_girths(front, None, KNEE_POINT_ABOVE_LANDMARK_MM)
     assert raised.knee_high_length_mm - at_landmark.knee_high_length_mm == pytest.approx(
