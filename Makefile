@@ -1,6 +1,7 @@
 # LegFit: the two commands of the README do all the set-up on a fresh machine.
 #   make demo   the kiosk's demo mode (headless when there is no display)
-#   make test   installs everything and runs lint, the import contracts and the tests
+#   make test   installs everything and runs lint, the import contracts, the type checker
+#               and the tests
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -22,6 +23,7 @@ system-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q

@@ -52,7 +52,7 @@ window.resize(540, 960)
 controller = KioskController(parts, window)
 window.show()
 controller.start()
-attract = window.screen("attract")
+attract = window.screen_named("attract")
 while window.current_screen != "attract" or not attract.isVisible():
     app.processEvents()
 attract.repaint()  # painted, not only scheduled
@@ -90,8 +90,11 @@ def live_view(seconds: float) -> dict[str, float]:
     os.environ.update({k: v for k, v in env.items() if k == "QT_QPA_PLATFORM"})
     from PySide6.QtWidgets import QApplication
 
+    from fitting.outcome import Purpose
+    from fitting.stance import Stance
     from kiosk.app import KioskController, prepare_process
     from kiosk.assembly import DEMO_PACE_FPS, KioskOptions, assemble
+    from session.intents import AnswerQuestion, Back, ChooseLanguage, ChoosePurpose, Start
     from ui.main_window import KioskWindow
 
     prepare_process()  # as legfit run / legfit demo do
@@ -103,7 +106,7 @@ def live_view(seconds: float) -> dict[str, float]:
     window.show()
     controller.start()
     painted = {"n": 0}
-    view = window.screen("measure_front").camera
+    view = window.measure_screens[Stance.FRONT].camera
     original_paint = view.paintEvent
 
     def counting_paint(event):
@@ -112,11 +115,11 @@ def live_view(seconds: float) -> dict[str, float]:
 
     view.paintEvent = counting_paint
     flow = parts.flow
-    flow.handle("start")
-    flow.handle("language", "en")
-    flow.handle("purpose", "everyday")
-    while flow.state.value == "screener":
-        flow.handle("answer", (flow.status.question_id, False))
+    flow.handle(Start())
+    flow.handle(ChooseLanguage("en"))
+    flow.handle(ChoosePurpose(Purpose.EVERYDAY))
+    while flow.status.question_id is not None:
+        flow.handle(AnswerQuestion(flow.status.question_id, yes=False))
     # Stay on the measuring screens for the whole window: the real measurer works on
     # every frame it can take, as it does while a shopper stands there.
     frames0, painted0 = controller.frames_shown, painted["n"]
@@ -130,7 +133,7 @@ def live_view(seconds: float) -> dict[str, float]:
         if u is not None:
             times.append(u.processing_s)
         if flow.state.value == "turn":
-            flow.handle("back")  # measure the front again: keep the measurer busy
+            flow.handle(Back())  # measure the front again: keep the measurer busy
         time.sleep(0.002)
     elapsed = time.perf_counter() - t0
     usage1 = resource.getrusage(resource.RUSAGE_SELF)

@@ -47,8 +47,9 @@ def main() -> int:
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     t0 = time.perf_counter()
+    from fitting.stance import Stance
     from ui.main_window import KioskWindow
-    from ui.samples import sample_frame, sample_guidance, sample_stance
+    from ui.samples import sample_frame, sample_guidance
     from ui.theme import Theme
 
     t1 = time.perf_counter()
@@ -56,16 +57,16 @@ def main() -> int:
     t2 = time.perf_counter()
     window.resize(1080, 1920)
     window.show()
-    window.show_screen("attract", None)
+    window.show_screen("attract")
     app.processEvents()  # the window is exposed: repaint() now really paints
-    window.screen("attract").repaint()
+    window.screen_named("attract").repaint()
     t3 = time.perf_counter()
 
-    sample = sample_frame("front")
-    window.set_footprints("front", sample.footprints_px)
-    window.show_screen("measure_front", None)
-    screen = window.screen("measure_front")
-    guidance = sample_guidance(sample_stance("front"))
+    sample = sample_frame(Stance.FRONT)
+    window.set_footprints(Stance.FRONT, sample.footprints_px)
+    window.show_screen("measure_front")
+    screen = window.measure_screens[Stance.FRONT]
+    guidance = sample_guidance(Stance.FRONT)
     times_ms = []
     for i in range(args.frames + 10):
         start = time.perf_counter()

@@ -15,26 +15,32 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from calibration.calibration_file import save_calibration
-from calibration.floor import estimate_floor_pose
 from fitting.errors import LegFitError
+from fitting.stance import Stance
 from kiosk.assembly import KioskOptions, KioskParts, assemble
-from session.flow import FlowState, FlowStatus
 from kiosk.live_view import scale_overlay, scale_px
 from kiosk.qt_refcount import guard_singletons
-from kiosk.staff_view import confidence_of, history_rows, profile_data
+from kiosk.setup import CameraSetup, WizardFactory
+from kiosk.staff_view import staff_page
 from kiosk.watchdog import SystemdNotifier
+from kiosk.workers import VisionUpdate
+from session.flow import FlowState, FlowStatus
+from session.intents import CaptureCalibration, FindMat, Intent, IntentRoutes, PrintSlip, Quit
+from ui.camera_view import footprint_outlines_px
+from ui.main_window import KioskWindow
+from ui.screens.staff import PinPage, SetupPage, StaffPage
 
 # The live view's timer: fast enough for a 30 fps camera; each tick only copies
 # references out of the workers' slots.
 PUMP_INTERVAL_MS = 15
-LIVE_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE})
+# The measuring screens that show the live camera, and the stance each measures.
+LIVE_STATES = {FlowState.MEASURE_FRONT: Stance.FRONT, FlowState.MEASURE_SIDE: Stance.SIDE}
 # How much older than the frame shown an overlay (and its guidance) may be.
 MAX_OVERLAY_AGE_S = 0.5
 LOG_RETRY_S = 30.0
@@ -44,13 +50,13 @@ GIL_SWITCH_INTERVAL_S = 0.001
 class KioskController(QObject):
     """Connects the kiosk's parts to the window; lives on the Qt main thread."""
 
-    def __init__(self, parts: KioskParts, window: Any, *,
+    def __init__(self, parts: KioskParts, window: KioskWindow, *,
                  pump_interval_ms: int = PUMP_INTERVAL_MS,
                  slip_dir: Path | None = None,
                  print_file: Callable[[Path], None] | None = None,
                  notifier: SystemdNotifier | None = None,
                  on_quit: Callable[[], None] | None = None,
-                 wizard_factory: Callable[[], Any] | None = None) -> None:
+                 wizard_factory: WizardFactory | None = None) -> None:
         super().__init__()
         self.parts = parts
         self.window = window
@@ -75,8 +81,8 @@ class KioskController(QObject):
         self._stopped = False
         self._log_problem: str | None = None
         self._log_retry_at = 0.0
-        self._wizard_factory = wizard_factory or self._default_wizard
-        self._wizard_running = False
+        self.setup = CameraSetup(parts, wizard_factory=wizard_factory,
+                                 on_calibrated=self._show_calibration)
         self._wizard_shown_at = 0.0
 
     def _show_calibration(self) -> None:
@@ -84,9 +90,7 @@ class KioskController(QObject):
         calibration = self.parts.calibration
         if calibration is None:
             return
-        from ui.camera_view import footprint_outlines_px
-
-        for stance in ("front", "side"):
+        for stance in (Stance.FRONT, Stance.SIDE):
             outlines = footprint_outlines_px(calibration, self.parts.mat, stance)
             self.window.set_footprints(stance, [scale_px(o, self._display_scale)
                                                 for o in outlines])
@@ -106,7 +110,7 @@ class KioskController(QObject):
         if calibration is not None:
             # The live view is never taller than the window: no need for more pixels.
             view_h = self.window.height()
-            if getattr(self.window, "kiosk_mode", False):
+            if self.window.kiosk_mode:
                 screen = QApplication.primaryScreen()
                 view_h = max(view_h, screen.size().height() if screen is not None else 0)
             self.set_display_scale(max(view_h, 1) / calibration.intrinsics.image_size_wh[1])
@@ -137,79 +141,34 @@ class KioskController(QObject):
         entering = status.state is not self._state
         self._state = status.state
         if entering and status.state in LIVE_STATES:
-            screen = w.screen(status.state.value)
-            if hasattr(screen, "reset"):
-                screen.reset()
-        w.show_screen(status.state.value, self.screen_data(status))
+            w.reset_measuring(LIVE_STATES[status.state])
+        self.show(status)
 
-    def screen_data(self, status: FlowStatus) -> object:
+    def show(self, status: FlowStatus) -> None:
+        """The screen of ``status.state`` with what it shows."""
         state = status.state
         if state is FlowState.STAFF_PIN:
-            return {"notice": status.notice, "notice_detail": status.notice_detail,
-                    "tries_left": self.parts.staff_auth.tries_left}
-        if state is FlowState.STAFF:
-            return self.staff_page(status)
-        if state is FlowState.SETUP:
-            return {"notice_detail": self.parts.calibration_problem}
-        return status
-
-    def staff_page(self, status: FlowStatus) -> dict[str, Any]:
-        parts = self.parts
-        result = self.session.last_result
-        profiles, marks = profile_data(result)
-        confidence, reasons = confidence_of(result)
-        overlays = getattr(result, "overlays", {}) or {}
-        update = self.session.latest_update
-        cal = parts.calibration
-        if cal is not None and cal.floor_pose is not None:
-            p = cal.floor_pose
-            cal_status = (f"camera {p.camera_height_mm:.0f} mm above the floor, "
-                          f"{p.distance_to_mat_centre_mm:.0f} mm from the mat centre, "
-                          f"pitch {p.pitch_deg:.1f} deg")
+            self.window.show_pin(PinPage(status.notice, self.parts.staff_auth.tries_left))
+        elif state is FlowState.STAFF:
+            self.window.show_staff(self.staff_page(status))
+        elif state is FlowState.SETUP:
+            self.window.show_setup(SetupPage(self.parts.calibration_problem))
         else:
-            cal_status = parts.calibration_problem
-        camera = self.session.camera.status.source
-        if camera:
-            cal_status = f"{cal_status}; {camera}" if cal_status else camera
-        problems = [status.log_problem] if status.log_problem else []
-        return {
-            "measurement": status.measurement,
-            "profiles_mm": profiles, "profile_marks_mm": marks,
-            "confidence": confidence, "confidence_reasons": reasons,
-            "review_frame_bgr": None, "review_overlay": next(iter(overlays.values()), None),
-            "calibration_status": cal_status,
-            "calibration_text": ("Find the mat: nobody on it, the whole mat in view, then "
-                                 "press Finish. (Capture calibrates the camera itself "
-                                 "with the board.)" if parts.intrinsics_only is not None
-                                 else "Press Capture and hold the calibration board up to "
-                                      "the camera; then find the mat."),
-            "calibration_frame_bgr": None if update is None else update.frame.image_bgr,
-            "catalogue": parts.catalogue,
-            "history": history_rows(parts.session_log),
-            "notice": status.notice,
-            "notice_detail": " ".join([status.notice_detail, *problems]).strip(),
-        }
+            self.window.show_status(status)
+
+    def staff_page(self, status: FlowStatus) -> StaffPage:
+        update = self.session.latest_update
+        return staff_page(self.parts, status, self.session.last_result,
+                          None if update is None else update.frame.image_bgr)
 
     # -- window -> flow ------------------------------------------------------------------
 
-    def on_intent(self, name: str, payload: object) -> None:
+    def on_intent(self, intent: Intent) -> None:
         self.flow.touch()
         try:
-            if name == "print_slip":
-                self.print_slip()
-            elif name == "quit":
-                if self.flow.state is FlowState.STAFF:
-                    self.quit()
-            elif name == "calibration_finish":
-                if self.flow.state is FlowState.STAFF:
-                    self.find_mat()
-            elif name == "calibration_capture":
-                if self.flow.state is FlowState.STAFF:
-                    self.start_wizard()
-            else:
-                self.flow.handle(name, payload)
-                if self._wizard_running and self.flow.state is not FlowState.STAFF:
-                    self.stop_wizard()
+            if _ROUTES.dispatch(self, intent) is None:
+                self.flow.handle(intent)
+                self.setup.leave_if_not_staff()
         except LegFitError as exc:
             # Never a traceback in front of a shopper: the one sentence goes on screen.
             self.flow.notify("error", str(exc))
@@ -229,91 +188,26 @@ class KioskController(QObject):
             self._print_file(path)
         self.flow.notify("slip_printed", str(path))
 
-    # -- staff: calibrating the camera ---------------------------------------------------
+    def staff_only(self, action: Callable[[], None]) -> bool:
+        """Carry out a staff action only on the staff screen (a stray tap elsewhere is
+        ignored)."""
+        if self.flow.state is FlowState.STAFF:
+            action()
+        return True
 
-    def _default_wizard(self) -> Any:
-        from calibration.boards import parse_board_spec
-        from calibration.wizard import IntrinsicsWizard
-
-        return IntrinsicsWizard(parse_board_spec(self.parts.config.calibration_board))
-
-    def start_wizard(self) -> None:
-        """Staff calibrate the camera's intrinsics with the board, on screen."""
-        self.session.vision.calibrate(self._wizard_factory())
-        self._wizard_running = True
-        self.flow.notify("calibration_running",
-                         "Hold the board up to the camera; the picture shows what is done.")
-
-    def stop_wizard(self) -> None:
-        self.session.vision.calibrate(None)
-        self._wizard_running = False
-
-    def _wizard_progress(self, update: Any) -> None:
-        """Show the wizard's progress (a few times a second) and keep its result."""
-        if update.wizard_result is not None:
-            self.stop_wizard()
-            result = update.wizard_result
-            calibration = result.to_calibration()
-            self._save(calibration)
-            self.parts.intrinsics_only = calibration
-            self.flow.notify("intrinsics_saved",
-                             f"Camera calibrated ({len(result.views_used)} views, "
-                             f"{result.rms_px:.2f} px). Now clear the mat and press Finish "
-                             "to find it.")
-            return
-        if update.error is not None:
-            self.flow.notify("calibration_error", update.error)
+    def _show_wizard(self, update: VisionUpdate) -> None:
+        """The wizard's progress on the staff screen, a few times a second."""
         now = time.monotonic()
-        if now - self._wizard_shown_at >= 0.25 and self.flow.state is FlowState.STAFF:
-            self._wizard_shown_at = now
-            page = self.staff_page(self.flow.status)
-            page["calibration_wizard"] = update.wizard
-            page["calibration_frame_bgr"] = update.frame.image_bgr
-            self.window.show_screen("staff", page)
-
-    def _save(self, calibration: Any) -> None:
-        if self.parts.options.demo:
-            return  # the demo never writes a kiosk's files
-        target = (self.parts.options.calibration_file or self.parts.config.calibration_file
-                  or self.parts.paths.calibration_file)
-        save_calibration(calibration, target)
-
-    def find_mat(self) -> None:
-        """Staff set-up: the floor pose from the mat in the newest camera frame."""
-        parts = self.parts
-        if self._wizard_running:
-            self.flow.notify("calibration_running",
-                             "The camera calibration is not finished yet: keep showing the "
-                             "board (or leave the staff screen to stop).")
+        if now - self._wizard_shown_at < 0.25 or self.flow.state is not FlowState.STAFF:
             return
-        if parts.intrinsics_only is None:
-            self.flow.notify("calibration_missing", parts.calibration_problem)
-            return
-        _, frame = self.session.camera.frames.get()
-        if frame is None:
-            self.flow.notify("camera_unavailable", "no camera frame to find the mat in")
-            return
-        intrinsics = parts.intrinsics_only.intrinsics
-        h, w = frame.image_bgr.shape[:2]
-        intrinsics.check_frame_size(w, h)
-        pose = estimate_floor_pose(frame.image_bgr, intrinsics, parts.mat)
-        calibration = parts.intrinsics_only.with_floor_pose(pose)
-        self._save(calibration)
-        parts.calibration = calibration
-        parts.intrinsics_only = calibration
-        parts.calibration_problem = ""
-        self.session.vision.set_measurer(parts.measurer_factory(calibration))
-        self._show_calibration()
-        self.flow.calibration_done()
-        self.flow.notify("calibration_saved",
-                         f"Mat found ({len(pose.markers_used)} markers, "
-                         f"{pose.reprojection_error_px:.2f} px): camera "
-                         f"{pose.camera_height_mm:.0f} mm above the floor.")
+        self._wizard_shown_at = now
+        page = replace(self.staff_page(self.flow.status), calibration_wizard=update.wizard,
+                       calibration_frame_bgr=update.frame.image_bgr)
+        self.window.show_staff(page)
 
     def quit(self) -> None:
         self.stop()
-        if hasattr(self.window, "allow_close"):
-            self.window.allow_close()
+        self.window.allow_close()
         self.window.close()
         if self._on_quit is not None:
             self._on_quit()
@@ -329,23 +223,24 @@ class KioskController(QObject):
         if pumped.new_update:
             self.updates_seen += 1
             u = pumped.update
-            if self._wizard_running and u is not None and (u.wizard is not None
-                                                           or u.error is not None):
-                self._wizard_progress(u)
+            if u is not None and self.setup.on_update(u):
+                self._show_wizard(u)
         if pumped.frame is not None and self.flow.state in LIVE_STATES:
             u = pumped.update
             # The overlay is drawn over a newer frame than it was found on; an old one (the
             # pipeline lagging, the shopper moving) would be drawn in the wrong place.
-            fresh = (u is not None
-                     and u.stance.value == self.flow.state.value.split("_")[1]
+            fresh = (u is not None and u.stance is LIVE_STATES[self.flow.state]
                      and pumped.frame.timestamp_s - u.frame.timestamp_s <= MAX_OVERLAY_AGE_S)
             display = self.session.camera.display
             image = display.get()[1] if display is not None else None
             scale = 1.0 if image is None else image.shape[0] / pumped.frame.image_bgr.shape[0]
-            self.window.set_live_frame(pumped.frame.image_bgr if image is None else image,
-                                       scale_overlay(u.overlay, scale) if fresh else None,
-                                       u.guidance if fresh else None,
-                                       u.progress if fresh else None)
+            shown = u if fresh else None
+            self.window.set_live_frame(
+                pumped.frame.image_bgr if image is None else image,
+                None if shown is None or shown.overlay is None
+                else scale_overlay(shown.overlay, scale),
+                None if shown is None else shown.guidance,
+                None if shown is None else shown.progress)
             self.frames_shown += 1
         log = self.parts.session_log
         if log.problem and hasattr(log, "retry") and time.monotonic() >= self._log_retry_at:
@@ -372,8 +267,6 @@ def prepare_process() -> None:
 
 def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
     """Open the kiosk window and run until staff quit it (or the service stops it)."""
-    from ui.main_window import KioskWindow
-
     prepare_process()
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     parts = assemble(options)
@@ -425,3 +318,18 @@ def _print(command: Sequence[str], path: Path) -> None:
 
 class PrintFailed(LegFitError):
     """The printer refused the slip (it stays saved for staff)."""
+
+
+def _print_slip(controller: KioskController, _: PrintSlip) -> bool:
+    controller.print_slip()
+    return True
+
+
+# The intents that are the kiosk's business, not the session flow's.
+_ROUTES: IntentRoutes[KioskController] = (
+    IntentRoutes[KioskController]()
+    .route(PrintSlip, _print_slip)
+    .route(Quit, lambda c, _: c.staff_only(c.quit))
+    .route(FindMat, lambda c, _: c.staff_only(c.setup.find_mat))
+    .route(CaptureCalibration, lambda c, _: c.staff_only(c.setup.start_wizard))
+)

@@ -24,13 +24,13 @@ from fitting.catalogue import Catalogue, load_catalogue
 from fitting.errors import LegFitError
 from kiosk.config import KioskConfig, load_config
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO, demo_calibration
-from session.domain import FittingDomain
-from session.flow import SessionFlow
 from kiosk.paths import KioskPaths
 from kiosk.session import KioskSession
-from session.log import MemorySessionLog, SessionLog, SqliteSessionLog
 from kiosk.staff import StaffAuth, hash_pin
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
+from session.domain import FittingDomain
+from session.flow import SessionFlow
+from session.log import MemorySessionLog, SessionLog, SqliteSessionLog
 from vision.protocols import FrameSource, PoseEstimator, Segmenter
 from vision.types import Frame, PoseResult
 
@@ -154,9 +154,7 @@ class LazySegmenter:
 
     def segment_small(self, frame: Frame) -> np.ndarray:
         """Counting people needs only the model-size mask (see vision.segmentation)."""
-        segmenter = self._get()
-        small = getattr(segmenter, "segment_small", segmenter.segment)
-        return small(frame)
+        return self._get().segment_small(frame)
 
     def close(self) -> None:
         if self._segmenter is not None:
@@ -221,6 +219,8 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     paths = paths or KioskPaths.from_environment()
     mat = load_mat_spec()
     notes: list[str] = []
+    calibration: CameraCalibration | None
+    intrinsics_only: CameraCalibration | None
     if options.demo:
         # The demo never reads or writes a store's settings, log or calibration.
         config = config or KioskConfig(staff_pin=hash_pin(DEMO_STAFF_PIN), fullscreen=False)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
 from session.flow import FlowState
+
+if TYPE_CHECKING:  # the controller builds the autoplay: no import cycle at run time
+    from kiosk.app import KioskController
+    from kiosk.headless import ScriptedShopper
 
 
 class Autoplay(QObject):
@@ -14,8 +18,9 @@ class Autoplay(QObject):
     viewer can follow, and starts over after each ending. The first real touch hands the
     kiosk to the person in front of it (autoplay stops for good)."""
 
-    def __init__(self, controller: Any, shopper: Any, *, step_ms: int = 2500,
-                 answer_ms: int = 700, wait_ms: int = 500, end_ms: int = 12_000) -> None:
+    def __init__(self, controller: KioskController, shopper: ScriptedShopper, *,
+                 step_ms: int = 2500, answer_ms: int = 700, wait_ms: int = 500,
+                 end_ms: int = 12_000) -> None:
         super().__init__()
         self._controller = controller
         self._shopper = shopper
@@ -41,7 +46,7 @@ class Autoplay(QObject):
         status = self._controller.flow.status
         intent = self._shopper.next_intent(status)
         if intent is not None:
-            window.screen(window.current_screen).intent.emit(*intent)
+            window.screen_named(window.current_screen).intent.emit(intent)
         state = self._controller.flow.state
         if state is FlowState.SCREENER:
             delay = self._delays["answer"]

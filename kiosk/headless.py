@@ -16,8 +16,13 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from fitting.errors import LegFitError
+from fitting.measurement import LegMeasurement, Measurement
+from fitting.outcome import Purpose
+from fitting.recommend import Decision
 from kiosk.assembly import KioskParts
+from session.domain import Verdict
 from session.flow import FlowState, FlowStatus
+from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Intent, Next, Start
 from vision.errors import MeasurementRefused
 
 DEFAULT_TIMEOUT_S = 600.0
@@ -32,19 +37,19 @@ class ScriptedShopper:
         self.purpose = purpose
         self.language = language
 
-    def next_intent(self, status: FlowStatus) -> tuple[str, object] | None:
+    def next_intent(self, status: FlowStatus) -> Intent | None:
         state = status.state
         if state is FlowState.ATTRACT:
-            return ("start", None)
+            return Start()
         if state is FlowState.LANGUAGE:
-            return ("language", self.language)
+            return ChooseLanguage(self.language)
         if state is FlowState.PURPOSE:
-            return ("purpose", self.purpose)
+            return ChoosePurpose(Purpose(self.purpose))
         if state is FlowState.SCREENER and status.question_id is not None:
-            return ("answer", (status.question_id, False))
+            return AnswerQuestion(status.question_id, yes=False)
         if state in (FlowState.REVIEW, FlowState.RECOMMENDATION, FlowState.DONNING,
                      FlowState.HANDOFF, FlowState.REFERRAL):
-            return ("next", None)
+            return Next()
         return None  # measuring (standing still), or a staff screen
 
 
@@ -54,8 +59,8 @@ class DemoDidNotFinish(MeasurementRefused):
 
 @dataclass(frozen=True)
 class HeadlessResult:
-    decision: object
-    measurement: object
+    decision: Verdict
+    measurement: Measurement | None
     states: tuple[FlowState, ...]
     seconds: float
 
@@ -69,7 +74,7 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
     started = clock()
     last_progress = -1.0
     last_guidance = ""
-    decision = None
+    decision: Verdict | None = None
     shopper = ScriptedShopper(purpose=purpose, language=language)
     session.start()
     try:
@@ -85,7 +90,7 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
                 raise DemoDidNotFinish(f"the vision pipeline failed: {u.error}")
             if state in (FlowState.MEASURE_FRONT, FlowState.MEASURE_SIDE) and u is not None \
                     and u.stance.value == state.value.removeprefix("measure_"):
-                key = str(getattr(u.guidance, "message_key", u.guidance or ""))
+                key = "" if u.guidance is None else u.guidance.message_key
                 last_guidance = key or last_guidance
                 if u.progress >= last_progress + 0.25 or (u.progress >= 1 > last_progress):
                     last_progress = u.progress
@@ -99,7 +104,7 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
                 break
             intent = shopper.next_intent(flow.status)
             if intent is not None:
-                flow.handle(*intent)
+                flow.handle(intent)
             if clock() - started > timeout_s:
                 where = f"{state.value}, last guidance {last_guidance!r}" if last_guidance \
                     else state.value
@@ -111,31 +116,30 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
         stuck = parts.close()
         if stuck:
             out.write(f"  worker threads did not stop: {', '.join(stuck)}\n")
+    if decision is None:  # the loop only ends with a decision or an exception
+        raise DemoDidNotFinish("the demo ended without a decision")
     return HeadlessResult(decision, flow.status.measurement, tuple(states),
                           clock() - started)
 
 
-def _measurement_line(m: object) -> str:
+def _measurement_line(m: Measurement | None) -> str:
     if m is None:
         return "           no measurement\n"
-    left, right = m.left, m.right  # type: ignore[attr-defined]
 
-    def leg(name: str, x: object) -> str:
-        return (f"{name} ankle {x.ankle_mm:.0f} +/- {x.ankle_sd_mm or 0:.0f} mm, "  # type: ignore[attr-defined]
-                f"calf {x.calf_mm:.0f} +/- {x.calf_sd_mm or 0:.0f} mm")  # type: ignore[attr-defined]
+    def leg(name: str, x: LegMeasurement) -> str:
+        return (f"{name} ankle {x.ankle_mm:.0f} +/- {x.ankle_sd_mm or 0:.0f} mm, "
+                f"calf {x.calf_mm:.0f} +/- {x.calf_sd_mm or 0:.0f} mm")
 
-    return f"           measured: {leg('left', left)}; {leg('right', right)}\n"
+    return f"           measured: {leg('left', m.left)}; {leg('right', m.right)}\n"
 
 
-def decision_json(decision: object, lang: str) -> str:
+def decision_json(decision: Verdict | None, lang: str) -> str:
     """The decision as ``legfit recommend --json`` gives it, on one line."""
     if decision is None:
         raise LegFitError("the demo ended without a decision to print")
-    to_dict = getattr(decision, "to_dict", None)
-    if to_dict is not None:
-        return json.dumps(to_dict(lang), ensure_ascii=False)
+    if isinstance(decision, Decision):
+        return json.dumps(decision.to_dict(lang), ensure_ascii=False)
     # A referral by the screener alone: the same shape, with nothing to buy or wear.
-    reasons = getattr(decision, "reasons", ())
-    return json.dumps({"outcome": str(decision.outcome.value),  # type: ignore[attr-defined]
-                       "reasons": [r.to_dict(lang) for r in reasons],
+    return json.dumps({"outcome": decision.outcome.value,
+                       "reasons": [r.to_dict(lang) for r in decision.reasons],
                        "recommendations": [], "donning": []}, ensure_ascii=False)

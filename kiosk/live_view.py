@@ -7,9 +7,9 @@ the footprints) is in the camera's pixels and is scaled here to match.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
+
+from vision.overlay import FrameOverlay, LegOverlay
 
 
 def scale_px(points_px: np.ndarray, scale: float) -> np.ndarray:
@@ -19,15 +19,10 @@ def scale_px(points_px: np.ndarray, scale: float) -> np.ndarray:
     return (np.asarray(points_px, float) + 0.5) * scale - 0.5
 
 
-def scale_overlay(overlay: Any, scale: float) -> Any:
-    """The measurer's overlay for a frame shown at ``scale``; None for anything unknown
-    (better no overlay than one in the wrong place)."""
-    from vision.overlay import FrameOverlay, LegOverlay
-
-    if overlay is None or scale == 1.0:
+def scale_overlay(overlay: FrameOverlay, scale: float) -> FrameOverlay:
+    """The measurer's overlay for a frame shown at ``scale``."""
+    if scale == 1.0:
         return overlay
-    if not isinstance(overlay, FrameOverlay):
-        return None
     legs = []
     for o in overlay.legs:
         legs.append(LegOverlay(

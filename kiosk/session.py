@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fitting.measurement import Measurement
-from session.flow import FlowState, FlowStatus, SessionFlow
+from fitting.stance import Stance
 from kiosk.workers import CameraWorker, VisionUpdate, VisionWorker, stop_all
-from vision.types import Frame, Stance
+from session.flow import FlowState, FlowStatus, SessionFlow
+from vision.measurer import MeasurementResult
+from vision.types import Frame
 
 STANCE_FOR_STATE = {
     FlowState.MEASURE_FRONT: Stance.FRONT,
@@ -51,7 +53,7 @@ class KioskSession:
         self._waiting: Measurement | None = None
         self.latest_update: VisionUpdate | None = None
         # The last full measurement result (profiles, overlays), for the staff review.
-        self.last_result: object | None = None
+        self.last_result: MeasurementResult | None = None
         flow.subscribe(self._on_status)
 
     def start(self) -> None:
@@ -125,9 +127,9 @@ class KioskSession:
             if self._camera_ok:
                 flow.camera_recovered()
         if update.stance is Stance.FRONT and update.front_complete:
-            flow.stance_complete("front")
+            flow.stance_complete(Stance.FRONT)
         if update.stance is Stance.SIDE and update.accepted:
-            flow.stance_seen("side")
+            flow.stance_seen(Stance.SIDE)
         if update.measurement is not None:
             self.last_result = update.result
             if flow.state is FlowState.TURN:

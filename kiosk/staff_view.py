@@ -1,16 +1,25 @@
-"""What the staff screen shows: the session history, the measurement's profiles and how
-sure the measurement is."""
+"""What the staff screen shows: the session history, the measurement's profiles, how sure
+the measurement is, and the calibration in force, gathered into the ui's ``StaffPage``."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from kiosk.assembly import KioskParts
+from session.flow import FlowStatus
 from session.log import SessionLog
+from ui.screens.staff import HistoryRow, StaffPage
+from vision.measurer import MeasurementResult
+
+CALIBRATION_STEPS = {
+    "mat": ("Find the mat: nobody on it, the whole mat in view, then press Finish. "
+            "(Capture calibrates the camera itself with the board.)"),
+    "board": ("Press Capture and hold the calibration board up to the camera; then find "
+              "the mat."),
+}
 
 
-def history_rows(session_log: SessionLog, limit: int = 50) -> list[dict[str, str]]:
+def history_rows(session_log: SessionLog, limit: int = 50) -> list[HistoryRow]:
     """The session log as the staff history table shows it."""
     rows = []
     for r in session_log.recent(limit):
@@ -21,35 +30,74 @@ def history_rows(session_log: SessionLog, limit: int = 50) -> list[dict[str, str
                       + (" (tape)" if r.source == "tape" else ""))
         product = "; ".join(f"{p.get('product_name')} {p.get('size')}"
                             for p in r.recommendation)
-        rows.append({"time": r.finished_at.replace("T", " ")[:16], "outcome": r.outcome,
-                     "girths": girths, "product": product})
+        rows.append(HistoryRow(time=r.finished_at.replace("T", " ")[:16], outcome=r.outcome,
+                               girths=girths, product=product))
     return rows
 
 
-def profile_data(result: Any) -> tuple[dict[str, list[tuple[float, float]]], dict[str, float]]:
+def profile_data(result: MeasurementResult | None
+                 ) -> tuple[dict[str, list[tuple[float, float]]], dict[str, float]]:
     """Width profiles per leg and view, and the cB/cC heights, for the staff review plot."""
     profiles: dict[str, list[tuple[float, float]]] = {}
     marks: dict[str, float] = {}
     if result is None:
         return profiles, marks
-    for (leg, view), p in sorted(getattr(result, "profiles", {}).items(),
+    for (leg, view), p in sorted(result.profiles.items(),
                                  key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
         heights = np.asarray(p.heights_mm, float)
         values = np.asarray(p.value_mm, float)
         ok = np.isfinite(values)
-        profiles[f"{leg} {getattr(view, 'value', view)}"] = [
+        profiles[f"{leg} {view}"] = [
             (float(h), float(v)) for h, v in zip(heights[ok], values[ok], strict=True)]
-    for leg, g in getattr(result, "girths", {}).items():
+    for leg, g in result.girths.items():
         marks[f"cB {leg}"] = float(g.ankle.height_mm)
         marks[f"cC {leg}"] = float(g.calf.height_mm)
     return profiles, marks
 
 
-def confidence_of(result: Any) -> tuple[str | None, list[str]]:
+def confidence_of(result: MeasurementResult | None) -> tuple[str | None, list[str]]:
     """The camera measurement's confidence ("high"/"lower", None without one) and the
     reasons it is lower, for the staff review."""
     if result is None:
         return None, []
-    diagnostics = getattr(result, "diagnostics", None) or {}
-    return (getattr(result, "confidence", None),
-            [str(r) for r in diagnostics.get("lower_confidence_reasons", ())])
+    reasons = result.diagnostics.get("lower_confidence_reasons", ())
+    return result.confidence, [str(r) for r in reasons]
+
+
+def calibration_status(parts: KioskParts, camera_source: str) -> str:
+    """One line on the calibration in force and the camera it is for."""
+    cal = parts.calibration
+    if cal is not None and cal.floor_pose is not None:
+        p = cal.floor_pose
+        line = (f"camera {p.camera_height_mm:.0f} mm above the floor, "
+                f"{p.distance_to_mat_centre_mm:.0f} mm from the mat centre, "
+                f"pitch {p.pitch_deg:.1f} deg")
+    else:
+        line = parts.calibration_problem
+    if camera_source:
+        line = f"{line}; {camera_source}" if line else camera_source
+    return line
+
+
+def staff_page(parts: KioskParts, status: FlowStatus, result: MeasurementResult | None,
+               camera_frame_bgr: np.ndarray | None) -> StaffPage:
+    """Everything the staff screen shows now."""
+    profiles, marks = profile_data(result)
+    confidence, reasons = confidence_of(result)
+    overlays = {} if result is None else result.overlays
+    problems = [status.log_problem] if status.log_problem else []
+    return StaffPage(
+        measurement=status.measurement,
+        profiles_mm=profiles, profile_marks_mm=marks,
+        confidence=confidence, confidence_reasons=reasons,
+        review_frame_bgr=None, review_overlay=next(iter(overlays.values()), None),
+        calibration_status=calibration_status(parts,
+                                              parts.session.camera.status.source or ""),
+        calibration_text=CALIBRATION_STEPS["mat" if parts.intrinsics_only is not None
+                                           else "board"],
+        calibration_frame_bgr=camera_frame_bgr,
+        catalogue=parts.catalogue,
+        history=history_rows(parts.session_log),
+        notice=status.notice,
+        notice_detail=" ".join([status.notice_detail, *problems]).strip(),
+    )

@@ -23,16 +23,23 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from dataclasses import dataclass, replace
+from typing import Generic, Protocol, TypeVar
 
 import cv2
 import numpy as np
 
+from calibration.intrinsics import IntrinsicsResult
+from calibration.wizard import IntrinsicsWizard, WizardStatus
 from fitting.errors import LegFitError
 from fitting.measurement import Measurement
+from fitting.stance import Stance
+from vision.measurer import FrameReport, MeasurementResult
+from vision.overlay import FrameOverlay
 from vision.protocols import FrameSource, PoseEstimator
-from vision.types import Frame, PoseResult, Stance
+from vision.sources import CameraSource
+from vision.stance import Guidance
+from vision.types import Frame, PoseResult
 
 T = TypeVar("T")
 
@@ -152,9 +159,17 @@ class CameraWorker(_WorkerThread):
         with self._status_lock:
             return self._status
 
-    def _set_status(self, **changes: Any) -> None:
+    def _set_status(self, *, ok: bool | None = None, message: str | None = None,
+                    frames: int | None = None, failures: int | None = None,
+                    source: str | None = None) -> None:
         with self._status_lock:
-            self._status = CameraStatus(**{**self._status.__dict__, **changes})
+            s = self._status
+            self._status = CameraStatus(
+                ok=s.ok if ok is None else ok,
+                message=s.message if message is None else message,
+                frames=s.frames if frames is None else frames,
+                failures=s.failures if failures is None else failures,
+                source=s.source if source is None else source)
 
     def set_display_scale(self, scale: float) -> None:
         """Scale of the live view's frames (1 = camera pixels; the screen shows no more)."""
@@ -180,9 +195,8 @@ class CameraWorker(_WorkerThread):
                         self._fail(str(exc))
                         self._stop.wait(self._retry_s)
                         continue
-                    describe = getattr(source, "describe", None)  # cameras say what they give
-                    if describe is not None:
-                        self._set_status(source=describe())
+                    if isinstance(source, CameraSource):  # cameras say what they give
+                        self._set_status(source=source.describe())
                 try:
                     frame = source.read(self._read_timeout_s)
                 except LegFitError as exc:  # CameraUnavailable, VideoUnreadable
@@ -230,7 +244,7 @@ def display_view(image_bgr: np.ndarray, scale: float = 1.0) -> np.ndarray:
     return cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
 
 
-def _close_quietly(thing: Any) -> None:
+def _close_quietly(thing: FrameSource) -> None:
     # Closing a broken device must never take the kiosk down.
     with contextlib.suppress(Exception):
         thing.close()
@@ -239,16 +253,15 @@ def _close_quietly(thing: Any) -> None:
 class StanceMeasurer(Protocol):
     """The leg measurer as the kiosk drives it (``vision.measurer.LegMeasurer``).
 
-    ``add`` returns a report with ``guidance``, ``pose``, ``accepted``, ``progress`` and
-    ``overlay``; ``result()`` returns an object with ``.measurement`` or raises
-    ``MeasurementRefused``.
+    ``add`` reports on one frame (guidance, pose, progress, overlay); ``result()`` gives
+    the measurement with everything behind it, or raises ``MeasurementRefused``.
     """
 
-    def add(self, frame: Frame, expected: Stance) -> Any: ...
+    def add(self, frame: Frame, expected: Stance) -> FrameReport: ...
 
     def stance_complete(self, stance: Stance) -> bool: ...
 
-    def result(self) -> Any: ...
+    def result(self) -> MeasurementResult: ...
 
     def reset(self) -> None: ...
 
@@ -261,22 +274,22 @@ class VisionUpdate:
     stance: Stance
     pose: PoseResult | None
     person_on_mat: bool
-    guidance: Any = None
+    guidance: Guidance | None = None
     accepted: bool = False
     progress: float = 0.0
-    overlay: Any = None
+    overlay: FrameOverlay | None = None
     front_complete: bool = False
     side_complete: bool = False
     measurement: Measurement | None = None
-    result: Any = None
+    result: MeasurementResult | None = None
     refused: str | None = None
     error: str | None = None
     processing_s: float = 0.0
     round: int = 0
     # While staff calibrate the camera: the intrinsics wizard's status for this frame and,
     # once it is done, its result.
-    wizard: Any = None
-    wizard_result: Any = None
+    wizard: WizardStatus | None = None
+    wizard_result: IntrinsicsResult | None = None
 
 
 class VisionWorker(_WorkerThread):
@@ -304,7 +317,7 @@ class VisionWorker(_WorkerThread):
         self._reset_requested = False
         self._next_measurer: StanceMeasurer | None = None
         self._swap_requested = False
-        self._wizard: Any = None
+        self._wizard: IntrinsicsWizard | None = None
         self._wakes = frames
         self._init_thread("kiosk-vision")
         self.processed = 0
@@ -315,7 +328,7 @@ class VisionWorker(_WorkerThread):
             self._next_measurer = measurer
             self._swap_requested = True
 
-    def calibrate(self, wizard: Any | None) -> None:
+    def calibrate(self, wizard: IntrinsicsWizard | None) -> None:
         """Feed frames to an intrinsics wizard (staff calibrating) instead of the pose
         model; None ends it. The wizard then belongs to this thread until it is ended."""
         with self._lock:
@@ -342,7 +355,7 @@ class VisionWorker(_WorkerThread):
         # UI keeps only the newest update, so a one-off message could be overwritten
         # before the main thread looked.
         done_round = -1
-        done: dict[str, Any] = {}
+        done = _RoundEnd()
         if self._build_measurer is not None and self._measurer is None:
             try:
                 built = self._build_measurer()
@@ -389,10 +402,10 @@ class VisionWorker(_WorkerThread):
                                       error=f"vision pipeline failed: {exc}", round=round_)
             if update.measurement is not None or update.refused is not None:
                 done_round = round_
-                done = {"measurement": update.measurement, "result": update.result,
-                        "refused": update.refused}
+                done = _RoundEnd(update.measurement, update.result, update.refused)
             elif done_round == round_:
-                update = _replace(update, **done)
+                update = replace(update, measurement=done.measurement, result=done.result,
+                                 refused=done.refused)
             self.processed += 1
             spent_s = self._clock() - started
             self.updates.put(_with_time(update, spent_s))
@@ -400,15 +413,15 @@ class VisionWorker(_WorkerThread):
                 self._stop.wait(self._min_period_s - spent_s)
 
     @staticmethod
-    def _calibrate(wizard: Any, frame: Frame, round_: int) -> VisionUpdate:
+    def _calibrate(wizard: IntrinsicsWizard, frame: Frame, round_: int) -> VisionUpdate:
         base = VisionUpdate(frame=frame, stance=Stance.NONE, pose=None, person_on_mat=False,
                             round=round_)
         try:
             status = wizard.add(frame.image_bgr)
             result = wizard.result() if status.done else None
         except LegFitError as exc:
-            return _replace(base, error=str(exc))
-        return _replace(base, wizard=status, wizard_result=result)
+            return replace(base, error=str(exc))
+        return replace(base, wizard=status, wizard_result=result)
 
     def _process(self, frame: Frame, expected: Stance, round_: int,
                  measured_round: int) -> VisionUpdate:
@@ -418,33 +431,36 @@ class VisionWorker(_WorkerThread):
             return VisionUpdate(frame=frame, stance=expected, pose=pose,
                                 person_on_mat=pose.landmarks is not None, round=round_)
         report = m.add(frame, expected)
-        pose = getattr(report, "pose", None)
+        pose = report.pose
         front = m.stance_complete(Stance.FRONT)
         side = m.stance_complete(Stance.SIDE)
         update = VisionUpdate(
             frame=frame, stance=expected, pose=pose,
-            person_on_mat=pose is not None and pose.landmarks is not None,
-            guidance=getattr(report, "guidance", None),
-            accepted=bool(getattr(report, "accepted", False)),
-            progress=float(getattr(report, "progress", 0.0)),
-            overlay=getattr(report, "overlay", None),
+            person_on_mat=pose.landmarks is not None,
+            guidance=report.guidance, accepted=report.accepted,
+            progress=report.progress, overlay=report.overlay,
             front_complete=front, side_complete=side, round=round_)
         if front and side and measured_round != round_:
             # Both views are in: compute the result here, on the thread owning the measurer.
             try:
                 result = m.result()
             except LegFitError as exc:
-                return _replace(update, refused=str(exc))
-            return _replace(update, measurement=result.measurement, result=result)
+                return replace(update, refused=str(exc))
+            return replace(update, measurement=result.measurement, result=result)
         return update
 
 
-def _replace(update: VisionUpdate, **changes: Any) -> VisionUpdate:
-    return VisionUpdate(**{**update.__dict__, **changes})
+@dataclass(frozen=True)
+class _RoundEnd:
+    """How a measuring round ended: its measurement (with the result) or its refusal."""
+
+    measurement: Measurement | None = None
+    result: MeasurementResult | None = None
+    refused: str | None = None
 
 
 def _with_time(update: VisionUpdate, seconds: float) -> VisionUpdate:
-    return _replace(update, processing_s=seconds)
+    return replace(update, processing_s=seconds)
 
 
 def stop_all(camera: CameraWorker | None, vision: VisionWorker | None,

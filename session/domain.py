@@ -8,21 +8,16 @@ store's catalogue.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
+from fitting.catalogue import Catalogue
 from fitting.measurement import Measurement
-from fitting.outcome import Outcome
-from fitting.screener import QUESTION_IDS, Answers, screen
+from fitting.recommend import Decision, decide
+from fitting.screener import QUESTION_IDS, Answers, Screening, screen
 
-
-class Verdict(Protocol):
-    """A screening or a decision: an ``Outcome`` and the reasons for it."""
-
-    @property
-    def outcome(self) -> Outcome: ...
-
-    @property
-    def reasons(self) -> Any: ...
+# A screening (the answers alone) or a decision (answers and measurement): an ``Outcome``
+# and the reasons for it.
+Verdict = Screening | Decision
 
 
 class Domain(Protocol):
@@ -30,28 +25,26 @@ class Domain(Protocol):
 
     def question_ids(self) -> tuple[str, ...]: ...
 
-    def screen(self, answers: Answers) -> Verdict: ...
+    def screen(self, answers: Answers) -> Screening: ...
 
-    def decide(self, measurement: Measurement, answers: Answers) -> Verdict: ...
+    def decide(self, measurement: Measurement, answers: Answers) -> Decision: ...
 
 
 class FittingDomain:
     """The real domain: ``fitting.screener`` and ``fitting.recommend`` with one catalogue."""
 
-    def __init__(self, catalogue: Any) -> None:
+    def __init__(self, catalogue: Catalogue) -> None:
         self._catalogue = catalogue
 
     @property
-    def catalogue(self) -> Any:
+    def catalogue(self) -> Catalogue:
         return self._catalogue
 
     def question_ids(self) -> tuple[str, ...]:
         return QUESTION_IDS
 
-    def screen(self, answers: Answers) -> Verdict:
+    def screen(self, answers: Answers) -> Screening:
         return screen(answers)
 
-    def decide(self, measurement: Measurement, answers: Answers) -> Verdict:
-        from fitting.recommend import decide
-
+    def decide(self, measurement: Measurement, answers: Answers) -> Decision:
         return decide(measurement, answers, self._catalogue)

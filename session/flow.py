@@ -70,13 +70,32 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol, TypedDict, Unpack
 
 from fitting.errors import LegFitError
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.outcome import Outcome, Purpose
-from fitting.screener import Answers
+from fitting.recommend import Decision
+from fitting.screener import Answers, Screening
+from fitting.stance import Stance
 from session.domain import Domain, Verdict
+from session.intents import (
+    AnswerQuestion,
+    Back,
+    ChooseLanguage,
+    ChoosePurpose,
+    EnterPin,
+    EnterTape,
+    Intent,
+    IntentRoutes,
+    Next,
+    OpenSetup,
+    OpenStaff,
+    SetPrescription,
+    Start,
+    StartOver,
+    Touch,
+)
 from session.log import SessionLog, SessionRecord
 
 LANGUAGES = ("en", "de")
@@ -132,13 +151,13 @@ class FlowStatus:
     session_id: str | None = None
     fitting_code: str | None = None
     language: str = "en"
-    purpose: str | None = None
+    purpose: Purpose | None = None
     question_ids: tuple[str, ...] = ()
     question_index: int = 0
     answers: Mapping[str, bool] = field(default_factory=dict)
-    screening: Verdict | None = None
+    screening: Screening | None = None
     measurement: Measurement | None = None
-    decision: Verdict | None = None
+    decision: Decision | None = None
     prescription_mmhg: tuple[int, int] | None = None
     staff_confirmed: bool = False
     staff_return: FlowState | None = None
@@ -167,6 +186,35 @@ class FlowStatus:
         if self.state is not FlowState.REFERRAL:
             return None
         return self.decision if self.decision is not None else self.screening
+
+
+class SessionChanges(TypedDict, total=False):
+    """Changes to a ``FlowStatus`` within its state, field by field (``_go`` also moves)."""
+
+    session_id: str | None
+    fitting_code: str | None
+    language: str
+    purpose: Purpose | None
+    question_ids: tuple[str, ...]
+    question_index: int
+    answers: Mapping[str, bool]
+    screening: Screening | None
+    measurement: Measurement | None
+    decision: Decision | None
+    prescription_mmhg: tuple[int, int] | None
+    staff_confirmed: bool
+    staff_return: FlowState | None
+    calibrated: bool
+    camera_ok: bool
+    notice: str | None
+    notice_detail: str
+    log_problem: str | None
+
+
+class StatusChanges(SessionChanges, total=False):
+    """Changes to a ``FlowStatus``, its state included (``_set``)."""
+
+    state: FlowState
 
 
 def new_session_id() -> str:
@@ -235,7 +283,7 @@ class SessionFlow:
         """Call ``observer(status)`` after every change."""
         self._observers.append(observer)
 
-    def _set(self, **changes: Any) -> bool:
+    def _set(self, **changes: Unpack[StatusChanges]) -> bool:
         new = replace(self._status, **changes)
         if new == self._status:
             return False
@@ -247,7 +295,7 @@ class SessionFlow:
         for observer in list(self._observers):
             observer(new)
 
-    def _go(self, state: FlowState, **changes: Any) -> bool:
+    def _go(self, state: FlowState, **changes: Unpack[SessionChanges]) -> bool:
         changes.setdefault("notice", None)
         changes.setdefault("notice_detail", "")
         return self._set(state=state, **changes)
@@ -306,11 +354,13 @@ class SessionFlow:
         if self.state is FlowState.LANGUAGE:
             return self._go(FlowState.PURPOSE, language=lang)
         if self.state is FlowState.ATTRACT:
-            return self._go(FlowState.PURPOSE, language=lang, **self._begin_session())
+            opening = self._begin_session()
+            opening["language"] = lang
+            return self._go(FlowState.PURPOSE, **opening)
         return self._set(language=lang)
 
-    def choose_purpose(self, purpose: str) -> bool:
-        if self.state is not FlowState.PURPOSE or purpose not in {p.value for p in Purpose}:
+    def choose_purpose(self, purpose: Purpose) -> bool:
+        if self.state is not FlowState.PURPOSE:
             return False
         self.touch()
         return self._go(FlowState.SCREENER, purpose=purpose, question_index=0,
@@ -411,16 +461,16 @@ class SessionFlow:
 
     # -- events from the vision pipeline ---------------------------------------------
 
-    def stance_complete(self, stance: str) -> bool:
-        """The measurer has enough frames of one stance ("front" or "side")."""
-        if stance == "front" and self.state is FlowState.MEASURE_FRONT:
+    def stance_complete(self, stance: Stance) -> bool:
+        """The measurer has enough frames of one stance."""
+        if stance is Stance.FRONT and self.state is FlowState.MEASURE_FRONT:
             return self._go(FlowState.TURN)
         return False
 
-    def stance_seen(self, stance: str) -> bool:
+    def stance_seen(self, stance: Stance) -> bool:
         """The shopper stands in a stance the pipeline accepts: on the turn screen, the
         side stance moves on by itself (no need to walk back to the screen)."""
-        if stance == "side" and self.state is FlowState.TURN:
+        if stance is Stance.SIDE and self.state is FlowState.TURN:
             self._last_activity_s = self._clock()
             return self._go(FlowState.MEASURE_SIDE)
         return False
@@ -443,9 +493,10 @@ class SessionFlow:
         return self._set(camera_ok=False, notice="camera_unavailable", notice_detail=message)
 
     def camera_recovered(self) -> bool:
-        changes: dict[str, Any] = {"camera_ok": True}
+        changes: SessionChanges = {"camera_ok": True}
         if self._status.notice == "camera_unavailable":
-            changes.update(notice=None, notice_detail="")
+            changes["notice"] = None
+            changes["notice_detail"] = ""
         return self._set(**changes)
 
     # -- staff -----------------------------------------------------------------------
@@ -471,7 +522,7 @@ class SessionFlow:
                              notice_detail=f"Wrong PIN: {left} tries left before a lock.")
         return self._go(FlowState.STAFF)
 
-    def tape_entry(self, data: Mapping[str, Any]) -> bool:
+    def tape_entry(self, data: Mapping[str, object]) -> bool:
         """Staff enter (or override) girths measured with a tape.
 
         ``data`` is the measurement JSON contract (left/right with ankle_mm, calf_mm, ...);
@@ -539,44 +590,15 @@ class SessionFlow:
 
     # -- dispatch of the ui's intents ------------------------------------------------
 
-    def handle(self, name: str, payload: Any = None) -> bool:
-        """Route one ui intent ``(name, payload)``; unknown intents are ignored."""
-        if name == "start":
-            return self.start()
-        if name == "language":
-            return self.set_language(str(payload))
-        if name == "purpose":
-            return self.choose_purpose(str(getattr(payload, "value", payload)))
-        if name == "answer":
-            question_id, yes = payload
-            return self.answer(str(question_id), bool(yes))
-        if name == "next":
-            return self.next()
-        if name == "back":
-            return self.back()
-        if name == "start_over":
-            return self.start_over()
-        if name == "staff":
-            return self.staff()
-        if name == "pin":
-            return self.pin(str(payload))
-        if name == "tape_entry":
-            return self.tape_entry(payload)
-        if name == "setup":
-            return self.open_setup()
-        if name == "prescription":
-            low, high = payload
-            return self.set_prescription(low, high)
-        if name == "touch":
-            self.touch()
-            return False
-        return False
+    def handle(self, intent: Intent) -> bool:
+        """Carry out one ui intent; intents the flow does not route are ignored."""
+        return bool(_ROUTES.dispatch(self, intent))
 
     # -- internals -------------------------------------------------------------------
 
     def _answers(self, answers: Mapping[str, bool]) -> Answers:
         s = self._status
-        return Answers(answers=dict(answers), purpose=Purpose(s.purpose or "everyday"),
+        return Answers(answers=dict(answers), purpose=s.purpose or Purpose.EVERYDAY,
                        prescription_mmhg=s.prescription_mmhg,
                        staff_confirmed=s.staff_confirmed)
 
@@ -591,7 +613,7 @@ class SessionFlow:
         self._record()
         return True
 
-    def _begin_session(self) -> dict[str, Any]:
+    def _begin_session(self) -> SessionChanges:
         """The changes that open a session (none when one is open already)."""
         if self._status.session_id is not None:
             return {}
@@ -629,7 +651,7 @@ class SessionFlow:
             started_at=self._started_at or self._wall_clock(),
             finished_at=self._wall_clock(),
             outcome="abandoned" if abandoned or s.outcome is None else s.outcome.value,
-            purpose=s.purpose, language=s.language,
+            purpose=None if s.purpose is None else s.purpose.value, language=s.language,
             measurement=None if abandoned else s.measurement,
             decision=None if abandoned else s.decision,
             state_reached=s.state.value,
@@ -641,3 +663,26 @@ class SessionFlow:
             self._set(log_problem=str(exc))
         else:
             self._set(log_problem=None)
+
+
+def _touch(flow: SessionFlow, _: Touch) -> bool:
+    flow.touch()
+    return False
+
+
+_ROUTES: IntentRoutes[SessionFlow] = (
+    IntentRoutes[SessionFlow]()
+    .route(Start, lambda flow, _: flow.start())
+    .route(ChooseLanguage, lambda flow, i: flow.set_language(i.language))
+    .route(ChoosePurpose, lambda flow, i: flow.choose_purpose(i.purpose))
+    .route(AnswerQuestion, lambda flow, i: flow.answer(i.question_id, i.yes))
+    .route(Next, lambda flow, _: flow.next())
+    .route(Back, lambda flow, _: flow.back())
+    .route(StartOver, lambda flow, _: flow.start_over())
+    .route(OpenStaff, lambda flow, _: flow.staff())
+    .route(EnterPin, lambda flow, i: flow.pin(i.pin))
+    .route(EnterTape, lambda flow, i: flow.tape_entry(i.girths))
+    .route(OpenSetup, lambda flow, _: flow.open_setup())
+    .route(SetPrescription, lambda flow, i: flow.set_prescription(i.low_mmhg, i.high_mmhg))
+    .route(Touch, _touch)
+)

@@ -16,13 +16,14 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from fitting.errors import LegFitError
 from fitting.measurement import Measurement
+from fitting.recommend import Decision
 
 SCHEMA_VERSION = 1
 # How long a write waits for another process's lock before the record is kept for later.
@@ -51,29 +52,29 @@ class SessionRecord:
     right_ankle_mm: float | None = None
     right_calf_mm: float | None = None
     right_length_mm: float | None = None
-    recommendation: tuple[dict[str, Any], ...] = ()
+    recommendation: tuple[dict[str, object], ...] = ()
 
     @classmethod
     def from_session(cls, *, session_id: str, started_at: datetime, finished_at: datetime,
                      outcome: str, purpose: str | None, language: str | None,
-                     measurement: Measurement | None, decision: Any | None,
+                     measurement: Measurement | None, decision: Decision | None,
                      state_reached: str | None = None) -> SessionRecord:
-        girths: dict[str, Any] = {}
-        if measurement is not None:
-            for side, leg in (("left", measurement.left), ("right", measurement.right)):
-                girths[f"{side}_ankle_mm"] = round(float(leg.ankle_mm), 1)
-                girths[f"{side}_calf_mm"] = round(float(leg.calf_mm), 1)
-                if leg.knee_high_length_mm is not None:
-                    girths[f"{side}_length_mm"] = round(float(leg.knee_high_length_mm), 1)
-            girths["source"] = str(getattr(measurement.source, "value", measurement.source))
-        return cls(session_id=session_id,
-                   started_at=started_at.isoformat(timespec="seconds"),
-                   finished_at=finished_at.isoformat(timespec="seconds"),
-                   outcome=outcome, purpose=purpose, language=language,
-                   state_reached=state_reached,
-                   recommendation=recommendation_summary(decision), **girths)
+        record = cls(session_id=session_id,
+                     started_at=started_at.isoformat(timespec="seconds"),
+                     finished_at=finished_at.isoformat(timespec="seconds"),
+                     outcome=outcome, purpose=purpose, language=language,
+                     state_reached=state_reached,
+                     recommendation=recommendation_summary(decision))
+        if measurement is None:
+            return record
+        left, right = measurement.left, measurement.right
+        return replace(record, source=measurement.source.value,
+                       left_ankle_mm=_mm(left.ankle_mm), left_calf_mm=_mm(left.calf_mm),
+                       left_length_mm=_mm(left.knee_high_length_mm),
+                       right_ankle_mm=_mm(right.ankle_mm), right_calf_mm=_mm(right.calf_mm),
+                       right_length_mm=_mm(right.knee_high_length_mm))
 
-    def to_row(self) -> dict[str, Any]:
+    def to_row(self) -> dict[str, object]:
         row = asdict(self)
         row["recommendation"] = json.dumps(list(self.recommendation), sort_keys=True)
         return row
@@ -85,20 +86,23 @@ class SessionRecord:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-def recommendation_summary(decision: Any | None) -> tuple[dict[str, Any], ...]:
+def _mm(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 1)
+
+
+def recommendation_summary(decision: Decision | None) -> tuple[dict[str, object], ...]:
     """The recommended products as plain data (no reasons text, nothing personal)."""
     if decision is None:
         return ()
-    out = []
-    for choice in getattr(decision, "recommendations", ()) or ():
-        legs = getattr(choice, "legs", ())
+    out: list[dict[str, object]] = []
+    for choice in decision.recommendations:
         out.append({
-            "product_id": getattr(choice, "product_id", None),
-            "product_name": getattr(choice, "product_name", None),
-            "size": getattr(choice, "size", None),
-            "length": getattr(choice, "length", None),
-            "class_mmhg": list(getattr(choice, "class_mmhg", ()) or ()),
-            "legs": [str(getattr(leg, "value", leg)) for leg in legs],
+            "product_id": choice.product_id,
+            "product_name": choice.product_name,
+            "size": choice.size,
+            "length": choice.length,
+            "class_mmhg": list(choice.class_mmhg),
+            "legs": [leg.value for leg in choice.legs],
         })
     return tuple(out)
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
-from ui.theme import theme_or_default
+from fitting.stance import Stance
+from ui.theme import Colours, theme_or_default
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.types import BodyLandmarks, LegLandmarks
 
@@ -30,6 +31,10 @@ if TYPE_CHECKING:  # the wizard module pulls in OpenCV; the view only reads its 
     from calibration.wizard import WizardStatus
 
 FOOT_OUTLINE_POINTS = 28
+
+# What the camera view can draw over a frame: both legs' outlines, one leg's, or the
+# pose model's landmarks before any outline exists.
+Overlay = FrameOverlay | LegOverlay | BodyLandmarks | LegLandmarks
 
 
 def bgr_to_qimage(frame_bgr: np.ndarray, copy: bool = True) -> QImage:
@@ -74,7 +79,7 @@ def footprint_outline_mm(heel_xy_mm: Sequence[float], toe_xy_mm: Sequence[float]
 
 
 def footprint_outlines_px(calibration: CameraCalibration, mat: MatSpec,
-                          stance: str) -> list[np.ndarray]:
+                          stance: Stance) -> list[np.ndarray]:
     """The stance's two printed footprints projected into the image (each n x 2 px)."""
     width_mm = float(mat.footprint_size_mm[1])
     outlines = []
@@ -93,7 +98,7 @@ class CameraView(QWidget):
         self._image: QImage | None = None
         self._frame_bgr: np.ndarray | None = None
         self._size_wh: tuple[int, int] | None = None
-        self._overlay: object = None
+        self._overlay: Overlay | None = None
         self._wizard: WizardStatus | None = None
         self._footprints_px: list[np.ndarray] = []
         self._message = ""
@@ -104,7 +109,7 @@ class CameraView(QWidget):
         return QSize(540, 960)
 
     # --- what the kiosk sets ------------------------------------------------------------
-    def set_frame(self, frame_bgr: np.ndarray | None, overlay: object = None) -> None:
+    def set_frame(self, frame_bgr: np.ndarray | None, overlay: Overlay | None = None) -> None:
         """Show ``frame_bgr`` (None clears it) with ``overlay`` drawn over it (see
         ``paint_overlay`` for what it may be)."""
         if frame_bgr is None:
@@ -169,16 +174,17 @@ class CameraView(QWidget):
             painter.end()
             return
         try:
-            self._paint_frame(painter, c)
+            self._paint_frame(painter, self._image, c)
         finally:
             painter.end()
 
-    def _paint_frame(self, painter: QPainter, c) -> None:
+    def _paint_frame(self, painter: QPainter, image: QImage, c: Colours) -> None:
         """The frame, the footprints, the wizard's coverage and the overlay, scaled."""
         target = self.image_rect()
-        painter.drawImage(target, self._image)
+        painter.drawImage(target, image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        scale = target.width() / self._size_wh[0]
+        size_wh = (image.width(), image.height())
+        scale = target.width() / size_wh[0]
         painter.translate(target.topLeft())
         painter.scale(scale, scale)
         line_px = 2.5 / scale  # lines stay ~2.5 screen px thick at any zoom
@@ -189,7 +195,7 @@ class CameraView(QWidget):
             painter.setBrush(fill)
             painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
         if self._wizard is not None:
-            paint_wizard(painter, self._wizard, self._size_wh, line_px, c)
+            paint_wizard(painter, self._wizard, size_wh, line_px, c)
         paint_overlay(painter, self._overlay, line_px, c)
 
 
@@ -209,7 +215,8 @@ def paint_wizard(painter: QPainter, status: WizardStatus, size_wh: tuple[int, in
         _dot(painter, x, y, line_px * 2.0, colours.overlay_landmark)
 
 
-def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -> None:
+def paint_overlay(painter: QPainter, overlay: Overlay | None, line_px: float,
+                  colours: Colours) -> None:
     """Draw what the vision pipeline found, in frame pixel coordinates.
 
     ``overlay``: a ``FrameOverlay`` (both legs), one ``LegOverlay``, pose landmarks
@@ -220,8 +227,8 @@ def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -
     if overlay is None:
         return
     if isinstance(overlay, BodyLandmarks):
-        for leg in (overlay.left, overlay.right):
-            _paint_landmarks(painter, leg, line_px, colours)
+        for landmarks in (overlay.left, overlay.right):
+            _paint_landmarks(painter, landmarks, line_px, colours)
         return
     if isinstance(overlay, LegLandmarks):
         _paint_landmarks(painter, overlay, line_px, colours)
@@ -230,7 +237,7 @@ def paint_overlay(painter: QPainter, overlay: object, line_px: float, colours) -
         legs = overlay.legs
     elif isinstance(overlay, LegOverlay):
         legs = (overlay,)
-    else:
+    else:  # a caller outside the type checker's sight: a wiring bug, said plainly
         raise TypeError(f"cannot draw an overlay of type {type(overlay).__name__}")
     for leg in legs:
         _paint_leg_overlay(painter, leg, line_px, colours)

@@ -81,7 +81,7 @@ def _leg(p: QPainter, c: Colours, x: float, y: float, s: float, *, front: bool =
          flip: bool = False) -> QPainterPath:
     """Draw a leg (side or front view) at (x, y), ``s`` units per leg unit; a stocking
     covers it from ``stocking_from`` (0 = knee, 100 = sole) down. Returns its outline."""
-    shape = _LEG_FRONT if front else _LEG_SIDE
+    shape: tuple[tuple[int, int], ...] = _LEG_FRONT if front else _LEG_SIDE
     if flip:
         shape = tuple((100 - px, py) for px, py in shape)
     path = _smooth_path(_transformed(shape, x, y, s))

@@ -1,9 +1,11 @@
 """The kiosk's one window: a stack of screens, one per session-flow state.
 
 The window is a view. The kiosk's composition root observes the Qt-free session flow
-and calls ``show_screen(name, data)``, ``set_language(lang)`` and ``set_live_frame(...)``;
-the window reports what the user does as ``intent(name, payload)`` and any touch as
-``user_activity()`` (for the idle timer). It never decides where the session goes.
+and calls ``show_status(status)`` (a shopper's screen, the one of ``status.state``),
+``show_pin``, ``show_staff`` and ``show_setup`` with their pages, ``set_language(lang)``
+and ``set_live_frame(...)``; the window reports what the user does as ``intent(Intent)``
+and any touch as ``user_activity()`` (for the idle timer). It never decides where the
+session goes.
 
 Lock-down: in kiosk mode the window is frameless and fullscreen, and outside the staff
 screens no key closes it and a close request from the window system is refused; the
@@ -12,24 +14,36 @@ kiosk closes it on purpose with ``allow_close()`` first.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
+from fitting.stance import Stance
+from session.flow import FlowStatus
+from session.intents import Intent, Quit
 from ui.i18n import LANGUAGES
-from ui.screen_base import Screen
+from ui.screen_base import FlowScreen, ScreenBase
 from ui.screens.donning import DonningScreen
 from ui.screens.handoff import HandoffScreen
 from ui.screens.measure import MeasureScreen, TurnScreen
 from ui.screens.referral import ReferralScreen
 from ui.screens.results import RecommendationScreen, ReviewScreen
 from ui.screens.screener import ScreenerScreen
-from ui.screens.staff import SetupScreen, StaffPinScreen, StaffScreen
+from ui.screens.staff import (
+    PinPage,
+    SetupPage,
+    SetupScreen,
+    StaffPage,
+    StaffPinScreen,
+    StaffScreen,
+)
 from ui.screens.welcome import AttractScreen, LanguageScreen, PurposeScreen
 from ui.theme import Theme, apply_theme
+from vision.overlay import FrameOverlay
+from vision.stance import Guidance
 
 SCREEN_NAMES: tuple[str, ...] = (
     "attract", "language", "purpose", "screener", "referral", "measure_front", "turn",
@@ -41,13 +55,13 @@ _ACTIVITY_EVENTS = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.TouchBeg
                               QEvent.Type.KeyPress})
 
 
-def build_screens() -> dict[str, Screen]:
-    """One fresh instance of every screen, keyed by its flow state name."""
-    screens: list[Screen] = [
+def build_flow_screens(measuring: Mapping[Stance, MeasureScreen]) -> dict[str, FlowScreen]:
+    """One fresh instance of every shopper's screen (the measuring screens given), keyed
+    by its flow state name."""
+    screens: list[FlowScreen] = [
         AttractScreen(), LanguageScreen(), PurposeScreen(), ScreenerScreen(),
-        ReferralScreen(), MeasureScreen("front"), TurnScreen(), MeasureScreen("side"),
+        ReferralScreen(), measuring[Stance.FRONT], TurnScreen(), measuring[Stance.SIDE],
         ReviewScreen(), RecommendationScreen(), DonningScreen(), HandoffScreen(),
-        StaffPinScreen(), StaffScreen(), SetupScreen(),
     ]
     return {s.screen_name: s for s in screens}
 
@@ -59,20 +73,29 @@ class UnknownScreen(KeyError):
 class KioskWindow(QMainWindow):
     """The kiosk window. See the module docstring."""
 
-    intent = Signal(str, object)
+    # Carries one ``session.intents.Intent``.
+    intent = Signal(object)
     user_activity = Signal()
 
     def __init__(self, *, lang: str = "en", kiosk_mode: bool = False,
                  theme: Theme | None = None, parent: QWidget | None = None) -> None:
         app = QApplication.instance()
-        if app is None:
+        if not isinstance(app, QApplication):
             raise RuntimeError("create the QApplication before the KioskWindow")
         self.theme = apply_theme(app, theme)
         super().__init__(parent)
         self.setWindowTitle("LegFit")
         self._stack = QStackedWidget()
         self.setCentralWidget(self._stack)
-        self.screens = build_screens()
+        self.measure_screens = {stance: MeasureScreen(stance)
+                                for stance in (Stance.FRONT, Stance.SIDE)}
+        self.flow_screens = build_flow_screens(self.measure_screens)
+        self.pin_screen = StaffPinScreen()
+        self.staff_screen = StaffScreen()
+        self.setup_screen = SetupScreen()
+        self.screens: dict[str, ScreenBase] = {
+            **self.flow_screens, "staff_pin": self.pin_screen, "staff": self.staff_screen,
+            "setup": self.setup_screen}
         for name in SCREEN_NAMES:
             screen = self.screens[name]
             screen.intent.connect(self._forward_intent)
@@ -94,22 +117,44 @@ class KioskWindow(QMainWindow):
     def language(self) -> str:
         return self._lang
 
-    def screen(self, name: str | None = None):  # type: ignore[override]
-        """The screen widget called ``name``; without a name, Qt's ``QWidget.screen()``
-        (the display the window is on), which this name would otherwise hide."""
-        if name is None:
-            return super().screen()
+    def screen_named(self, name: str) -> ScreenBase:
+        """The screen widget called ``name``."""
         try:
             return self.screens[name]
         except KeyError:
             raise UnknownScreen(f"no screen named {name!r}") from None
 
-    def show_screen(self, name: str, data: object = None) -> None:
-        """Show screen ``name`` with ``data`` (each screen documents what it reads)."""
-        screen = self.screen(name)
-        screen.render(data)
+    def show_status(self, status: FlowStatus) -> None:
+        """The shopper's screen of ``status.state``, showing ``status``."""
+        name = status.state.value
+        screen = self.flow_screens.get(name)
+        if screen is None:
+            raise UnknownScreen(f"{name!r} is not a shopper's screen")
+        screen.show_model(status)
+        self._raise(screen)
+
+    def show_pin(self, page: PinPage) -> None:
+        self.pin_screen.show_model(page)
+        self._raise(self.pin_screen)
+
+    def show_staff(self, page: StaffPage) -> None:
+        self.staff_screen.show_model(page)
+        self._raise(self.staff_screen)
+
+    def show_setup(self, page: SetupPage) -> None:
+        self.setup_screen.show_model(page)
+        self._raise(self.setup_screen)
+
+    def show_screen(self, name: str) -> None:
+        """Show screen ``name`` with its empty model (before any session: tests, the
+        screenshots)."""
+        screen = self.screen_named(name)
+        screen.show_blank()
+        self._raise(screen)
+
+    def _raise(self, screen: ScreenBase) -> None:
         self._stack.setCurrentWidget(screen)
-        self._current = name
+        self._current = screen.screen_name
 
     def set_language(self, lang: str) -> None:
         if lang not in LANGUAGES:
@@ -118,23 +163,22 @@ class KioskWindow(QMainWindow):
         for screen in self.screens.values():
             screen.retranslate(lang)
 
-    def set_live_frame(self, frame_bgr: np.ndarray | None, overlay: object = None,
-                       guidance: object = None, progress: float | None = None) -> None:
+    def set_live_frame(self, frame_bgr: np.ndarray | None, overlay: FrameOverlay | None = None,
+                       guidance: Guidance | None = None, progress: float | None = None
+                       ) -> None:
         """The newest camera frame, its overlay and guidance; dropped unless a measuring
         screen is showing (nothing is queued)."""
-        if self._current in ("measure_front", "measure_side"):
-            self.screens[self._current].set_live(frame_bgr, overlay, guidance, progress)
+        for screen in self.measure_screens.values():
+            if screen.screen_name == self._current:
+                screen.set_live(frame_bgr, overlay, guidance, progress)
 
-    def set_footprints(self, stance: str, outlines_px: Sequence[np.ndarray]) -> None:
-        """The printed footprints of ``stance`` ("front"/"side") in image pixels."""
-        self.screen(f"measure_{stance}").set_footprints(outlines_px)
+    def set_footprints(self, stance: Stance, outlines_px: Sequence[np.ndarray]) -> None:
+        """The printed footprints of ``stance`` in image pixels."""
+        self.measure_screens[stance].set_footprints(outlines_px)
 
-    def set_calibration(self, calibration, mat) -> None:
-        """Project both stances' footprints with the calibration in force."""
-        from ui.camera_view import footprint_outlines_px
-
-        for stance in ("front", "side"):
-            self.set_footprints(stance, footprint_outlines_px(calibration, mat, stance))
+    def reset_measuring(self, stance: Stance) -> None:
+        """Forget the measuring screen's last frame, guidance and progress."""
+        self.measure_screens[stance].reset()
 
     def set_kiosk_mode(self, on: bool) -> None:
         """Frameless fullscreen (on) or an ordinary window (off, for development)."""
@@ -157,8 +201,8 @@ class KioskWindow(QMainWindow):
         self._close_allowed = True
 
     # --- events -------------------------------------------------------------------------
-    def _forward_intent(self, name: str, payload: object) -> None:
-        self.intent.emit(name, payload)
+    def _forward_intent(self, intent: Intent) -> None:
+        self.intent.emit(intent)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if (event.type() in _ACTIVITY_EVENTS and isinstance(watched, QWidget)
@@ -178,7 +222,7 @@ class KioskWindow(QMainWindow):
                    or (alt and event.key() == Qt.Key.Key_F4))
         if closing:
             if self.staff_mode:
-                self.intent.emit("quit", None)
+                self.intent.emit(Quit())
             # Outside staff mode a shopper's keyboard (if any) closes nothing.
             event.accept()
             return
@@ -188,5 +232,7 @@ class KioskWindow(QMainWindow):
         if self._kiosk_mode and not self._close_allowed and not self.staff_mode:
             event.ignore()
             return
-        QApplication.instance().removeEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         super().closeEvent(event)

@@ -16,14 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from fitting.catalogue import Catalogue, load_catalogue
-from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
 from fitting.outcome import Outcome, Purpose
 from fitting.recommend import Decision, decide
 from fitting.screener import QUESTION_IDS, Answers, Screening, screen
-from ui.screens.staff import StaffPage
+from fitting.stance import Stance
+from ui.screens.staff import HistoryRow, StaffPage
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.stance import Guidance
-from vision.types import Stance
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_SCENE = REPO_ROOT.parent / "shared" / "data" / "synthetic-dev" / "scene_1000"
@@ -105,7 +105,7 @@ def _edges_from_mask(mask: np.ndarray, knee_px, ankle_px) -> tuple[np.ndarray, n
     return np.array(lefts, float), np.array(rights, float)
 
 
-def sample_frame(stance: str) -> SampleFrame:
+def sample_frame(stance: Stance) -> SampleFrame:
     """A synthetic scene's picture with an overlay drawn from its exact silhouette and
     landmarks, and the mat's footprints projected with the pose found from the markers."""
     import cv2  # only here: the rest of the ui needs no OpenCV
@@ -115,19 +115,19 @@ def sample_frame(stance: str) -> SampleFrame:
     from calibration.mat import load_mat_spec
     from ui.camera_view import footprint_outlines_px
 
-    image_path = SHARED_SCENE / f"{stance}.png"
+    image_path = SHARED_SCENE / f"{stance.value}.png"
     if not image_path.is_file():
         return SampleFrame(np.full((1920, 1080, 3), 40, np.uint8), None, [])
     frame = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
-    mask = cv2.imread(str(SHARED_SCENE / f"{stance}_mask.png"), cv2.IMREAD_GRAYSCALE)
+    mask = cv2.imread(str(SHARED_SCENE / f"{stance.value}_mask.png"), cv2.IMREAD_GRAYSCALE)
     truth = json.loads((SHARED_SCENE / "truth.json").read_text("utf-8"))
     mat = load_mat_spec()
     calibration = load_calibration(SHARED_SCENE / "calibration.json")
     pose = estimate_floor_pose(frame, calibration.intrinsics, mat)
     calibration = calibration.with_floor_pose(pose)
     legs = []
-    for leg in ("left", "right"):
-        marks = truth["landmarks_px"][stance][leg]
+    for leg in Leg:
+        marks = truth["landmarks_px"][stance.value][leg.value]
         knee, ankle = marks["knee_px"], marks["ankle_joint_px"]
         left_edge, right_edge = _edges_from_mask(mask, knee, ankle)
         lines = {}
@@ -161,11 +161,10 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         "right side": [(h, width(h, 79, 120)) for h in heights],
     }
     history = (
-        {"time": "09:14", "outcome": Outcome.RECOMMEND, "girths": "224/362 · 226/366",
-         "product": "everyday knee-high, M"},
-        {"time": "10:02", "outcome": Outcome.PHARMACIST, "girths": "", "product": ""},
-        {"time": "11:47", "outcome": Outcome.STAFF_CHECK, "girths": "205/330 · 255/345",
-         "product": ""},
+        HistoryRow("09:14", Outcome.RECOMMEND.value, "224/362 · 226/366",
+                   "everyday knee-high, M"),
+        HistoryRow("10:02", Outcome.PHARMACIST.value),
+        HistoryRow("11:47", Outcome.STAFF_CHECK.value, "205/330 · 255/345"),
     )
     from calibration.wizard import WizardStatus
 
@@ -193,7 +192,3 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         calibration_frame_bgr=None if frame is None else frame.frame_bgr,
         calibration_wizard=wizard,
         catalogue=catalogue or load_catalogue(), history=history)
-
-
-def sample_stance(name: str) -> Stance:
-    return Stance.FRONT if name == "front" else Stance.SIDE

@@ -1,13 +1,13 @@
-"""What every kiosk screen shares: the intent signal, render/retranslate, and helpers.
+"""What every kiosk screen shares: the intent signal, show_model/retranslate, and helpers.
 
-A screen is a view: ``render(data)`` shows plain, fitting or vision data; user actions
-leave as ``intent(name, payload)``; ``retranslate(lang)`` switches its language. It never
-decides where the session goes next (the kiosk's flow does).
+A screen is a view: ``show_model(model)`` shows the typed model it is made for; user actions
+leave as ``intent(Intent)`` (``session.intents``); ``retranslate(lang)`` switches its
+language. It never decides where the session goes next (the kiosk's flow does).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,23 +20,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from session.flow import FlowState, FlowStatus
+from session.intents import Back, Intent, StartOver
 from ui.i18n import tr
 from ui.theme import Theme, set_role, theme_or_default
 
+ModelT = TypeVar("ModelT")
 
-class Screen(QWidget):
-    """Base of every screen. Subclasses build widgets in ``build`` and fill texts in
-    ``refresh`` (called after every ``render`` and ``retranslate``)."""
 
-    intent = Signal(str, object)
-    screen_name: ClassVar[str] = ""
+class ScreenBase(QWidget):
+    """What the window needs of every screen: its name, its intents and its language.
+    Subclasses build widgets in ``build`` and fill texts in ``refresh`` (called after
+    every ``show_model`` and ``retranslate``)."""
+
+    # Carries one ``session.intents.Intent``.
+    intent = Signal(object)
+    # The flow state (or staff page) the screen shows; one class may serve two (measuring).
+    screen_name: str = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(self.screen_name)
         self.theme: Theme = theme_or_default()
         self.lang = "en"
-        self.data: object = None
+        self.back_button: QPushButton | None = None
+        self.start_over_button: QPushButton | None = None
+        self._init_model()
         self.root = QVBoxLayout(self)
         margin = self.theme.px(56)
         self.root.setContentsMargins(margin, margin, margin, margin)
@@ -45,27 +54,29 @@ class Screen(QWidget):
         self.refresh()
 
     # --- the screen API -----------------------------------------------------------------
-    def render(self, data: object) -> None:
-        """Show ``data`` (each screen documents what it accepts)."""
-        self.data = data
-        self.refresh()
+    def show_blank(self) -> None:
+        """Show the screen with its empty model (no session yet)."""
+        raise NotImplementedError
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
         self.refresh()
 
     # --- for subclasses -----------------------------------------------------------------
+    def _init_model(self) -> None:
+        """Set the model before the first ``build``/``refresh`` (``Screen`` does)."""
+
     def build(self) -> None:
         raise NotImplementedError
 
     def refresh(self) -> None:
         raise NotImplementedError
 
-    def tr(self, key: str, **values: object) -> str:
+    def t(self, key: str, **values: object) -> str:
         return tr(key, self.lang, **values)
 
-    def emit_intent(self, name: str, payload: object = None) -> None:
-        self.intent.emit(name, payload)
+    def emit_intent(self, intent: Intent) -> None:
+        self.intent.emit(intent)
 
     def label(self, role: str = "body", wrap: bool = True,
               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
@@ -76,23 +87,22 @@ class Screen(QWidget):
         set_role(widget, role)
         return widget
 
-    def button(self, intent_name: str | None = None, payload: object = None,
-               role: str | None = None) -> QPushButton:
+    def button(self, intent: Intent | None = None, role: str | None = None) -> QPushButton:
         widget = QPushButton()
         widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         widget.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         if role:
             set_role(widget, role)
-        if intent_name is not None:
-            widget.clicked.connect(lambda: self.emit_intent(intent_name, payload))
+        if intent is not None:
+            widget.clicked.connect(lambda: self.emit_intent(intent))
         return widget
 
     def footer(self, back: bool = True, start_over: bool = True) -> QHBoxLayout:
         """The bottom row: Back on the left, Start over on the right (when they apply)."""
         row = QHBoxLayout()
         row.setSpacing(self.theme.spacing_px)
-        self.back_button = self.button("back", role="secondary") if back else None
-        self.start_over_button = (self.button("start_over", role="secondary")
+        self.back_button = self.button(Back(), role="secondary") if back else None
+        self.start_over_button = (self.button(StartOver(), role="secondary")
                                   if start_over else None)
         if self.back_button is not None:
             row.addWidget(self.back_button)
@@ -101,10 +111,37 @@ class Screen(QWidget):
         return row
 
     def refresh_footer(self) -> None:
-        if getattr(self, "back_button", None) is not None:
-            self.back_button.setText(self.tr("common.back"))
-        if getattr(self, "start_over_button", None) is not None:
-            self.start_over_button.setText(self.tr("common.start_over"))
+        if self.back_button is not None:
+            self.back_button.setText(self.t("common.back"))
+        if self.start_over_button is not None:
+            self.start_over_button.setText(self.t("common.start_over"))
+
+
+class Screen(ScreenBase, Generic[ModelT]):
+    """A screen typed against the model it renders: ``show_model(model)`` shows it."""
+
+    model: ModelT
+
+    def _init_model(self) -> None:
+        self.model = self.blank_model()
+
+    def blank_model(self) -> ModelT:
+        """The model shown before anything is rendered."""
+        raise NotImplementedError
+
+    def show_model(self, model: ModelT) -> None:
+        self.model = model
+        self.refresh()
+
+    def show_blank(self) -> None:
+        self.show_model(self.blank_model())
+
+
+class FlowScreen(Screen[FlowStatus]):
+    """A shopper's screen: it renders the session's ``FlowStatus`` in its own state."""
+
+    def blank_model(self) -> FlowStatus:
+        return FlowStatus(state=FlowState(self.screen_name))
 
 
 def card(role: str = "card") -> tuple[QFrame, QVBoxLayout]:
@@ -129,18 +166,3 @@ def clear_layout(layout) -> None:
             widget.deleteLater()
         elif item.layout() is not None:
             clear_layout(item.layout())
-
-
-def enum_value(value: object) -> str:
-    """The plain string of a str-Enum member or a string."""
-    return str(getattr(value, "value", value))
-
-
-def pick(data: object, name: str, default: object = None) -> object:
-    """``data.name`` or ``data[name]``: screens accept the kiosk's status snapshot, a plain
-    dict or a small dataclass alike, as long as the named field is there."""
-    if data is None:
-        return default
-    if isinstance(data, dict):
-        return data.get(name, default)
-    return getattr(data, name, default)

@@ -13,12 +13,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Unpack
 
 from PySide6.QtWidgets import QApplication
 
+from fitting.outcome import Purpose
+from fitting.recommend import Decision
+from fitting.screener import QUESTION_IDS
+from fitting.stance import Stance
+from session.flow import FlowState, FlowStatus, SessionChanges
 from ui.i18n import LANGUAGES
+from ui.main_window import KioskWindow
+from ui.samples import SampleFrame
+from ui.screens.donning import DonningScreen
+from ui.screens.staff import PinPage, SetupPage
 from ui.theme import Theme
 
 
@@ -33,13 +44,23 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def shots(window, lang: str) -> Iterator[tuple[str, str, object]]:
-    """(file stem, screen name, data) for every picture to take in ``lang``."""
+@dataclass(frozen=True)
+class Shot:
+    """One picture: a file stem and how to bring the window to it."""
+
+    stem: str
+    show: Callable[[KioskWindow], None]
+    tabs: tuple[str, ...] = ()  # the staff screen: one picture per tab
+
+
+def shots(lang: str) -> Iterator[Shot]:
+    """Every picture to take in ``lang``, with the sample data of ``ui.samples``."""
     from fitting.catalogue import load_catalogue
     from ui.samples import (
         SAMPLE_CODE,
         sample_decision,
         sample_frame,
+        sample_guidance,
         sample_measurement,
         sample_referrals,
         sample_staff_page,
@@ -47,40 +68,60 @@ def shots(window, lang: str) -> Iterator[tuple[str, str, object]]:
 
     catalogue = load_catalogue()
     decision = sample_decision(catalogue)
-    front = sample_frame("front")
-    side = sample_frame("side")
-    yield f"attract-{lang}", "attract", {"language": lang}
-    yield f"language-{lang}", "language", {"language": lang}
-    yield f"purpose-{lang}", "purpose", {"purpose": "travel"}
-    yield f"screener-{lang}", "screener", {"question_id": "one_leg_swelling",
-                                            "question_index": 1}
-    for outcome, verdict in sorted(sample_referrals(catalogue).items()):
-        yield f"referral-{outcome}-{lang}", "referral", verdict
-    for stance, sample in (("front", front), ("side", side)):
-        from ui.samples import sample_guidance, sample_stance
 
-        window.set_footprints(stance, sample.footprints_px)
-        yield f"measure_{stance}-{lang}", f"measure_{stance}", {
-            "frame": sample, "guidance": sample_guidance(sample_stance(stance)),
-            "progress": 0.6 if stance == "front" else 0.25}
-    yield f"turn-{lang}", "turn", None
-    yield f"review-{lang}", "review", {"measurement": sample_measurement()}
-    yield f"recommendation-{lang}", "recommendation", decision
-    yield f"donning-{lang}", "donning", decision
+    def status(state: FlowState, **fields: Unpack[SessionChanges]
+               ) -> Callable[[KioskWindow], None]:
+        return lambda w: w.show_status(replace(FlowStatus(state=state, language=lang),
+                                               **fields))
+
+    yield Shot(f"attract-{lang}", status(FlowState.ATTRACT))
+    yield Shot(f"language-{lang}", status(FlowState.LANGUAGE))
+    yield Shot(f"purpose-{lang}", status(FlowState.PURPOSE, purpose=Purpose.TRAVEL))
+    yield Shot(f"screener-{lang}", status(FlowState.SCREENER, question_ids=QUESTION_IDS,
+                                          question_index=QUESTION_IDS.index("one_leg_swelling")))
+    for outcome, verdict in sorted(sample_referrals(catalogue).items()):
+        shown = (status(FlowState.REFERRAL, decision=verdict) if isinstance(verdict, Decision)
+                 else status(FlowState.REFERRAL, screening=verdict))
+        yield Shot(f"referral-{outcome}-{lang}", shown)
+    for stance, progress in ((Stance.FRONT, 0.6), (Stance.SIDE, 0.25)):
+        sample = sample_frame(stance)
+        state = FlowState(f"measure_{stance.value}")
+
+        def measuring(w: KioskWindow, stance: Stance = stance, sample: SampleFrame = sample,
+                      state: FlowState = state, progress: float = progress) -> None:
+            w.set_footprints(stance, sample.footprints_px)
+            w.show_status(FlowStatus(state=state, language=lang))
+            w.set_live_frame(sample.frame_bgr, sample.overlay, sample_guidance(stance),
+                             progress)
+
+        yield Shot(f"{state.value}-{lang}", measuring)
+    yield Shot(f"turn-{lang}", status(FlowState.TURN))
+    yield Shot(f"review-{lang}", status(FlowState.REVIEW, measurement=sample_measurement()))
+    yield Shot(f"recommendation-{lang}", status(FlowState.RECOMMENDATION, decision=decision))
+    yield Shot(f"donning-{lang}", status(FlowState.DONNING, decision=decision))
     warning_page = next(i for i, s in enumerate(decision.donning)
                         if s.illustration == "never_roll_top")
-    yield f"donning-warning-{lang}", "donning", {"decision": decision, "page": warning_page}
-    yield f"handoff-{lang}", "handoff", {"fitting_code": SAMPLE_CODE}
-    yield f"staff_pin-{lang}", "staff_pin", {"notice": "pin_wrong", "tries_left": 3}
-    yield f"staff-{lang}", "staff", sample_staff_page(catalogue, front)
-    yield f"setup-{lang}", "setup", None
+
+    def donning_warning(w: KioskWindow) -> None:
+        status(FlowState.DONNING, decision=decision)(w)
+        screen = w.flow_screens["donning"]
+        if isinstance(screen, DonningScreen):
+            screen.open_page(warning_page)
+
+    yield Shot(f"donning-warning-{lang}", donning_warning)
+    yield Shot(f"handoff-{lang}", status(FlowState.HANDOFF, fitting_code=SAMPLE_CODE))
+    yield Shot(f"staff_pin-{lang}", lambda w: w.show_pin(PinPage("pin_wrong", tries_left=3)))
+    front = sample_frame(Stance.FRONT)
+    yield Shot(f"staff-{lang}", lambda w: w.show_staff(sample_staff_page(catalogue, front)),
+               tabs=("tape", "review", "calibration", "catalogue", "history"))
+    yield Shot(f"setup-{lang}", lambda w: w.show_setup(SetupPage()))
 
 
 def render_all(outdir: Path, size_wh: tuple[int, int]) -> list[Path]:
     """Render every shot into ``outdir``; returns the files written."""
-    from ui.main_window import KioskWindow
-
     app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        raise RuntimeError("create the QApplication before rendering the screenshots")
     theme = Theme.for_screen(size_wh[0], None)
     window = KioskWindow(theme=theme)
     window.resize(*size_wh)
@@ -88,24 +129,19 @@ def render_all(outdir: Path, size_wh: tuple[int, int]) -> list[Path]:
     window.show()
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    staff_tabs = ("tape", "review", "calibration", "catalogue", "history")
     for lang in LANGUAGES:
         window.set_language(lang)
-        for stem, name, data in shots(window, lang):
-            frame = data.get("frame") if isinstance(data, dict) else None
-            window.show_screen(name, data)
-            if frame is not None:
-                window.set_live_frame(frame.frame_bgr, frame.overlay, data["guidance"],
-                                      data["progress"])
-            if name == "staff":
-                # One picture per staff tab: staff see them one at a time too.
-                tabs = window.screen("staff").tabs
-                for index, tab in enumerate(staff_tabs):
-                    tabs.setCurrentIndex(index)
-                    written.append(_grab(app, window, outdir / f"staff-{tab}-{lang}.png"))
-                tabs.setCurrentIndex(0)
+        for shot in shots(lang):
+            shot.show(window)
+            if not shot.tabs:
+                written.append(_grab(app, window, outdir / f"{shot.stem}.png"))
                 continue
-            written.append(_grab(app, window, outdir / f"{stem}.png"))
+            # One picture per staff tab: staff see them one at a time too.
+            tabs = window.staff_screen.tabs
+            for index, tab in enumerate(shot.tabs):
+                tabs.setCurrentIndex(index)
+                written.append(_grab(app, window, outdir / f"staff-{tab}-{lang}.png"))
+            tabs.setCurrentIndex(0)
     window.allow_close()
     window.close()
     return written

@@ -24,10 +24,11 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from fitting.donning import DONNING_STEPS
 from fitting.errors import LegFitError
+from fitting.recommend import Decision
+from session.domain import Verdict
 from ui.i18n import tr
-from ui.screen_base import enum_value, pick
-from ui.screens.donning import donning_steps
 from ui.screens.results import class_text, legs_text, length_text
 from ui.widgets import paint_qr, qr_matrix
 
@@ -43,27 +44,26 @@ def _html_escape(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def slip_html(decision: object, lang: str) -> str:
+def slip_html(verdict: Verdict, lang: str) -> str:
     """The slip's text body (everything but the header with code and QR) as simple HTML."""
     parts: list[str] = []
-    outcome = enum_value(pick(decision, "outcome", "recommend"))
-    choices = tuple(pick(decision, "recommendations") or ())
+    outcome = verdict.outcome.value
+    choices = verdict.recommendations if isinstance(verdict, Decision) else ()
     if outcome == "recommend" and choices:
         parts.append(f"<h2>{_html_escape(tr('slip.recommendation', lang))}</h2>")
         for choice in choices:
             rows = (
-                (tr("recommendation.size", lang), str(pick(choice, "size", ""))),
-                (tr("recommendation.length", lang),
-                 length_text(pick(choice, "length", ""), lang)),
+                (tr("recommendation.size", lang), choice.size),
+                (tr("recommendation.length", lang), length_text(choice.length, lang)),
                 (tr("recommendation.class", lang), class_text(choice, lang)),
-                (tr("recommendation.legs", lang), legs_text(pick(choice, "legs"), lang)),
+                (tr("recommendation.legs", lang), legs_text(choice.legs, lang)),
             )
-            parts.append(f"<p><b>{_html_escape(str(pick(choice, 'product_name', '')))}</b>"
-                         f" &nbsp; {_html_escape(str(pick(choice, 'brand', '')))}</p>")
+            parts.append(f"<p><b>{_html_escape(choice.product_name)}</b>"
+                         f" &nbsp; {_html_escape(choice.brand)}</p>")
             parts.append("<table cellspacing='0' cellpadding='3'>" + "".join(
                 f"<tr><td>{_html_escape(k)}</td><td><b>{_html_escape(v)}</b></td></tr>"
                 for k, v in rows) + "</table>")
-        if any(bool(pick(c, "illustrative", False)) for c in choices):
+        if any(c.illustrative for c in choices):
             parts.append(f"<p><i>{_html_escape(tr('recommendation.illustrative', lang))}</i></p>")
     else:
         key = outcome if outcome != "recommend" else "staff_check"
@@ -73,14 +73,14 @@ def slip_html(decision: object, lang: str) -> str:
         else:
             parts.append(f"<p>{_html_escape(tr(f'referral.{key}.body', lang))}</p>")
             parts.append(f"<p><b>{_html_escape(tr(f'referral.{key}.action', lang))}</b></p>")
-    reasons = [r for r in (pick(decision, "reasons") or ()) if hasattr(r, "text")]
+    reasons = verdict.reasons
     if reasons:
         title = tr("recommendation.why" if outcome == "recommend" else "referral.why", lang)
         parts.append(f"<h3>{_html_escape(title)}</h3><ul>"
                      + "".join(f"<li>{_html_escape(r.text(lang))}</li>" for r in reasons)
                      + "</ul>")
-    if outcome == "recommend" and choices:
-        steps = donning_steps(decision)
+    if isinstance(verdict, Decision) and outcome == "recommend" and choices:
+        steps = verdict.donning or DONNING_STEPS
         parts.append(f"<h3>{_html_escape(tr('slip.donning', lang))}</h3><ol>"
                      + "".join(f"<li>{_html_escape(s.text(lang))}</li>" for s in steps)
                      + "</ol>")
@@ -88,7 +88,7 @@ def slip_html(decision: object, lang: str) -> str:
     return "\n".join(parts)
 
 
-def write_slip(path: str | Path, decision: object, code: str, lang: str,
+def write_slip(path: str | Path, decision: Verdict, code: str, lang: str,
                date: datetime.date | None = None) -> Path:
     """Write the slip for ``decision`` (a fitting Decision or a referral) to ``path``.
 
@@ -148,7 +148,7 @@ def _paint_header(painter: QPainter, page: QRectF, mm: float, code: str, lang: s
     return bottom + 4 * mm
 
 
-def _paint_slip(painter: QPainter, writer: QPdfWriter, decision: object, code: str,
+def _paint_slip(painter: QPainter, writer: QPdfWriter, decision: Verdict, code: str,
                 lang: str, date: datetime.date) -> None:
     page = QRectF(writer.pageLayout().paintRectPixels(writer.resolution()))
     page.moveTo(0, 0)

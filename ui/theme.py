@@ -237,10 +237,10 @@ def apply_theme(app: QApplication, theme: Theme | None = None) -> Theme:
 
 def current_theme(app: QApplication | None = None) -> Theme | None:
     """The theme applied to ``app`` (the running application by default), if any."""
-    app = app or QApplication.instance()
-    if app is None:
+    running = app or QApplication.instance()
+    if running is None:
         return None
-    value = app.property(THEME_PROPERTY)
+    value = running.property(THEME_PROPERTY)
     return value if isinstance(value, Theme) else None
 
 

@@ -248,7 +248,7 @@ def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasureme
         painter.drawLine(QPointF(x_arrow, y), QPointF(x_arrow - 6, y + sign * 10))
         painter.drawLine(QPointF(x_arrow, y), QPointF(x_arrow + 6, y + sign * 10))
     y_mid = top + leg_h * 0.53
-    value = (tr("review.unknown", lang) if length is None
+    value = (tr("review.unknown", lang) if leg is None or length is None
              else format_cm(length, _interval(leg.knee_high_length_sd_mm), lang))
     _label_block(painter, QRectF(label_x + 8, y_mid - line_h * 1.1, label_w, line_h * 2.2),
                  tr("review.ld", lang), value, colours.text, font, bold)

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from fitting.outcome import LANGUAGES, Purpose
+from fitting.recommend import Decision
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO
 
 
@@ -87,7 +88,8 @@ def _headless(args: argparse.Namespace, options) -> int:
     else:
         from kiosk.commands.recommend import render_text
 
-        out.write(render_text(result.decision, args.lang, parts.catalogue.illustrative)
-                  if hasattr(result.decision, "recommendations")
-                  else f"Outcome: {result.decision.outcome.value}\n")
+        decision = result.decision
+        out.write(render_text(decision, args.lang, parts.catalogue.illustrative)
+                  if isinstance(decision, Decision)
+                  else f"Outcome: {decision.outcome.value}\n")
     return 0

@@ -26,19 +26,22 @@ from calibration.camera import CameraCalibration
 from calibration.floor import estimate_floor_pose
 from calibration.mat import load_mat_spec
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from fitting.outcome import Purpose
+from fitting.stance import Stance
 from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.config import KioskConfig
-from session.flow import FlowState
 from kiosk.paths import KioskPaths
 from kiosk.staff import hash_pin
+from session.flow import FlowState
+from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Intent, Start
 from tests.kiosk.flow_helpers import FakeClock
-from tests.kiosk.vision_helpers import FakeReport, FakeResult
+from tests.kiosk.vision_helpers import frame_report, measurement_result
 from vision.errors import CameraUnavailable, MeasurementRefused
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
+from vision.measurer import FrameReport, MeasurementResult
 from vision.sources import read_image
-from vision.stance import Guidance
-from vision.types import Frame, PoseResult, Stance
+from vision.types import Frame, PoseResult
 
 STAFF_PIN = "2468"
 # Girths that the bundled demo catalogue sizes without a referral (size S, long).
@@ -110,22 +113,20 @@ class StubMeasurer:
         self.refuse = refuse
         self.counts = {Stance.FRONT: 0, Stance.SIDE: 0}
 
-    def add(self, frame: Frame, expected: Stance) -> FakeReport:
+    def add(self, frame: Frame, expected: Stance) -> FrameReport:
         pose = self.estimator.estimate(frame)
         accepted = pose.landmarks is not None
         if accepted:
             self.counts[expected] = min(self.needed, self.counts[expected] + 1)
-        key = "ok" if accepted else "no_person"
-        return FakeReport(Guidance(expected if accepted else Stance.NONE, key, accepted),
-                          pose, accepted, self.counts[expected] / self.needed)
+        return frame_report(expected, pose, accepted, self.counts[expected] / self.needed)
 
     def stance_complete(self, stance: Stance) -> bool:
         return self.counts[stance] >= self.needed
 
-    def result(self) -> FakeResult:
+    def result(self) -> MeasurementResult:
         if self.refuse:
             raise MeasurementRefused(self.refuse)
-        return FakeResult(self.measurement)
+        return measurement_result(self.measurement)
 
     def reset(self) -> None:
         self.counts = {Stance.FRONT: 0, Stance.SIDE: 0}
@@ -181,18 +182,18 @@ class Kiosk:
     def state(self) -> str:
         return self.parts.flow.state.value
 
-    def tap(self, name: str, payload: object = None) -> None:
+    def tap(self, intent: Intent) -> None:
         """What a touch on the screen now showing sends (through the window's signals)."""
-        self.window.screen(self.window.current_screen).intent.emit(name, payload)
+        self.window.screen_named(self.window.current_screen).intent.emit(intent)
 
     def answer_all_no(self) -> None:
         while self.window.current_screen == "screener":
-            self.tap("answer", (self.flow.status.question_id, False))
+            self.tap(AnswerQuestion(self.flow.status.question_id, False))
 
     def walk_to_measuring(self, purpose: str = "everyday") -> None:
-        self.tap("start")
-        self.tap("language", "en")
-        self.tap("purpose", purpose)
+        self.tap(Start())
+        self.tap(ChooseLanguage("en"))
+        self.tap(ChoosePurpose(Purpose(purpose)))
         self.answer_all_no()
 
     def close(self) -> list[str]:

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
+from fitting.outcome import Purpose
 from session.flow import FlowState
+from session.intents import AnswerQuestion, Back, ChooseLanguage, ChoosePurpose, Next, Start
 from tests.faults.kiosk_harness import start_kiosk, wait_for_state
 
 
@@ -35,12 +37,12 @@ def _records(kiosk) -> list[sqlite3.Row]:
 def _finish(qtbot, kiosk) -> None:
     """From the review screen to the end of the session."""
     wait_for_state(qtbot, kiosk, FlowState.REVIEW)
-    kiosk.tap("next")
+    kiosk.tap(Next())
     wait_for_state(qtbot, kiosk, FlowState.RECOMMENDATION)
-    kiosk.tap("next")
-    kiosk.tap("next")
+    kiosk.tap(Next())
+    kiosk.tap(Next())
     wait_for_state(qtbot, kiosk, FlowState.HANDOFF)
-    kiosk.tap("next")
+    kiosk.tap(Next())
     wait_for_state(qtbot, kiosk, FlowState.ATTRACT)
 
 
@@ -56,11 +58,11 @@ def test_a_whole_session_runs_and_is_logged(qtbot, kiosk):
 def test_camera_unplugged_mid_measurement_and_plugged_back(qtbot, kiosk):
     kiosk.walk_to_measuring("travel")
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
-    answers_before = dict(session.flow.status.answers)
+    answers_before = dict(kiosk.flow.status.answers)
 
     kiosk.camera.plugged.clear()  # the USB cable is pulled
-    qtbot.waitUntil(lambda: not session.flow.status.camera_ok, timeout=10_000)
-    status = session.flow.status
+    qtbot.waitUntil(lambda: not kiosk.flow.status.camera_ok, timeout=10_000)
+    status = kiosk.flow.status
     assert status.notice == "camera_unavailable"
     assert "camera 0" in status.notice_detail and "\n" not in status.notice_detail
     # The shopper's session is kept while the camera is away.
@@ -69,8 +71,8 @@ def test_camera_unplugged_mid_measurement_and_plugged_back(qtbot, kiosk):
     qtbot.waitUntil(lambda: kiosk.camera.open_failures >= 2, timeout=10_000)  # retrying
 
     kiosk.camera.plugged.set()  # plugged back in
-    qtbot.waitUntil(lambda: session.flow.status.camera_ok, timeout=10_000)
-    assert session.flow.status.notice != "camera_unavailable"
+    qtbot.waitUntil(lambda: kiosk.flow.status.camera_ok, timeout=10_000)
+    assert kiosk.flow.status.notice != "camera_unavailable"
     _finish(qtbot, kiosk)
     (row,) = _records(kiosk)
     assert (row["outcome"], row["purpose"]) == ("recommend", "travel")
@@ -80,10 +82,10 @@ def test_a_frozen_camera_is_noticed_and_recovers(qtbot, kiosk):
     kiosk.walk_to_measuring()
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
     kiosk.camera.frozen.set()  # the driver hangs: no error, just no frames
-    qtbot.waitUntil(lambda: not session.flow.status.camera_ok, timeout=15_000)
-    assert "no frame" in session.flow.status.notice_detail
+    qtbot.waitUntil(lambda: not kiosk.flow.status.camera_ok, timeout=15_000)
+    assert "no frame" in kiosk.flow.status.notice_detail
     kiosk.camera.frozen.clear()
-    qtbot.waitUntil(lambda: session.flow.status.camera_ok, timeout=15_000)
+    qtbot.waitUntil(lambda: kiosk.flow.status.camera_ok, timeout=15_000)
     _finish(qtbot, kiosk)
     assert len(_records(kiosk)) == 1
 
@@ -99,7 +101,7 @@ def test_no_camera_at_all_shows_a_notice_and_the_kiosk_keeps_running(qtbot, tmp_
         assert "/dev/legfit-no-such-camera" in detail and "cannot be opened" in detail
         assert k.window.current_screen == "attract"
         # The shopper can still start and answer the screener: the screen shows the notice.
-        k.tap("start")
+        k.tap(Start())
         assert k.state == "language"
     finally:
         assert k.close() == []
@@ -115,7 +117,7 @@ def test_a_shopper_walking_off_mid_session_is_wiped_and_logged_as_abandoned(qtbo
     kiosk.clock.advance(kiosk.parts.config.idle_timeout_s + 1)  # nobody touches anything
 
     wait_for_state(qtbot, kiosk, FlowState.ATTRACT)
-    status = session.flow.status
+    status = kiosk.flow.status
     assert status.session_id is None and not status.answers and status.measurement is None
     assert status.purpose is None
     (row,) = _records(kiosk)
@@ -128,42 +130,42 @@ def test_someone_still_on_the_mat_is_not_timed_out(qtbot, kiosk):
     wait_for_state(qtbot, kiosk, FlowState.MEASURE_FRONT)
     # The pipeline runs beside the UI: wait until it has reported the person on the mat
     # (stopping it before its first report would leave no one on the mat to keep alive).
-    qtbot.waitUntil(lambda: session.flow.person_on_mat, timeout=10_000)
+    qtbot.waitUntil(lambda: kiosk.flow.person_on_mat, timeout=10_000)
     kiosk.controller._timer.stop()  # hold the pipeline still at the front view
     kiosk.controller.session.pump()
-    assert session.flow.person_on_mat
+    assert kiosk.flow.person_on_mat
     kiosk.clock.advance(kiosk.parts.config.idle_timeout_s * 3)
     kiosk.controller.session.pump()
     assert kiosk.state in ("measure_front", "turn", "measure_side", "review")
 
 
 @pytest.mark.parametrize(
-    ("where", "intent", "payload", "taps"),
+    ("where", "intent", "taps"),
     [
         # a double (or thirty-fold) tap on the welcome screen opens one session
-        ("attract", "start", None, 30),
+        ("attract", "start", 30),
         # hammering "no" answers one question per question, never skips one
-        ("screener", "answer", "current", 30),
+        ("screener", "answer", 30),
         # three quick "back"s on the first question: one screen each, then home
-        ("screener", "back", None, 3),
+        ("screener", "back", 3),
     ],
 )
-def test_rapid_repeated_touches_do_one_thing_each(qtbot, kiosk, where, intent, payload, taps):
+def test_rapid_repeated_touches_do_one_thing_each(qtbot, kiosk, where, intent, taps):
     if where == "screener":
-        kiosk.tap("start")
-        kiosk.tap("language", "en")
-        kiosk.tap("purpose", "everyday")
+        kiosk.tap(Start())
+        kiosk.tap(ChooseLanguage("en"))
+        kiosk.tap(ChoosePurpose(Purpose("everyday")))
     wait_for_state(qtbot, kiosk, where)
-    first_session = session.flow.status.session_id
-    first_question = session.flow.status.question_id
-    if payload == "current":
-        payload = (first_question, False)
+    first_session = kiosk.flow.status.session_id
+    first_question = kiosk.flow.status.question_id
+    tapped = {"start": Start(), "answer": AnswerQuestion(first_question, False),
+              "back": Back()}[intent]
 
     for _ in range(taps):  # all within one turn of the event loop, as a jittery finger
-        kiosk.tap(intent, payload)
+        kiosk.tap(tapped)
     qtbot.wait(50)
 
-    status = session.flow.status
+    status = kiosk.flow.status
     if intent == "start":
         assert status.state is FlowState.LANGUAGE
         assert status.session_id is not None and first_session is None
@@ -179,12 +181,12 @@ def test_rapid_repeated_touches_do_one_thing_each(qtbot, kiosk, where, intent, p
 def test_a_touch_storm_through_a_whole_session_logs_exactly_one_record(qtbot, kiosk):
     kiosk.walk_to_measuring()
     wait_for_state(qtbot, kiosk, FlowState.REVIEW)
-    session_id = session.flow.status.session_id
+    session_id = kiosk.flow.status.session_id
     for _ in range(3):  # review -> recommendation -> donning -> handoff, tapped thrice
-        kiosk.tap("next")
+        kiosk.tap(Next())
     wait_for_state(qtbot, kiosk, FlowState.HANDOFF)
     for _ in range(20):
-        kiosk.tap("next")  # the last "next" ends it; the next taps may start a new one
+        kiosk.tap(Next())  # the last "next" ends it; the next taps may start a new one
     qtbot.wait(50)
     rows = [r for r in _records(kiosk) if r["session_id"] == session_id]
     assert len(rows) == 1 and rows[0]["outcome"] == "recommend"
@@ -201,7 +203,7 @@ def test_a_locked_session_log_never_stops_the_shopper_and_catches_up(qtbot, kios
     try:
         kiosk.walk_to_measuring()
         _finish(qtbot, kiosk)  # the shopper sees no error, gets their recommendation
-        first_problem = session.flow.status.log_problem
+        first_problem = kiosk.flow.status.log_problem
         assert first_problem and "kept in memory" in first_problem
     finally:
         blocker.execute("ROLLBACK")
@@ -209,7 +211,7 @@ def test_a_locked_session_log_never_stops_the_shopper_and_catches_up(qtbot, kios
 
     kiosk.walk_to_measuring()
     _finish(qtbot, kiosk)
-    assert session.flow.status.log_problem is None
+    assert kiosk.flow.status.log_problem is None
     assert [r["outcome"] for r in _records(kiosk)] == ["recommend", "recommend"]
 
 

@@ -11,8 +11,20 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from session.flow import FlowState
+from fitting.outcome import Purpose
 from kiosk.staff import LOCK_S, MAX_TRIES
+from session.flow import FlowState
+from session.intents import (
+    AnswerQuestion,
+    ChooseLanguage,
+    ChoosePurpose,
+    EnterPin,
+    Intent,
+    Next,
+    OpenStaff,
+    Quit,
+    Start,
+)
 from tests.faults.kiosk_harness import STAFF_PIN, start_kiosk, wait_for_state
 
 CLOSE_KEYS = [
@@ -33,18 +45,19 @@ def locked_kiosk(qtbot, tmp_path, shared_data):
     assert k.close() == []
 
 
-def _try_to_escape(qtbot, kiosk) -> list[str]:
-    """Every way out a keyboard or the window system offers; returns intents it caused."""
-    sent: list[str] = []
-    kiosk.window.intent.connect(lambda name, payload: sent.append(name))
+def _try_to_escape(qtbot, kiosk) -> None:
+    """Every way out a keyboard or the window system offers: none works, and no key
+    asks to quit (the one quit seen is the forged one, which is ignored)."""
+    sent: list[Intent] = []
+    kiosk.window.intent.connect(sent.append)
     for key, mods in CLOSE_KEYS:
         QTest.keyClick(kiosk.window, key, mods)
     closed = kiosk.window.close()  # what Alt+F4 or a compositor's close asks
     assert closed is False, f"the window closed on the {kiosk.state} screen"
-    kiosk.tap("quit")  # a forged quit from a shopper screen
+    kiosk.tap(Quit())  # a forged quit from a shopper screen
     qtbot.wait(20)
     assert kiosk.window.isVisible(), f"the window is gone on the {kiosk.state} screen"
-    return sent
+    assert sent == [Quit()]
 
 
 def test_the_kiosk_window_is_frameless_fullscreen_and_on_top(locked_kiosk):
@@ -81,17 +94,17 @@ def test_no_key_and_no_close_request_leaves_a_shopper_screen(qtbot, locked_kiosk
              "recommendation", "donning", "handoff"]
     for step in order[: order.index(screen)]:
         if step == "attract":
-            k.tap("start")
+            k.tap(Start())
         elif step == "language":
-            k.tap("language", "en")
+            k.tap(ChooseLanguage("en"))
         elif step == "purpose":
-            k.tap("purpose", "everyday")
+            k.tap(ChoosePurpose(Purpose("everyday")))
         elif step == "screener":
             k.answer_all_no()
         elif step == "measure_front":
             wait_for_state(qtbot, k, FlowState.REVIEW)
         else:
-            k.tap("next")
+            k.tap(Next())
     wait_for_state(qtbot, k, screen)
     k.controller._timer.stop()  # hold the flow on this screen while we try to escape
 
@@ -103,10 +116,10 @@ def test_no_key_and_no_close_request_leaves_a_shopper_screen(qtbot, locked_kiosk
 
 def test_a_referral_screen_cannot_be_left_either(qtbot, locked_kiosk):
     k = locked_kiosk
-    k.tap("start")
-    k.tap("language", "en")
-    k.tap("purpose", "everyday")
-    k.tap("answer", (k.flow.status.question_id, True))  # the first red flag
+    k.tap(Start())
+    k.tap(ChooseLanguage("en"))
+    k.tap(ChoosePurpose(Purpose("everyday")))
+    k.tap(AnswerQuestion(k.flow.status.question_id, True))  # the first red flag
     wait_for_state(qtbot, k, FlowState.REFERRAL)
     _try_to_escape(qtbot, k)
     assert k.state == "referral"
@@ -116,11 +129,11 @@ def test_staff_can_quit_after_the_pin(qtbot, tmp_path, shared_data):
     k = start_kiosk(qtbot, tmp_path, shared_data / "synthetic-dev" / "scene_1000",
                     kiosk_mode=True)
     try:
-        k.tap("staff")
+        k.tap(OpenStaff())
         wait_for_state(qtbot, k, FlowState.STAFF_PIN)
         QTest.keyClick(k.window, Qt.Key.Key_Escape)  # no quitting from the PIN pad
         assert k.window.isVisible()
-        k.tap("pin", STAFF_PIN)
+        k.tap(EnterPin(STAFF_PIN))
         wait_for_state(qtbot, k, FlowState.STAFF)
         QTest.keyClick(k.window, Qt.Key.Key_Escape)  # the staff screen's way out
         qtbot.waitUntil(lambda: not k.window.isVisible(), timeout=5000)
@@ -133,21 +146,21 @@ def test_staff_can_quit_after_the_pin(qtbot, tmp_path, shared_data):
 def test_the_staff_pin_locks_after_wrong_tries_and_unlocks_after_the_wait(qtbot,
                                                                            locked_kiosk):
     k = locked_kiosk
-    k.tap("staff")
+    k.tap(OpenStaff())
     wait_for_state(qtbot, k, FlowState.STAFF_PIN)
     for n in range(MAX_TRIES):
-        k.tap("pin", "0000")
+        k.tap(EnterPin("0000"))
         assert k.state == "staff_pin"
         if n < MAX_TRIES - 1:
             assert k.flow.status.notice == "pin_wrong"
     # Locked: even the right PIN is refused, and the message says for how long.
-    k.tap("pin", STAFF_PIN)
+    k.tap(EnterPin(STAFF_PIN))
     assert k.state == "staff_pin"
     assert k.flow.status.notice == "pin_locked"
     assert "\n" not in k.flow.status.notice_detail and k.flow.status.notice_detail
     k.clock.advance(LOCK_S - 5)
-    k.tap("pin", STAFF_PIN)
+    k.tap(EnterPin(STAFF_PIN))
     assert k.state == "staff_pin"
     k.clock.advance(10)
-    k.tap("pin", STAFF_PIN)
+    k.tap(EnterPin(STAFF_PIN))
     assert k.state == "staff"

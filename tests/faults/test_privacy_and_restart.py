@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from fitting.outcome import Purpose
 from session.flow import FlowState
+from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Next, PrintSlip, Start
 from tests.faults.kiosk_harness import start_kiosk, wait_for_state
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -91,21 +93,21 @@ def test_sessions_leave_no_shopper_image_on_disk(qtbot, tmp_path, shared_data, m
         for purpose in ("travel", "everyday"):
             k.walk_to_measuring(purpose)
             wait_for_state(qtbot, k, FlowState.REVIEW)
-            k.tap("next")
+            k.tap(Next())
             wait_for_state(qtbot, k, FlowState.RECOMMENDATION)
-            k.tap("next")
-            k.tap("next")
+            k.tap(Next())
+            k.tap(Next())
             wait_for_state(qtbot, k, FlowState.HANDOFF)
-            k.tap("print_slip")  # the shopper takes a slip
-            k.tap("next")
+            k.tap(PrintSlip())  # the shopper takes a slip
+            k.tap(Next())
             wait_for_state(qtbot, k, FlowState.ATTRACT)
         # a referral, and a shopper who walks off while being measured
-        k.tap("start")
-        k.tap("language", "de")
-        k.tap("purpose", "medical")
-        k.tap("answer", (k.flow.status.question_id, True))
+        k.tap(Start())
+        k.tap(ChooseLanguage("de"))
+        k.tap(ChoosePurpose(Purpose("medical")))
+        k.tap(AnswerQuestion(k.flow.status.question_id, True))
         wait_for_state(qtbot, k, FlowState.REFERRAL)
-        k.tap("next")
+        k.tap(Next())
         k.walk_to_measuring()
         wait_for_state(qtbot, k, FlowState.MEASURE_FRONT)
         k.pose.present.clear()
@@ -138,6 +140,9 @@ KIOSK_CHILD = textwrap.dedent("""
     from kiosk.staff import hash_pin
     from tests.faults.kiosk_harness import GOOD_MEASUREMENT, _scene_calibration
     from vision.fakes import FakePoseEstimator, ScriptedFrameSource
+    from fitting.outcome import Purpose
+    from fitting.stance import Stance
+    from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Next, Start
 
     root, scene = Path(sys.argv[2]), sys.argv[3]
     paths = KioskPaths(root / "etc-legfit", root / "var-lib-legfit")
@@ -150,17 +155,17 @@ KIOSK_CHILD = textwrap.dedent("""
     flow = parts.flow
     print("started", flush=True)
     while True:   # shoppers, one after another, as fast as the flow goes
-        flow.handle("start")
-        flow.handle("language", "en")
-        flow.handle("purpose", "travel")
+        flow.handle(Start())
+        flow.handle(ChooseLanguage("en"))
+        flow.handle(ChoosePurpose(Purpose.TRAVEL))
         while flow.state is FlowState.SCREENER:
-            flow.handle("answer", (flow.status.question_id, False))
+            flow.handle(AnswerQuestion(flow.status.question_id, False))
         session_id = flow.status.session_id
-        flow.stance_complete("front")
-        flow.handle("next")
+        flow.stance_complete(Stance.FRONT)
+        flow.handle(Next())
         flow.measured(GOOD_MEASUREMENT)
         for _ in range(4):
-            flow.handle("next")
+            flow.handle(Next())
         assert flow.state is FlowState.ATTRACT, flow.state
         assert flow.status.log_problem is None, flow.status.log_problem
         print("done", session_id, flush=True)

@@ -17,10 +17,11 @@ import pytest
 
 from calibration.floor import detect_mat_markers
 from calibration.mat import load_mat_spec
+from fitting.stance import Stance
 from tests.faults.conftest import assert_one_clear_line, run_cli
 from vision.fakes import SyntheticScene, cover_lower_legs, hide_ankle, two_people
 from vision.stance import StanceChecker
-from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
+from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
 
 @pytest.fixture(scope="module")

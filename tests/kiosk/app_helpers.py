@@ -10,6 +10,7 @@ from typing import Any
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
 from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, KioskParts, assemble
+from session.intents import AnswerQuestion, Intent
 from session.log import MemorySessionLog
 from tests.kiosk.flow_helpers import FakeClock
 from tests.kiosk.vision_helpers import FakeMeasurer, blank_frames, person_pose
@@ -38,14 +39,14 @@ class RunningKiosk:
     def flow(self):
         return self.parts.flow
 
-    def send(self, name: str, payload: object = None) -> None:
+    def send(self, intent: Intent) -> None:
         """What a tap on the screen showing now sends (through the window's wiring)."""
-        self.window.screen(self.window.current_screen).intent.emit(name, payload)
+        self.window.screen_named(self.window.current_screen).intent.emit(intent)
 
     def answer_all(self, yes: frozenset[str] = frozenset()) -> None:
         while self.window.current_screen == "screener":
             qid = self.flow.status.question_id
-            self.send("answer", (qid, qid in yes))
+            self.send(AnswerQuestion(qid, qid in yes))
 
 
 def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,

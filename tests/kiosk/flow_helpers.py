@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
 from fitting.outcome import Outcome, Reason
+from fitting.recommend import Decision, ProductChoice
 from fitting.screener import QUESTION_IDS, Answers, screen
 from kiosk.staff import PinHash, hash_pin
 
@@ -35,25 +35,17 @@ class FakeClock:
         self.now_s += seconds
 
 
-@dataclass(frozen=True)
-class FakeChoice:
-    product_id: str = "demo-knee-high"
-    product_name: str = "Demo knee-high"
-    brand: str = "Demo"
-    size: str = "II"
-    length: str = "normal"
-    class_mmhg: tuple[int, int] = (15, 20)
-    class_label: str = "I"
-    legs: tuple[str, ...] = ("left", "right")
-    illustrative: bool = True
+def demo_choice() -> ProductChoice:
+    """One product for both legs, as the sizing engine gives it."""
+    return ProductChoice(product_id="demo-knee-high", product_name="Demo knee-high",
+                         brand="Demo", size="II", length="normal", class_mmhg=(15, 20),
+                         class_label="I", legs=(Leg.LEFT, Leg.RIGHT), illustrative=True)
 
 
-@dataclass(frozen=True)
-class FakeDecision:
-    outcome: Outcome
-    reasons: tuple[Reason, ...] = ()
-    recommendations: tuple[Any, ...] = ()
-    donning: tuple[Any, ...] = ()
+def scripted_decision(outcome: Outcome, reasons: tuple[Reason, ...] = (),
+                      recommendations: tuple[ProductChoice, ...] = ()) -> Decision:
+    return Decision(outcome=outcome, reasons=reasons, recommendations=recommendations,
+                    donning=())
 
 
 @dataclass
@@ -71,9 +63,9 @@ class ScriptedDomain:
 
     def decide(self, measurement: Measurement, answers: Answers):
         self.decided.append((measurement, answers))
-        products = (FakeChoice(),) if self.decide_outcome is Outcome.RECOMMEND else ()
+        products = (demo_choice(),) if self.decide_outcome is Outcome.RECOMMEND else ()
         reason = Reason("scripted", "scripted", "gescriptet", self.decide_outcome)
-        return FakeDecision(self.decide_outcome, (reason,), products)
+        return scripted_decision(self.decide_outcome, (reason,), products)
 
 
 def camera_measurement(ankle_mm: float = 220.0, calf_mm: float = 360.0,

@@ -13,9 +13,23 @@ import threading
 import pytest
 
 from fitting.measurement import MeasurementSource
-from fitting.outcome import Outcome
+from fitting.outcome import Outcome, Purpose
 from kiosk.assembly import KioskOptions
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO
+from session.intents import (
+    Back,
+    CaptureCalibration,
+    ChooseLanguage,
+    ChoosePurpose,
+    EnterPin,
+    EnterTape,
+    FindMat,
+    Next,
+    OpenStaff,
+    PrintSlip,
+    Start,
+    StartOver,
+)
 from tests.kiosk.app_helpers import measurement, start_kiosk
 from tests.kiosk.flow_helpers import TAPE_ENTRY
 from tests.kiosk.vision_helpers import NOBODY, blank_frames
@@ -46,9 +60,9 @@ def on_screen(qtbot, k, name: str) -> None:
 
 def to_measuring(qtbot, k, lang: str = "en", purpose: str = "everyday") -> None:
     on_screen(qtbot, k, "attract")
-    k.send("start")
-    k.send("language", lang)
-    k.send("purpose", purpose)
+    k.send(Start())
+    k.send(ChooseLanguage(lang))
+    k.send(ChoosePurpose(Purpose(purpose)))
     k.answer_all()
     on_screen(qtbot, k, "measure_front")
 
@@ -58,21 +72,21 @@ def test_happy_path_to_handoff_and_back_to_attract(qtbot, kiosk):
     to_measuring(qtbot, k, lang="de")
     assert k.window.language == "de"
     on_screen(qtbot, k, "review")  # front, turn and side measured by themselves
-    assert k.window.screen("review").data.measurement == measurement()
+    assert k.window.screen_named("review").model.measurement == measurement()
     assert k.controller.frames_shown > 0  # the live view got camera frames
-    k.send("next")
+    k.send(Next())
     on_screen(qtbot, k, "recommendation")
     (choice,) = k.flow.status.decision.recommendations
     assert (choice.size, choice.length) == ("S", "short")
-    k.send("next")
+    k.send(Next())
     on_screen(qtbot, k, "donning")
-    k.send("next")
+    k.send(Next())
     on_screen(qtbot, k, "handoff")
-    k.send("print_slip")
+    k.send(PrintSlip())
     code = k.flow.status.fitting_code
     assert (k.slip_dir / f"{code}.pdf").read_bytes().startswith(b"%PDF")
-    assert k.window.screen("handoff").data.notice == "slip_printed"
-    k.send("next")
+    assert k.window.screen_named("handoff").model.notice == "slip_printed"
+    k.send(Next())
     on_screen(qtbot, k, "attract")
     assert k.window.language == "en"  # the next shopper starts afresh
     (record,) = k.log.records.values()
@@ -89,16 +103,16 @@ def test_happy_path_to_handoff_and_back_to_attract(qtbot, kiosk):
 def test_each_screener_referral_ends_on_the_referral_screen(qtbot, kiosk, yes, outcome):
     k = kiosk()
     on_screen(qtbot, k, "attract")
-    k.send("start")
-    k.send("language", "en")
-    k.send("purpose", "everyday")
+    k.send(Start())
+    k.send(ChooseLanguage("en"))
+    k.send(ChoosePurpose(Purpose("everyday")))
     k.answer_all(frozenset({yes}))
     on_screen(qtbot, k, "referral")
-    shown = k.window.screen("referral").data.referral
+    shown = k.window.screen_named("referral").model.referral
     assert shown.outcome is outcome
     assert not getattr(shown, "recommendations", ())  # never a product
     assert k.measurer.counts == {s: 0 for s in k.measurer.counts}  # nothing measured
-    k.send("next")
+    k.send(Next())
     on_screen(qtbot, k, "attract")
 
 
@@ -112,18 +126,18 @@ def test_each_decision_referral_after_measuring(qtbot, kiosk, measured, outcome)
     k = kiosk(measured=measured)
     to_measuring(qtbot, k)
     on_screen(qtbot, k, "review")
-    k.send("next")
+    k.send(Next())
     on_screen(qtbot, k, "referral")
     assert k.flow.status.outcome is outcome
-    assert k.window.screen("referral").data.referral.outcome is outcome
+    assert k.window.screen_named("referral").model.referral.outcome is outcome
     assert k.log.records[k.flow.status.session_id].outcome == outcome.value
 
 
 def test_idle_timeout_wipes_the_session_to_attract(qtbot, kiosk):
     k = kiosk(estimator=FakePoseEstimator([NOBODY]))  # nobody on the mat
     on_screen(qtbot, k, "attract")
-    k.send("start")
-    k.send("language", "de")
+    k.send(Start())
+    k.send(ChooseLanguage("de"))
     on_screen(qtbot, k, "purpose")
     k.clock.advance(61)
     on_screen(qtbot, k, "attract")  # the pump's tick does it
@@ -143,7 +157,7 @@ def test_start_over_from_measuring_resets_the_measurer(qtbot, kiosk):
     k = kiosk(needed=10_000)
     to_measuring(qtbot, k)
     qtbot.waitUntil(lambda: k.measurer.counts["front"] > 0, timeout=WAIT_MS)
-    k.send("start_over")
+    k.send(StartOver())
     on_screen(qtbot, k, "attract")
     to_measuring(qtbot, k)
     qtbot.waitUntil(lambda: k.measurer.resets >= 2, timeout=WAIT_MS)
@@ -152,34 +166,34 @@ def test_start_over_from_measuring_resets_the_measurer(qtbot, kiosk):
 def test_staff_pin_lockout_then_staff_screen(qtbot, kiosk):
     k = kiosk()
     on_screen(qtbot, k, "attract")
-    k.send("staff")
+    k.send(OpenStaff())
     on_screen(qtbot, k, "staff_pin")
     for _ in range(4):
-        k.send("pin", "0000")
-    assert k.window.screen("staff_pin").data["tries_left"] == 1
-    k.send("pin", "0000")
-    assert k.window.screen("staff_pin").data["notice"] == "pin_locked"
-    k.send("pin", DEMO_STAFF_PIN)
+        k.send(EnterPin("0000"))
+    assert k.window.screen_named("staff_pin").model.tries_left == 1
+    k.send(EnterPin("0000"))
+    assert k.window.screen_named("staff_pin").model.notice == "pin_locked"
+    k.send(EnterPin(DEMO_STAFF_PIN))
     assert k.window.current_screen == "staff_pin"  # locked: even the right PIN waits
     k.clock.advance(301)
-    k.send("pin", DEMO_STAFF_PIN)
+    k.send(EnterPin(DEMO_STAFF_PIN))
     on_screen(qtbot, k, "staff")
-    page = k.window.screen("staff").data
-    assert page["catalogue"] is k.parts.catalogue and page["calibration_status"]
-    k.send("back")
+    page = k.window.staff_screen.model
+    assert page.catalogue is k.parts.catalogue and page.calibration_status
+    k.send(Back())
     on_screen(qtbot, k, "attract")
 
 
 def test_tape_entry_by_staff_replaces_the_camera(qtbot, kiosk):
     k = kiosk(needed=10_000)
     to_measuring(qtbot, k)
-    k.send("staff")
-    k.send("pin", DEMO_STAFF_PIN)
+    k.send(OpenStaff())
+    k.send(EnterPin(DEMO_STAFF_PIN))
     on_screen(qtbot, k, "staff")
-    k.send("tape_entry", TAPE_ENTRY)
+    k.send(EnterTape(TAPE_ENTRY))
     on_screen(qtbot, k, "review")
     assert k.flow.status.measurement.source is MeasurementSource.TAPE
-    k.send("next")
+    k.send(Next())
     qtbot.waitUntil(lambda: k.window.current_screen in ("recommendation", "referral"),
                     timeout=WAIT_MS)
     assert k.log.records[k.flow.status.session_id].source == "tape"
@@ -201,7 +215,7 @@ def test_a_camera_that_fails_mid_session_is_shown_and_recovers(qtbot, kiosk):
     plugged.clear()  # the cable is pulled once the current source runs out
     qtbot.waitUntil(lambda: not k.flow.status.camera_ok, timeout=WAIT_MS)
     assert k.window.current_screen == "measure_front"
-    assert k.window.screen("measure_front").data.camera_ok is False
+    assert k.window.screen_named("measure_front").model.camera_ok is False
     assert k.flow.status.notice == "camera_unavailable"
     shown = k.controller.frames_shown
     plugged.set()
@@ -213,11 +227,11 @@ def test_a_camera_that_fails_mid_session_is_shown_and_recovers(qtbot, kiosk):
 def test_a_refused_measurement_says_why_and_measures_again(qtbot, kiosk):
     k = kiosk(needed=3, refuse="the calves are covered")
     shown = []
-    k.window.screen("measure_front").render = lambda data: shown.append(data)
+    k.window.screen_named("measure_front").show_model = shown.append
     to_measuring(qtbot, k)
-    qtbot.waitUntil(lambda: any(getattr(d, "notice", None) == "measurement_refused"
-                                for d in shown), timeout=WAIT_MS)
-    refused = next(d for d in shown if getattr(d, "notice", None) == "measurement_refused")
+    qtbot.waitUntil(lambda: any(d.notice == "measurement_refused" for d in shown),
+                    timeout=WAIT_MS)
+    refused = next(d for d in shown if d.notice == "measurement_refused")
     assert refused.state.value == "measure_front"
     assert refused.notice_detail == "the calves are covered"
     qtbot.waitUntil(lambda: k.measurer.resets >= 2, timeout=WAIT_MS)  # measured afresh
@@ -239,21 +253,21 @@ def test_a_kiosk_without_calibration_opens_setup_and_staff_find_the_mat(qtbot, k
     k = kiosk(options=KioskOptions(mode="run", calibration_file=intrinsics, fullscreen=False),
               open_source=lambda: VideoFileSource(DEMO_VIDEO, loop=True))
     on_screen(qtbot, k, "setup")
-    assert "no floor pose" in k.window.screen("setup").data["notice_detail"]
-    k.send("start")  # a shopper's tap does nothing here
+    assert "no floor pose" in k.window.screen_named("setup").model.problem
+    k.send(Start())  # a shopper's tap does nothing here
     assert k.window.current_screen == "setup"
-    k.send("staff")
-    k.send("pin", "5791")
+    k.send(OpenStaff())
+    k.send(EnterPin("5791"))
     on_screen(qtbot, k, "staff")
     qtbot.waitUntil(lambda: k.parts.session.camera.frames.get()[1] is not None, timeout=WAIT_MS)
-    k.send("calibration_finish")
+    k.send(FindMat())
     assert k.flow.status.notice == "calibration_saved", k.flow.status.notice_detail
     saved = load_calibration(intrinsics)
     assert saved.floor_pose is not None
     assert abs(saved.floor_pose.camera_height_mm - 1075.2) < 10  # the recording's truth
-    k.send("back")
+    k.send(Back())
     on_screen(qtbot, k, "attract")  # calibrated now: shoppers can start
-    k.send("start")
+    k.send(Start())
     on_screen(qtbot, k, "language")
 
 
@@ -328,18 +342,18 @@ def test_a_fresh_kiosk_is_calibrated_on_screen_by_staff(qtbot, kiosk, tmp_path):
               open_source=lambda: VideoFileSource(DEMO_VIDEO, loop=True),
               wizard_factory=FakeWizard)
     on_screen(qtbot, k, "setup")
-    assert "no camera calibration" in k.window.screen("setup").data["notice_detail"]
-    k.send("staff")
-    k.send("pin", "5791")
+    assert "no camera calibration" in k.window.screen_named("setup").model.problem
+    k.send(OpenStaff())
+    k.send(EnterPin("5791"))
     on_screen(qtbot, k, "staff")
-    k.send("calibration_capture")
+    k.send(CaptureCalibration())
     qtbot.waitUntil(lambda: k.flow.status.notice == "intrinsics_saved", timeout=WAIT_MS)
     saved = load_calibration(paths.calibration_file)
     assert saved.floor_pose is None and saved.intrinsics.image_size_wh == (1080, 1920)
-    k.send("calibration_finish")
+    k.send(FindMat())
     assert k.flow.status.notice == "calibration_saved", k.flow.status.notice_detail
     assert load_calibration(paths.calibration_file).floor_pose is not None
-    k.send("back")
+    k.send(Back())
     on_screen(qtbot, k, "attract")
 
 
@@ -360,6 +374,6 @@ def test_a_pipeline_that_cannot_use_the_pictures_shows_as_a_camera_problem(qtbot
     failing["on"] = True
     qtbot.waitUntil(lambda: not k.flow.status.camera_ok, timeout=WAIT_MS)
     assert "640x480" in k.flow.status.notice_detail
-    assert k.window.screen("measure_front").data.camera_ok is False
+    assert k.window.screen_named("measure_front").model.camera_ok is False
     failing["on"] = False
     qtbot.waitUntil(lambda: k.flow.status.camera_ok, timeout=WAIT_MS)

@@ -10,8 +10,10 @@ import json
 
 import pytest
 
+from fitting.outcome import Purpose
 from kiosk.assembly import KioskOptions, assemble
 from kiosk.cli import main
+from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Next, Start
 from session.log import MemorySessionLog
 
 pytestmark = pytest.mark.slow
@@ -34,14 +36,14 @@ def test_recorded_fitting_through_the_window_to_handoff(qtbot, tmp_path):
     controller = KioskController(parts, window, slip_dir=tmp_path / "slips")
     controller.start()
     try:
-        def send(name, payload=None):
-            window.screen(window.current_screen).intent.emit(name, payload)
+        def send(intent):
+            window.screen_named(window.current_screen).intent.emit(intent)
 
-        send("start")
-        send("language", "en")
-        send("purpose", "everyday")
+        send(Start())
+        send(ChooseLanguage("en"))
+        send(ChoosePurpose(Purpose("everyday")))
         while window.current_screen == "screener":
-            send("answer", (parts.flow.status.question_id, False))
+            send(AnswerQuestion(parts.flow.status.question_id, False))
         assert window.current_screen == "measure_front"
         qtbot.waitUntil(lambda: window.current_screen == "review", timeout=240_000)
         m = parts.flow.status.measurement
@@ -50,7 +52,7 @@ def test_recorded_fitting_through_the_window_to_handoff(qtbot, tmp_path):
             assert abs(got.ankle_mm - ankle) < GIRTH_TOLERANCE_MM, (leg, got)
             assert abs(got.calf_mm - calf) < GIRTH_TOLERANCE_MM, (leg, got)
         assert controller.frames_shown > 10  # the live view showed the recording
-        send("next")
+        send(Next())
         qtbot.waitUntil(lambda: window.current_screen in ("recommendation", "referral"),
                         timeout=5000)
         assert window.current_screen == "recommendation", parts.flow.status.decision.reasons
@@ -58,11 +60,11 @@ def test_recorded_fitting_through_the_window_to_handoff(qtbot, tmp_path):
         choice = parts.flow.status.decision.recommendations[0]
         assert (choice.size, choice.length) == ("XS", "long")
         assert set(choice.legs) == {"left", "right"}
-        send("next")
-        send("next")
+        send(Next())
+        send(Next())
         qtbot.waitUntil(lambda: window.current_screen == "handoff", timeout=5000)
         staff_view = controller.staff_page(parts.flow.status)
-        assert set(staff_view["profiles_mm"]) >= {"left front", "right front"}
+        assert set(staff_view.profiles_mm) >= {"left front", "right front"}
     finally:
         assert controller.stop() == []
 

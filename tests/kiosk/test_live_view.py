@@ -30,7 +30,7 @@ def test_display_view_is_the_same_picture_smaller():
     assert np.allclose(half[0, 0], frame[:2, :2].reshape(-1, 3).mean(axis=0), atol=1)
 
 
-def test_overlays_scale_with_the_frame_and_unknown_ones_are_dropped():
+def test_overlays_scale_with_the_frame():
     edge = np.array([[100.5, 200.5], [101.5, 300.5]])
     leg = LegOverlay(leg="left", landmarks_px={"knee": (100.5, 200.5)}, left_edge_px=edge,
                      right_edge_px=edge + 40, axis_px=edge + 20,
@@ -39,5 +39,5 @@ def test_overlays_scale_with_the_frame_and_unknown_ones_are_dropped():
     assert np.allclose(shown.left_edge_px, [[50, 100], [50.5, 150]])
     assert np.allclose(shown.landmarks_px["knee"], (50, 100))
     assert np.allclose(shown.height_lines_px["cB"], scale_px(edge + 1, 0.5))
-    assert scale_overlay("something else", 0.5) is None  # never drawn out of register
-    assert scale_overlay(None, 0.5) is None
+    whole = FrameOverlay((leg,))
+    assert scale_overlay(whole, 1.0) is whole  # the camera's own pixels: nothing to do

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.outcome import Outcome
-from session.log import MemorySessionLog, SessionRecord
 from kiosk.staff_view import confidence_of, history_rows
-from tests.kiosk.flow_helpers import TAPE_ENTRY, FakeChoice, FakeDecision, camera_measurement
+from session.log import MemorySessionLog, SessionRecord
+from tests.kiosk.flow_helpers import TAPE_ENTRY, camera_measurement, demo_choice, scripted_decision
+from tests.kiosk.vision_helpers import measurement_result
+from ui.screens.staff import HistoryRow
 
 T = datetime(2026, 11, 23, 9, 41, 7, tzinfo=UTC)
 
@@ -18,7 +20,7 @@ def test_history_rows_newest_first_with_girths_product_and_tape_marked():
     log = MemorySessionLog()
     tape = Measurement.from_dict({**TAPE_ENTRY, "source": MeasurementSource.TAPE.value})
     for sid, minute, measurement, decision, outcome in [
-        ("a", 1, camera_measurement(), FakeDecision(Outcome.RECOMMEND, (), (FakeChoice(),)),
+        ("a", 1, camera_measurement(), scripted_decision(Outcome.RECOMMEND, (), (demo_choice(),)),
          "recommend"),                                        # a camera fitting, sold
         ("b", 2, None, None, "see_doctor"),                   # stopped by the screener
         ("c", 3, tape, None, "staff_check"),                  # staff measured by tape
@@ -28,18 +30,18 @@ def test_history_rows_newest_first_with_girths_product_and_tape_marked():
             outcome=outcome, purpose="travel", language="en", measurement=measurement,
             decision=decision))
     rows = history_rows(log)
-    assert [r["outcome"] for r in rows] == ["staff_check", "see_doctor", "recommend"]
-    assert rows[0]["girths"] == "L 231/372 R 229/370 (tape)"
-    assert rows[1]["girths"] == "" and rows[1]["product"] == ""
-    assert rows[2] == {"time": "2026-11-23 09:01", "outcome": "recommend",
-                       "girths": "L 220/360 R 221/362", "product": "Demo knee-high II"}
+    assert [r.outcome for r in rows] == ["staff_check", "see_doctor", "recommend"]
+    assert rows[0].girths == "L 231/372 R 229/370 (tape)"
+    assert rows[1].girths == "" and rows[1].product == ""
+    assert rows[2] == HistoryRow(time="2026-11-23 09:01", outcome="recommend",
+                                 girths="L 220/360 R 221/362", product="Demo knee-high II")
 
 
 def test_confidence_and_its_reasons_come_from_the_measurement_result():
     reasons = ["left leg: side view unusable at the calf: depth from a prior"]
-    lower = SimpleNamespace(confidence="lower",
-                            diagnostics={"lower_confidence_reasons": reasons, "legs": {}})
+    lower = replace(measurement_result(camera_measurement()), confidence="lower",
+                    diagnostics={"lower_confidence_reasons": reasons, "legs": {}})
     assert confidence_of(lower) == ("lower", reasons)
-    high = SimpleNamespace(confidence="high", diagnostics={"lower_confidence_reasons": []})
+    high = measurement_result(camera_measurement())
     assert confidence_of(high) == ("high", [])
     assert confidence_of(None) == (None, [])

@@ -8,12 +8,12 @@ import time
 import numpy as np
 import pytest
 
+from fitting.stance import Stance
 from kiosk.workers import CameraWorker, LatestSlot, VisionWorker, stop_all
 from tests.kiosk.vision_helpers import NOBODY, FakeMeasurer, blank_frames, person_pose
 from vision.errors import CameraUnavailable
 from vision.fakes import FakeCapture, FakePoseEstimator, ScriptedFrameSource
 from vision.sources import CameraSource
-from vision.types import Stance
 
 
 def wait_until(predicate, timeout_s: float = 5.0) -> bool:

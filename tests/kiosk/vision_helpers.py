@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from fitting.measurement import Measurement
+from fitting.stance import Stance
 from tests.kiosk.flow_helpers import camera_measurement
 from vision.errors import MeasurementRefused
-from vision.types import Frame, PoseResult, Stance
+from vision.measurer import FrameReport, MeasurementResult
+from vision.overlay import FrameOverlay
+from vision.stance import Guidance
+from vision.types import Frame, PoseResult
 
 
 def blank_frames(n: int = 4, size_wh: tuple[int, int] = (64, 96)) -> list[np.ndarray]:
@@ -23,19 +27,19 @@ def blank_frames(n: int = 4, size_wh: tuple[int, int] = (64, 96)) -> list[np.nda
     return out
 
 
-@dataclass(frozen=True)
-class FakeReport:
-    guidance: Any
-    pose: PoseResult
-    accepted: bool
-    progress: float
-    overlay: Any = None
+def frame_report(expected: Stance, pose: PoseResult, accepted: bool,
+                 progress: float) -> FrameReport:
+    """What the measurer reports on one frame: "ok" on an accepted one."""
+    guidance = Guidance(expected if accepted else Stance.NONE,
+                        "ok" if accepted else "no_person", accepted)
+    return FrameReport(guidance=guidance, pose=pose, accepted=accepted, progress=progress,
+                       overlay=FrameOverlay())
 
 
-@dataclass(frozen=True)
-class FakeResult:
-    measurement: Any
-    diagnostics: dict = field(default_factory=dict)
+def measurement_result(measurement: Measurement) -> MeasurementResult:
+    """A measurement with nothing behind it (no profiles, no diagnostics)."""
+    return MeasurementResult(measurement=measurement, diagnostics={}, profiles={},
+                             girths={}, confidence="high")
 
 
 class FakeMeasurer:
@@ -59,25 +63,24 @@ class FakeMeasurer:
     def _note_thread(self) -> None:
         self.threads.add(threading.get_ident())
 
-    def add(self, frame: Frame, expected: Stance) -> FakeReport:
+    def add(self, frame: Frame, expected: Stance) -> FrameReport:
         self._note_thread()
         pose = self._estimator.estimate(frame)
         accepted = pose.landmarks is not None
         if accepted:
             self.counts[expected] = min(self.needed, self.counts[expected] + 1)
-        return FakeReport(guidance="ok" if accepted else "no_person", pose=pose,
-                          accepted=accepted, progress=self.counts[expected] / self.needed)
+        return frame_report(expected, pose, accepted, self.counts[expected] / self.needed)
 
     def stance_complete(self, stance: Stance) -> bool:
         self._note_thread()
         return self.counts.get(stance, 0) >= self.needed
 
-    def result(self) -> FakeResult:
+    def result(self) -> MeasurementResult:
         self._note_thread()
         self.results += 1
         if self.refuse:
             raise MeasurementRefused(self.refuse)
-        return FakeResult(self.measurement)
+        return measurement_result(self.measurement)
 
     def reset(self) -> None:
         self._note_thread()

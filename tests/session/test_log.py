@@ -9,7 +9,7 @@ import pytest
 
 from fitting.outcome import Outcome
 from session.log import SessionLogUnavailable, SessionRecord, SqliteSessionLog
-from tests.kiosk.flow_helpers import FakeChoice, FakeDecision, camera_measurement
+from tests.kiosk.flow_helpers import camera_measurement, demo_choice, scripted_decision
 
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -20,7 +20,8 @@ def record(session_id: str = "a1", outcome: str = "recommend", minute: int = 0,
         session_id=session_id, started_at=T0, finished_at=T0.replace(minute=minute),
         outcome=outcome, purpose="travel", language="de",
         measurement=camera_measurement() if with_girths else None,
-        decision=FakeDecision(Outcome.RECOMMEND, (), (FakeChoice(),)) if with_girths else None,
+        decision=(scripted_decision(Outcome.RECOMMEND, (), (demo_choice(),)) if with_girths
+                  else None),
         state_reached="recommendation")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from session.intents import Intent
 from ui.theme import Theme
 
 
@@ -22,7 +23,7 @@ def window(qtbot):
 
 @pytest.fixture
 def intents(window):
-    """Every intent the window emits, in order."""
-    seen: list[tuple[str, object]] = []
-    window.intent.connect(lambda name, payload: seen.append((name, payload)))
+    """Every intent object the window emits, in order."""
+    seen: list[Intent] = []
+    window.intent.connect(lambda intent: seen.append(intent))
     return seen

@@ -13,6 +13,7 @@ from calibration.calibration_file import load_calibration
 from calibration.camera import CameraCalibration, FloorPose
 from calibration.mat import load_mat_spec
 from fitting.donning import DONNING_STEPS, ILLUSTRATION_KEYS
+from fitting.stance import Stance
 from ui.camera_view import (
     CameraView,
     bgr_to_qimage,
@@ -139,7 +140,7 @@ def scene_calibration(shared_data) -> tuple[CameraCalibration, dict]:
     return cal.with_floor_pose(pose), truth
 
 
-@pytest.mark.parametrize("stance", ["front", "side"])
+@pytest.mark.parametrize("stance", [Stance.FRONT, Stance.SIDE])
 def test_footprints_land_where_the_shopper_stands(scene_calibration, stance):
     calibration, truth = scene_calibration
     outlines = footprint_outlines_px(calibration, load_mat_spec(), stance)
@@ -208,5 +209,9 @@ def test_screenshots_cover_every_screen(window):
     from ui.screenshots import shots
 
     for lang in ("en", "de"):
-        names = {name for _, name, _ in shots(window, lang)}
+        window.set_language(lang)
+        names = set()
+        for shot in shots(lang):
+            shot.show(window)
+            names.add(window.current_screen)
         assert names == set(SCREEN_NAMES)

@@ -85,7 +85,7 @@ def test_theme_is_applied_once_app_wide(window):
 
 def test_no_widget_carries_its_own_stylesheet(window):
     for name in SCREEN_NAMES:
-        window.show_screen(name, None)
+        window.show_screen(name)
     offenders = [w.objectName() or type(w).__name__ for w in window.findChildren(QWidget)
                  if w.styleSheet()]
     assert offenders == []
@@ -96,9 +96,9 @@ def test_every_button_and_input_is_at_least_15_mm(window, qtbot):
     minimum_px = touch_target_px(dpi)
     small = []
     for name in SCREEN_NAMES:
-        window.show_screen(name, None)
+        window.show_screen(name)
         qtbot.wait(1)
-        screen = window.screen(name)
+        screen = window.screen_named(name)
         for w in screen.findChildren(QPushButton) + screen.findChildren(QAbstractSpinBox):
             if w.isVisibleTo(screen) and min(w.height(), w.width()) < minimum_px:
                 small.append((name, w.text() if hasattr(w, "text") else "", w.size()))
@@ -108,6 +108,7 @@ def test_every_button_and_input_is_at_least_15_mm(window, qtbot):
 @pytest.mark.parametrize("size_wh", [(1080, 1920), (768, 1366)])
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_no_button_label_is_cut_off(qtbot, size_wh, lang):
+    from session.flow import FlowState, FlowStatus
     from ui.main_window import KioskWindow
     from ui.samples import sample_decision, sample_staff_page
 
@@ -115,13 +116,19 @@ def test_no_button_label_is_cut_off(qtbot, size_wh, lang):
     qtbot.addWidget(window)
     window.setFixedSize(*size_wh)
     window.show()
-    data = {"recommendation": sample_decision(), "staff": sample_staff_page(),
-            "handoff": {"fitting_code": "LF-7K3Q-M9TX"}}
+    filled = {
+        "recommendation": lambda: window.show_status(FlowStatus(
+            state=FlowState.RECOMMENDATION, language=lang, decision=sample_decision())),
+        "staff": lambda: window.show_staff(sample_staff_page()),
+        "handoff": lambda: window.show_status(FlowStatus(
+            state=FlowState.HANDOFF, language=lang, fitting_code="LF-7K3Q-M9TX")),
+    }
     cut = []
     for name in SCREEN_NAMES:
-        window.show_screen(name, data.get(name))
+        filled.get(name, lambda name=name: window.show_screen(name))()
         qtbot.wait(1)
-        screen = window.screen(name)
+        assert window.current_screen == name
+        screen = window.screen_named(name)
         for b in screen.findChildren(QPushButton):
             if b.isVisibleTo(screen) and b.text() and b.width() < b.sizeHint().width():
                 cut.append((name, b.text(), b.width(), b.sizeHint().width()))

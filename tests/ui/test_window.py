@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent
 
+from session.intents import Quit
 from ui.i18n import tr
 from ui.main_window import SCREEN_NAMES, UnknownScreen
 
@@ -15,14 +16,16 @@ def test_there_is_one_screen_per_flow_state(window):
 
     assert set(SCREEN_NAMES) == {s.value for s in FlowState}
     for name in SCREEN_NAMES:
-        window.show_screen(name, None)
+        window.show_screen(name)
         assert window.current_screen == name
-        assert window.centralWidget().currentWidget() is window.screen(name)
+        assert window.centralWidget().currentWidget() is window.screen_named(name)
 
 
 def test_an_unknown_screen_is_a_clear_error(window):
     with pytest.raises(UnknownScreen, match="no screen named 'checkout'"):
-        window.show_screen("checkout", None)
+        window.show_screen("checkout")
+    with pytest.raises(UnknownScreen, match="no screen named 'checkout'"):
+        window.screen_named("checkout")
 
 
 def test_screen_without_a_name_is_still_qts_display(window):
@@ -32,8 +35,8 @@ def test_screen_without_a_name_is_still_qts_display(window):
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_set_language_retranslates_every_screen(window, lang):
     window.set_language(lang)
-    assert window.screen("attract").title.text() == tr("attract.title", lang)
-    assert window.screen("staff_pin").title.text() == tr("staff_pin.title", lang)
+    assert window.screen_named("attract").title.text() == tr("attract.title", lang)
+    assert window.screen_named("staff_pin").title.text() == tr("staff_pin.title", lang)
 
 
 def test_an_unknown_language_is_refused(window):
@@ -42,9 +45,9 @@ def test_an_unknown_language_is_refused(window):
 
 
 def test_any_touch_is_user_activity(window, qtbot):
-    window.show_screen("attract", None)
+    window.show_screen("attract")
     with qtbot.waitSignal(window.user_activity, timeout=1000):
-        qtbot.mouseClick(window.screen("attract").title, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.screen_named("attract").title, Qt.MouseButton.LeftButton)
 
 
 def _close(window) -> bool:
@@ -63,7 +66,7 @@ def _close(window) -> bool:
 def test_lock_down_refuses_close_outside_staff_mode(window, kiosk_mode, screen, allowed,
                                                     closes):
     window._kiosk_mode = kiosk_mode  # not set_kiosk_mode: no real fullscreen in tests
-    window.show_screen(screen, None)
+    window.show_screen(screen)
     if allowed:
         window.allow_close()
     assert _close(window) is closes
@@ -72,12 +75,12 @@ def test_lock_down_refuses_close_outside_staff_mode(window, kiosk_mode, screen, 
 @pytest.mark.parametrize(("screen", "key", "modifiers", "expected"), [
     ("attract", Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, []),
     ("attract", Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier, []),
-    ("staff", Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, [("quit", None)]),
-    ("staff", Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier, [("quit", None)]),
+    ("staff", Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, [Quit()]),
+    ("staff", Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier, [Quit()]),
 ])
 def test_close_keys_only_work_in_staff_mode(window, intents, qtbot, screen, key, modifiers,
                                             expected):
-    window.show_screen(screen, None)
+    window.show_screen(screen)
     qtbot.keyClick(window, key, modifiers)
     assert intents == expected
 

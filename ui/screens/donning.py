@@ -6,33 +6,31 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout
 
 from fitting.donning import DONNING_STEPS, DonningStep
+from session.flow import FlowStatus
+from session.intents import Back, Next
 from ui.illustrations import IllustrationView
-from ui.screen_base import Screen, card, pick
+from ui.screen_base import FlowScreen, card
 from ui.theme import set_role
 
 
-def donning_steps(data: object) -> tuple[DonningStep, ...]:
-    """The steps to show: ``data.donning`` (a Decision's), ``data.decision.donning``, a
-    sequence of steps, or the full standard set."""
-    if isinstance(data, tuple | list) and all(isinstance(s, DonningStep) for s in data):
-        return tuple(data) or DONNING_STEPS
-    steps = pick(data, "donning")
-    if not steps:
-        steps = pick(pick(data, "decision"), "donning")
-    return tuple(steps) if steps else DONNING_STEPS
+def donning_steps(status: FlowStatus) -> tuple[DonningStep, ...]:
+    """The steps to show: the decision's, or the full standard set without one."""
+    steps = () if status.decision is None else status.decision.donning
+    return steps or DONNING_STEPS
 
 
-class DonningScreen(Screen):
-    """Pages through the donning steps. Intents: ("next", None) after the last page,
-    ("back", None) from the first page, ("start_over", None).
+class DonningScreen(FlowScreen):
+    """Pages through the donning steps. Intents: ``Next`` after the last page, ``Back``
+    from the first page, ``StartOver``.
 
-    ``render(data)``: see ``donning_steps``; ``data.page`` (optional) opens a page."""
+    ``show_model(status)``: the steps of ``status.decision`` (see ``donning_steps``);
+    ``open_page`` opens a page."""
 
     screen_name = "donning"
 
     def build(self) -> None:
         self.page = 0
-        self._render_key: tuple[object, tuple[DonningStep, ...]] | None = None
+        self._render_key: tuple[str | None, tuple[DonningStep, ...]] | None = None
         self.title = self.label("small")
         self.counter = self.label("step")
         self.root.addWidget(self.title)
@@ -60,31 +58,33 @@ class DonningScreen(Screen):
 
     @property
     def steps(self) -> tuple[DonningStep, ...]:
-        return donning_steps(self.data)
+        return donning_steps(self.model)
 
-    def render(self, data: object) -> None:
-        """Show ``data``. The page is kept while the same session's steps are re-rendered
+    def show_model(self, model: FlowStatus) -> None:
+        """Show ``model``. The page is kept while the same session's steps are re-rendered
         (the kiosk re-renders on any status change: a shopper on step 5 stays on step 5);
-        a new session or new steps start at the first page; ``data.page`` overrides."""
-        key = (pick(data, "session_id"), donning_steps(data))
-        explicit = pick(data, "page")
-        if explicit is not None:
-            self.page = int(explicit)
-        elif key != self._render_key:
+        a new session or new steps start at the first page."""
+        key = (model.session_id, donning_steps(model))
+        if key != self._render_key:
             self.page = 0
         self._render_key = key
-        super().render(data)
+        super().show_model(model)
+
+    def open_page(self, page: int) -> None:
+        """Open one page (0-based) of the steps shown."""
+        self.page = page
+        self.refresh()
 
     def next_page(self) -> None:
         if self.page + 1 >= len(self.steps):
-            self.emit_intent("next")
+            self.emit_intent(Next())
             return
         self.page += 1
         self.refresh()
 
     def previous_page(self) -> None:
         if self.page == 0:
-            self.emit_intent("back")
+            self.emit_intent(Back())
             return
         self.page -= 1
         self.refresh()
@@ -93,15 +93,15 @@ class DonningScreen(Screen):
         steps = self.steps
         self.page = max(0, min(self.page, len(steps) - 1))
         step = steps[self.page]
-        self.title.setText(self.tr("donning.title"))
-        self.counter.setText(self.tr("common.step_of", index=self.page + 1, total=len(steps)))
+        self.title.setText(self.t("donning.title"))
+        self.counter.setText(self.t("common.step_of", index=self.page + 1, total=len(steps)))
         self.picture.set_key(step.illustration)
-        self.kind.setText(self.tr(f"donning.kind.{step.kind}"))
+        self.kind.setText(self.t(f"donning.kind.{step.kind}"))
         set_role(self.text_card, "notice" if step.kind == "warning" else "card")
         self.text.setText(step.text(self.lang))
         self.dots.setText(" ".join("●" if i == self.page else "○" for i in range(len(steps))))
         last = self.page + 1 >= len(steps)
-        self.previous_button.setText(self.tr("common.back" if self.page == 0
+        self.previous_button.setText(self.t("common.back" if self.page == 0
                                              else "donning.previous"))
-        self.next_button.setText(self.tr("donning.finish" if last else "common.next"))
+        self.next_button.setText(self.t("donning.finish" if last else "common.next"))
         self.refresh_footer()

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ui.screen_base import Screen, pick
+from session.intents import Next, PrintSlip
+from ui.screen_base import FlowScreen
 from ui.theme import tag
 from ui.widgets import QrView
 
 
-class HandoffScreen(Screen):
-    """Intents: ("print_slip", None), ("next", None) to finish, ("back", None).
+class HandoffScreen(FlowScreen):
+    """Intents: ``PrintSlip``, ``Next`` to finish, ``Back``.
 
-    ``render(data)``: ``data.fitting_code`` (the kiosk's status has it); optional
-    ``data.notice == "slip_printed"`` confirms the print."""
+    ``show_model(status)``: ``status.fitting_code``; ``status.notice == "slip_printed"``
+    confirms the print."""
 
     screen_name = "handoff"
 
@@ -30,8 +31,8 @@ class HandoffScreen(Screen):
         self.printed = self.label("small", align=Qt.AlignmentFlag.AlignHCenter)
         self.root.addWidget(self.printed)
         self.root.addStretch(1)
-        self.print_button = self.button("print_slip", role="secondary")
-        self.finish_button = self.button("next")
+        self.print_button = self.button(PrintSlip(), role="secondary")
+        self.finish_button = self.button(Next())
         for b in (self.print_button, self.finish_button):
             tag(b, height_class="large")
             self.root.addWidget(b)
@@ -39,24 +40,24 @@ class HandoffScreen(Screen):
 
     @property
     def fitting_code(self) -> str:
-        return str(pick(self.data, "fitting_code", "") or "")
+        return self.model.fitting_code or ""
 
     def refresh(self) -> None:
         code = self.fitting_code
-        self.title.setText(self.tr("handoff.title"))
+        self.title.setText(self.t("handoff.title"))
         if code != self.qr.text:
             self.qr.set_text(code)
         self.code.setText(code)
-        self.body.setText(self.tr("handoff.body"))
-        notice = pick(self.data, "notice")
+        self.body.setText(self.t("handoff.body"))
+        notice = self.model.notice
         if notice == "slip_printed":
-            message = self.tr("handoff.printed")
+            message = self.t("handoff.printed")
         elif notice == "error":
-            message = self.tr("handoff.print_failed")
+            message = self.t("handoff.print_failed")
         else:
             message = ""
         self.printed.setText(message)
         self.printed.setVisible(bool(message))
-        self.print_button.setText(self.tr("handoff.print"))
-        self.finish_button.setText(self.tr("handoff.finish"))
+        self.print_button.setText(self.t("handoff.print"))
+        self.finish_button.setText(self.t("handoff.finish"))
         self.refresh_footer()

@@ -7,29 +7,34 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from fitting.stance import Stance
+from session.intents import Next
 from ui.camera_view import CameraView
 from ui.i18n import STRINGS
 from ui.illustrations import GUIDANCE_ILLUSTRATIONS, IllustrationView
-from ui.screen_base import Screen, card, enum_value, pick
+from ui.screen_base import FlowScreen, card
 from ui.theme import set_role, tag
 from ui.widgets import ProgressRing
+from vision.overlay import FrameOverlay
+from vision.stance import Guidance
 
 
-class MeasureScreen(Screen):
+class MeasureScreen(FlowScreen):
     """One stance's measuring screen ("measure_front" or "measure_side").
 
-    Intents: ("back", None), ("start_over", None). The kiosk feeds it with
+    Intents: ``Back``, ``StartOver``. The kiosk feeds it with
     ``set_live(frame_bgr, overlay, guidance, progress)`` many times a second and with
-    ``set_footprints(outlines_px)`` once per calibration. ``render(data)``: optional
-    ``data.camera_ok`` (False shows the camera message instead of the picture).
+    ``set_footprints(outlines_px)`` once per calibration. ``show_model(status)``:
+    ``status.camera_ok`` (False shows the camera message instead of the picture) and a
+    refused measurement's notice.
     """
 
-    def __init__(self, stance: str, parent=None) -> None:
+    def __init__(self, stance: Stance, parent: QWidget | None = None) -> None:
         self.stance = stance
-        self.screen_name = f"measure_{stance}"
-        self._guidance: object = None
+        self.screen_name = f"measure_{stance.value}"
+        self._guidance: Guidance | None = None
         self._progress = 0.0
         self._shown_guidance: tuple[str, bool] | None = None
         super().__init__(parent)
@@ -67,12 +72,12 @@ class MeasureScreen(Screen):
         self.root.addLayout(self.footer())
 
     # --- live updates -------------------------------------------------------------------
-    def set_live(self, frame_bgr: np.ndarray | None, overlay: object = None,
-                 guidance: object = None, progress: float | None = None) -> None:
+    def set_live(self, frame_bgr: np.ndarray | None, overlay: FrameOverlay | None = None,
+                 guidance: Guidance | None = None, progress: float | None = None) -> None:
         """Show the newest frame and what the vision pipeline says about it.
 
-        ``guidance`` is a ``vision.stance.Guidance`` (message_key, accepted, detail) or a
-        bare message key; ``progress`` (0..1) fills the ring for this stance."""
+        ``guidance`` is the stance checker's (message_key, accepted, detail);
+        ``progress`` (0..1) fills the ring for this stance."""
         if self.camera.message:
             self.camera.set_message("")
         self.camera.set_frame(frame_bgr, overlay)
@@ -89,18 +94,18 @@ class MeasureScreen(Screen):
     def message_key(self) -> str:
         if self._guidance is None:
             return "step_on_footprints"
-        return enum_value(pick(self._guidance, "message_key", self._guidance))
+        return self._guidance.message_key
 
     def guidance_text_for(self, key: str) -> str:
         """The words for a guidance key; the pipeline's own detail if we have no words."""
         table = STRINGS[self.lang]
         if f"guidance.{key}" in table:
             return table[f"guidance.{key}"]
-        return str(pick(self._guidance, "detail", "") or "")
+        return "" if self._guidance is None else self._guidance.detail
 
     def _refresh_guidance(self) -> None:
         key = self.message_key
-        accepted = bool(pick(self._guidance, "accepted", False))
+        accepted = self._guidance is not None and self._guidance.accepted
         text = self.guidance_text_for(key)
         # Live frames arrive many times a second while the words rarely change: touch the
         # widgets (a restyle for the colour) only when they do.
@@ -115,26 +120,21 @@ class MeasureScreen(Screen):
             self.ring.set_progress(self._progress)
 
     def refresh(self) -> None:
-        self.title.setText(self.tr(f"measure_{self.stance}.title"))
-        self.instructions.setText(self.tr("measure.instructions"))
-        camera_ok = pick(self.data, "camera_ok", True)
-        if camera_ok is False:
-            self.camera.set_message(self.tr("error.camera"))
+        self.title.setText(self.t(f"measure_{self.stance.value}.title"))
+        self.instructions.setText(self.t("measure.instructions"))
+        if not self.model.camera_ok:
+            self.camera.set_message(self.t("error.camera"))
         elif not self.camera.has_frame:
-            self.camera.set_message(self.tr("measure.waiting"))
+            self.camera.set_message(self.t("measure.waiting"))
         else:
             self.camera.set_message("")
-        refused = pick(self.data, "notice") == "measurement_refused"
+        refused = self.model.notice == "measurement_refused"
         self.notice_card.setVisible(refused)
-        self.notice_text.setText(self.tr("measure.refused"))
+        self.notice_text.setText(self.t("measure.refused"))
         # The pipeline's one-sentence reason, for the staff member who comes to help.
-        detail = str(pick(self.data, "notice_detail", "") or "") if refused else ""
+        detail = self.model.notice_detail if refused else ""
         self.notice_detail.setText(detail)
         self.notice_detail.setVisible(bool(detail))
-        if pick(self.data, "progress") is not None:
-            self._progress = float(pick(self.data, "progress"))
-        if pick(self.data, "guidance") is not None:
-            self._guidance = pick(self.data, "guidance")
         self._refresh_guidance()
         self.refresh_footer()
 
@@ -146,9 +146,9 @@ class MeasureScreen(Screen):
         self.refresh()
 
 
-class TurnScreen(Screen):
-    """How to turn from the front footprints to the side ones. Intents: ("next", None)
-    when the shopper says they stand sideways, ("back", None), ("start_over", None)."""
+class TurnScreen(FlowScreen):
+    """How to turn from the front footprints to the side ones. Intents: ``Next`` when
+    the shopper says they stand sideways, ``Back``, ``StartOver``."""
 
     screen_name = "turn"
 
@@ -159,13 +159,13 @@ class TurnScreen(Screen):
         self.root.addWidget(self.picture, 1)
         self.body = self.label("body")
         self.root.addWidget(self.body)
-        self.ready_button = self.button("next")
+        self.ready_button = self.button(Next())
         tag(self.ready_button, height_class="large")
         self.root.addWidget(self.ready_button)
         self.root.addLayout(self.footer())
 
     def refresh(self) -> None:
-        self.title.setText(self.tr("turn.title"))
-        self.body.setText(self.tr("turn.body"))
-        self.ready_button.setText(self.tr("turn.ready"))
+        self.title.setText(self.t("turn.title"))
+        self.body.setText(self.t("turn.body"))
+        self.ready_button.setText(self.t("turn.ready"))
         self.refresh_footer()

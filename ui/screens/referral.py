@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from session.intents import Next
 from ui.illustrations import IllustrationView
-from ui.screen_base import Screen, card, clear_layout, enum_value, pick
+from ui.screen_base import FlowScreen, card, clear_layout
 from ui.theme import set_role, tag
 
 REFERRAL_OUTCOMES = ("emergency", "urgent_doctor", "see_doctor", "pharmacist",
@@ -18,21 +19,12 @@ REFERRAL_PICTURES = {"emergency": "warning_signs", "urgent_doctor": "warning_sig
                      "made_to_measure": "attract", "staff_check": "attract"}
 
 
-def _verdict(data: object) -> object:
-    """The screening or decision to explain: ``data.referral`` (the kiosk's status), or
-    ``data`` itself when it has an outcome, or a bare outcome value."""
-    referral = pick(data, "referral")
-    if referral is not None:
-        return referral
-    return data
+class ReferralScreen(FlowScreen):
+    """Explains a referral outcome. Intents: ``Next`` when done.
 
-
-class ReferralScreen(Screen):
-    """Explains a referral outcome. Intents: ("next", None) when done.
-
-    ``render(data)``: a screening or decision (``outcome`` and ``reasons``), the kiosk's
-    status (its ``referral``), or an outcome value such as "emergency". Products in the
-    data are ignored: this screen never shows one.
+    ``show_model(status)``: ``status.referral``, the screening or decision (``outcome`` and
+    ``reasons``) that ended the session. Products in it are ignored: this screen never
+    shows one.
     """
 
     screen_name = "referral"
@@ -78,15 +70,14 @@ class ReferralScreen(Screen):
         # stretches too) on an emergency, so that panel fills the screen.
         self.root.addStretch(1)
         self._slack_index = self.root.count() - 1
-        self.done_button = self.button("next")
+        self.done_button = self.button(Next())
         tag(self.done_button, height_class="large")
         self.root.addWidget(self.done_button)
 
     @property
     def outcome(self) -> str:
-        verdict = _verdict(self.data)
-        outcome = pick(verdict, "outcome", verdict)
-        value = enum_value(outcome) if outcome is not None else "staff_check"
+        verdict = self.model.referral
+        value = "staff_check" if verdict is None else verdict.outcome.value
         # An unknown or a "recommend" outcome here is a wiring bug; asking staff is the
         # safe way to end it, never a product.
         return value if value in REFERRAL_OUTCOMES else "staff_check"
@@ -96,23 +87,23 @@ class ReferralScreen(Screen):
         emergency = outcome == "emergency"
         self.emergency_panel.setVisible(emergency)
         self.root.setStretch(self._slack_index, 0 if emergency else 1)
-        self.emergency_title.setText(self.tr("referral.emergency.title"))
-        self.emergency_number.setText(self.tr("referral.emergency.number"))
-        self.emergency_body.setText(self.tr("referral.emergency.body"))
-        self.emergency_calm.setText(self.tr("referral.emergency.calm"))
-        self.emergency_staff.setText(self.tr("referral.emergency.staff"))
+        self.emergency_title.setText(self.t("referral.emergency.title"))
+        self.emergency_number.setText(self.t("referral.emergency.number"))
+        self.emergency_body.setText(self.t("referral.emergency.body"))
+        self.emergency_calm.setText(self.t("referral.emergency.calm"))
+        self.emergency_staff.setText(self.t("referral.emergency.staff"))
         self.picture.set_key(REFERRAL_PICTURES[outcome])
         for w in (self.title, self.body, self.action_card, self.picture):
             w.setVisible(not emergency)
         if not emergency:
-            self.title.setText(self.tr(f"referral.{outcome}.title"))
-            self.body.setText(self.tr(f"referral.{outcome}.body"))
-            self.action_label.setText(self.tr(f"referral.{outcome}.action"))
-        reasons = [r for r in (pick(_verdict(self.data), "reasons") or ())
-                   if hasattr(r, "text")]
+            self.title.setText(self.t(f"referral.{outcome}.title"))
+            self.body.setText(self.t(f"referral.{outcome}.body"))
+            self.action_label.setText(self.t(f"referral.{outcome}.action"))
+        verdict = self.model.referral
+        reasons = () if verdict is None else verdict.reasons
         # The reasons that asked for a referral; advice notes (about a product class or
         # the purpose) do not belong on a screen that sells nothing.
-        asking = [r for r in reasons if getattr(r, "action", None) is not None]
+        asking = tuple(r for r in reasons if r.action is not None)
         reasons = asking or reasons
         clear_layout(self.why_layout)
         for reason in reasons:
@@ -122,5 +113,5 @@ class ReferralScreen(Screen):
         show_why = bool(reasons) and not emergency
         self.why_title.setVisible(show_why)
         self.why_card.setVisible(show_why)
-        self.why_title.setText(self.tr("referral.why"))
-        self.done_button.setText(self.tr("common.done"))
+        self.why_title.setText(self.t("referral.why"))
+        self.done_button.setText(self.t("common.done"))

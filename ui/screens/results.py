@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
 
-from fitting.measurement import Measurement, MeasurementSource
+from fitting.measurement import Leg, MeasurementSource
+from fitting.recommend import ProductChoice
+from session.intents import Next
 from ui.i18n import STRINGS
-from ui.screen_base import Screen, card, clear_layout, enum_value, pick
+from ui.screen_base import FlowScreen, card, clear_layout
 from ui.theme import set_role, tag
 from ui.widgets import LegDiagram
 
 
-def _measurement(data: object) -> Measurement | None:
-    if isinstance(data, Measurement):
-        return data
-    value = pick(data, "measurement")
-    return value if isinstance(value, Measurement) else None
-
-
-class ReviewScreen(Screen):
+class ReviewScreen(FlowScreen):
     """Both legs' cB, cC and lD with their ± and what each means.
 
-    Intents: ("next", None), ("back", None) to measure again, ("start_over", None).
-    ``render(data)``: a ``Measurement`` or anything with ``.measurement``."""
+    Intents: ``Next``, ``Back`` to measure again, ``StartOver``.
+    ``show_model(status)``: ``status.measurement``."""
 
     screen_name = "review"
 
@@ -38,64 +35,58 @@ class ReviewScreen(Screen):
         for m in self.meanings:
             inner.addWidget(m)
         self.root.addWidget(frame)
-        self.next_button = self.button("next")
+        self.next_button = self.button(Next())
         tag(self.next_button, height_class="large")
         self.root.addWidget(self.next_button)
         self.root.addLayout(self.footer())
 
     def refresh(self) -> None:
-        m = _measurement(self.data)
-        self.title.setText(self.tr("review.title"))
+        m = self.model.measurement
+        self.title.setText(self.t("review.title"))
         if m is None:
             self.source.setText("")
         else:
             tape = m.source == MeasurementSource.TAPE
-            self.source.setText(self.tr("review.tape" if tape else "review.camera"))
+            self.source.setText(self.t("review.tape" if tape else "review.camera"))
         self.diagram.set_measurement(m, self.lang)
         for label, key in zip(self.meanings, ("review.cb.meaning", "review.cc.meaning",
                                               "review.ld.meaning", "review.pm.meaning"),
                               strict=True):
-            label.setText(self.tr(key))
-        self.next_button.setText(self.tr("review.next"))
+            label.setText(self.t(key))
+        self.next_button.setText(self.t("review.next"))
         self.refresh_footer()
 
 
-def _decision(data: object) -> object:
-    decision = pick(data, "decision")
-    return decision if decision is not None else data
-
-
-def legs_text(legs: object, lang: str) -> str:
-    values = {enum_value(leg) for leg in (legs or ())}
-    if values >= {"left", "right"}:
+def legs_text(legs: Iterable[Leg], lang: str) -> str:
+    values = set(legs)
+    if values >= {Leg.LEFT, Leg.RIGHT}:
         return STRINGS[lang]["recommendation.both_legs"]
-    if values == {"left"}:
+    if values == {Leg.LEFT}:
         return STRINGS[lang]["common.left"]
-    if values == {"right"}:
+    if values == {Leg.RIGHT}:
         return STRINGS[lang]["common.right"]
     return ""
 
 
-def length_text(length: object, lang: str) -> str:
+def length_text(length: str | None, lang: str) -> str:
     """A product length in words; the catalogue's own name when we have no translation."""
-    raw = str(enum_value(length))
+    raw = length or ""
     key = "length." + raw.lower().replace("-", "_").replace(" ", "_")
     return STRINGS[lang].get(key, raw)
 
 
-def class_text(choice: object, lang: str) -> str:
+def class_text(choice: ProductChoice, lang: str) -> str:
     """The compression class as its pressure range: the same in every language (the
     catalogue's own label is in one language only, so it stays off the shopper's screen)."""
-    low, high = pick(choice, "class_mmhg", (0, 0))
+    low, high = choice.class_mmhg
     return STRINGS[lang]["recommendation.mmhg"].format(low=low, high=high)
 
 
-class RecommendationScreen(Screen):
+class RecommendationScreen(FlowScreen):
     """Product, size, length, class in mmHg and the why in plain words.
 
-    Intents: ("next", None) to the donning steps, ("back", None), ("start_over", None).
-    ``render(data)``: a ``Decision`` (``recommendations``, ``reasons``) or anything with
-    ``.decision``."""
+    Intents: ``Next`` to the donning steps, ``Back``, ``StartOver``.
+    ``show_model(status)``: ``status.decision`` (its ``recommendations`` and ``reasons``)."""
 
     screen_name = "recommendation"
 
@@ -112,30 +103,30 @@ class RecommendationScreen(Screen):
         self.why_card, self.why_layout = card()
         self.root.addWidget(self.why_card)
         self.root.addStretch(1)
-        self.next_button = self.button("next")
+        self.next_button = self.button(Next())
         tag(self.next_button, height_class="large")
         self.root.addWidget(self.next_button)
         self.root.addLayout(self.footer())
 
-    def _product_card(self, choice: object) -> None:
+    def _product_card(self, choice: ProductChoice) -> None:
         frame, inner = card()
         name = self.label("title")
-        name.setText(str(pick(choice, "product_name", "")))
+        name.setText(choice.product_name)
         brand = self.label("small")
-        brand.setText(str(pick(choice, "brand", "")))
+        brand.setText(choice.brand)
         inner.addWidget(name)
         inner.addWidget(brand)
         grid = QGridLayout()
         grid.setHorizontalSpacing(self.theme.px(30))
         grid.setVerticalSpacing(self.theme.px(10))
         rows = (
-            ("recommendation.size", str(pick(choice, "size", ""))),
-            ("recommendation.length", length_text(pick(choice, "length", ""), self.lang)),
+            ("recommendation.size", choice.size),
+            ("recommendation.length", length_text(choice.length, self.lang)),
             ("recommendation.class", class_text(choice, self.lang)),
-            ("recommendation.legs", legs_text(pick(choice, "legs"), self.lang)),
+            ("recommendation.legs", legs_text(choice.legs, self.lang)),
         )
         for r, (key, value) in enumerate(rows):
-            k = QLabel(self.tr(key))
+            k = QLabel(self.t(key))
             set_role(k, "small")
             v = QLabel(value)
             v.setWordWrap(True)
@@ -147,28 +138,28 @@ class RecommendationScreen(Screen):
         self.products.addWidget(frame)
 
     def refresh(self) -> None:
-        decision = _decision(self.data)
-        choices = tuple(pick(decision, "recommendations") or ())
-        self.title.setText(self.tr("recommendation.title"))
+        decision = self.model.decision
+        choices = () if decision is None else decision.recommendations
+        self.title.setText(self.t("recommendation.title"))
         clear_layout(self.products)
         for choice in choices:
             self._product_card(choice)
         if not choices:
             none = self.label("body")
-            none.setText(self.tr("recommendation.none"))
+            none.setText(self.t("recommendation.none"))
             self.products.addWidget(none)
-        illustrative = any(bool(pick(c, "illustrative", False)) for c in choices)
+        illustrative = any(c.illustrative for c in choices)
         self.illustrative.setVisible(illustrative)
-        self.illustrative.setText(self.tr("recommendation.illustrative"))
-        reasons = [r for r in (pick(decision, "reasons") or ()) if hasattr(r, "text")]
+        self.illustrative.setText(self.t("recommendation.illustrative"))
+        reasons = () if decision is None else decision.reasons
         clear_layout(self.why_layout)
         for reason in reasons:
             line = self.label("body")
             line.setText("• " + reason.text(self.lang))
             self.why_layout.addWidget(line)
-        self.why_title.setText(self.tr("recommendation.why"))
+        self.why_title.setText(self.t("recommendation.why"))
         self.why_title.setVisible(bool(reasons))
         self.why_card.setVisible(bool(reasons))
-        self.next_button.setText(self.tr("recommendation.next"))
+        self.next_button.setText(self.t("recommendation.next"))
         self.next_button.setEnabled(bool(choices))
         self.refresh_footer()

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout
 
-from fitting.screener import QUESTIONS, Question, question
-from ui.screen_base import Screen, card, pick
+from fitting.screener import QUESTION_IDS, QUESTIONS, Question, question
+from session.flow import FlowState, FlowStatus
+from session.intents import AnswerQuestion
+from ui.screen_base import FlowScreen, card
 
 
-class ScreenerScreen(Screen):
-    """One screener question. Intents: ("answer", (question_id, True|False)), ("back",
-    None), ("start_over", None).
+class ScreenerScreen(FlowScreen):
+    """One screener question. Intents: ``AnswerQuestion``, ``Back``, ``StartOver``.
 
-    ``render(data)``: ``data.question_id`` (or ``data.question``, a ``Question``), with
-    ``data.question_index`` (0-based) and ``data.question_ids`` for "Question 3 of 14".
-    The kiosk's status snapshot has exactly these fields.
-    """
+    ``show_model(status)``: the question at ``status.question_index`` of
+    ``status.question_ids`` ("Question 3 of 14")."""
 
     screen_name = "screener"
 
@@ -45,29 +44,27 @@ class ScreenerScreen(Screen):
         self.root.addSpacing(self.theme.px(40))
         self.root.addLayout(self.footer())
 
+    def blank_model(self) -> FlowStatus:
+        return FlowStatus(state=FlowState.SCREENER, question_ids=QUESTION_IDS)
+
     @property
     def question(self) -> Question:
-        given = pick(self.data, "question")
-        if isinstance(given, Question):
-            return given
-        question_id = pick(self.data, "question_id")
+        question_id = self.model.question_id
         return question(question_id) if question_id else QUESTIONS[0]
 
     def _answer(self, yes: bool) -> None:
-        self.emit_intent("answer", (self.question.id, yes))
+        self.emit_intent(AnswerQuestion(self.question.id, yes))
 
     def refresh(self) -> None:
         q = self.question
-        ids = pick(self.data, "question_ids") or tuple(x.id for x in QUESTIONS)
-        index = pick(self.data, "question_index")
-        if index is None:
-            index = list(ids).index(q.id) if q.id in ids else 0
-        self.title.setText(self.tr("screener.title"))
-        self.counter.setText(self.tr("common.question_of", index=index + 1, total=len(ids)))
+        ids = self.model.question_ids or QUESTION_IDS
+        index = self.model.question_index
+        self.title.setText(self.t("screener.title"))
+        self.counter.setText(self.t("common.question_of", index=index + 1, total=len(ids)))
         self.question_label.setText(q.text(self.lang))
         why = q.why(self.lang)
         self.why_label.setText(why)
         self.why_card.setVisible(bool(why))
-        self.yes_button.setText(self.tr("screener.yes"))
-        self.no_button.setText(self.tr("screener.no"))
+        self.yes_button.setText(self.t("screener.yes"))
+        self.no_button.setText(self.t("screener.no"))
         self.refresh_footer()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -21,24 +22,57 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fitting.measurement import Measurement, MeasurementSource
+from calibration.wizard import WizardStatus
+from fitting.catalogue import Catalogue
+from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
+from session.intents import Back, CaptureCalibration, EnterPin, EnterTape, FindMat, OpenStaff, Quit
 from ui.camera_view import CameraView
 from ui.i18n import STRINGS
 from ui.illustrations import IllustrationView
-from ui.screen_base import Screen, card, enum_value, pick
+from ui.screen_base import Screen, card
 from ui.theme import set_role, tag
 from ui.widgets import ProfilePlot, ProgressRing
+from vision.overlay import FrameOverlay
 
 MAX_PIN_DIGITS = 8
 
 
-class StaffPinScreen(Screen):
-    """A big PIN pad. Intents: ("pin", "1234") on OK, ("back", None) on cancel.
+@dataclass(frozen=True)
+class PinPage:
+    """What the PIN pad shows: why the last try failed ("pin_wrong", "pin_locked") and,
+    after a wrong PIN, how many tries are left before the lock."""
 
-    ``render(data)``: ``data.notice`` "pin_wrong" or "pin_locked" shows why the last try
-    failed (optional ``data.tries_left``). Every render clears the digits typed so far."""
+    notice: str | None = None
+    tries_left: int | None = None
+
+
+@dataclass(frozen=True)
+class SetupPage:
+    """The uncalibrated kiosk's screen: why it cannot measure (one sentence)."""
+
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One finished session in the staff history (nothing that identifies a person)."""
+
+    time: str
+    outcome: str  # an ``Outcome`` value or "abandoned"
+    girths: str = ""
+    product: str = ""
+
+
+class StaffPinScreen(Screen[PinPage]):
+    """A big PIN pad. Intents: ``EnterPin`` on OK, ``Back`` on cancel.
+
+    ``show_model(page)``: ``page.notice`` "pin_wrong" or "pin_locked" shows why the last try
+    failed (with ``page.tries_left``). Every render clears the digits typed so far."""
 
     screen_name = "staff_pin"
+
+    def blank_model(self) -> PinPage:
+        return PinPage()
 
     def build(self) -> None:
         self.digits = ""
@@ -51,7 +85,7 @@ class StaffPinScreen(Screen):
         self.root.addStretch(1)
         grid = QGridLayout()
         grid.setSpacing(self.theme.px(24))
-        self.keys: dict[str, object] = {}
+        self.keys: dict[str, QPushButton] = {}
         layout = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "ok")
         for i, key in enumerate(layout):
             b = self.button(role="key" if key.isdigit() else
@@ -68,7 +102,7 @@ class StaffPinScreen(Screen):
             grid.addWidget(b, i // 3, i % 3)
         self.root.addLayout(grid)
         self.root.addStretch(1)
-        self.cancel_button = self.button("back", role="secondary")
+        self.cancel_button = self.button(Back(), role="secondary")
         self.root.addWidget(self.cancel_button)
 
     def press(self, digit: str) -> None:
@@ -85,33 +119,33 @@ class StaffPinScreen(Screen):
             return
         pin, self.digits = self.digits, ""
         self._show_digits()
-        self.emit_intent("pin", pin)
+        self.emit_intent(EnterPin(pin))
 
     def _show_digits(self) -> None:
         # Dots, never the digits: someone may be looking over the staff member's shoulder.
         self.display.setText("●" * len(self.digits) if self.digits else "–")
 
-    def render(self, data: object) -> None:
+    def show_model(self, model: PinPage) -> None:
         self.digits = ""
-        super().render(data)
+        super().show_model(model)
 
     def refresh(self) -> None:
-        self.title.setText(self.tr("staff_pin.title"))
-        self.body.setText(self.tr("staff_pin.body"))
-        notice = pick(self.data, "notice")
+        self.title.setText(self.t("staff_pin.title"))
+        self.body.setText(self.t("staff_pin.body"))
+        notice = self.model.notice
         if notice == "pin_locked":
-            message = self.tr("staff_pin.locked")
+            message = self.t("staff_pin.locked")
         elif notice == "pin_wrong":
-            tries = pick(self.data, "tries_left")
-            message = (self.tr("staff_pin.wrong_tries", tries=tries) if tries is not None
-                       else self.tr("staff_pin.wrong"))
+            tries = self.model.tries_left
+            message = (self.t("staff_pin.wrong_tries", tries=tries) if tries is not None
+                       else self.t("staff_pin.wrong"))
         else:
             message = ""
         self.message.setText(message)
         self.message.setVisible(bool(message))
-        self.keys["clear"].setText(self.tr("staff_pin.clear"))
-        self.keys["ok"].setText(self.tr("staff_pin.ok"))
-        self.cancel_button.setText(self.tr("common.cancel"))
+        self.keys["clear"].setText(self.t("staff_pin.clear"))
+        self.keys["ok"].setText(self.t("staff_pin.ok"))
+        self.cancel_button.setText(self.t("common.cancel"))
         self._show_digits()
 
 
@@ -130,8 +164,8 @@ class StaffPage:
     - ``calibration_status``: one line on the calibration in force.
     - ``calibration_wizard``: the intrinsics wizard's last ``WizardStatus`` (its message,
       progress, covered regions and board corners are shown over the live view).
-    - ``catalogue``: a ``fitting.catalogue.Catalogue`` (its per-file ``sources``).
-    - ``history``: recent sessions, each a mapping with time, outcome, girths, product.
+    - ``catalogue``: the catalogue in force (its per-file ``sources``).
+    - ``history``: recent sessions.
     - ``notice`` / ``notice_detail``: the last staff action's result (e.g. "tape_invalid").
     """
 
@@ -141,16 +175,25 @@ class StaffPage:
     confidence: str | None = None
     confidence_reasons: Sequence[str] = ()
     review_frame_bgr: np.ndarray | None = None
-    review_overlay: object = None
+    review_overlay: FrameOverlay | None = None
     calibration_text: str = ""
     calibration_frame_bgr: np.ndarray | None = None
-    calibration_overlay: object = None
+    calibration_overlay: FrameOverlay | None = None
     calibration_status: str = ""
-    calibration_wizard: object = None
-    catalogue: object = None
-    history: Sequence[Mapping[str, object]] = ()
+    calibration_wizard: WizardStatus | None = None
+    catalogue: Catalogue | None = None
+    history: Sequence[HistoryRow] = ()
     notice: str | None = None
     notice_detail: str = ""
+
+
+def _tape_field_mm(leg: LegMeasurement, name: str) -> float | None:
+    """One of ``StaffScreen.TAPE_FIELDS`` of a leg's measurement."""
+    if name == "ankle_mm":
+        return leg.ankle_mm
+    if name == "calf_mm":
+        return leg.calf_mm
+    return leg.knee_high_length_mm
 
 
 def _table(columns: int) -> QTableWidget:
@@ -164,16 +207,17 @@ def _table(columns: int) -> QTableWidget:
     return table
 
 
-class StaffScreen(Screen):
+class StaffScreen(Screen[StaffPage]):
     """Staff tools in tabs: tape entry, review, calibration, catalogue, history.
 
-    Intents: ("tape_entry", {"left": {...}, "right": {...}}) in the measurement JSON
-    contract (millimetres), ("calibration_capture", None), ("calibration_finish", None),
-    ("setup", None), ("back", None) to leave staff mode, ("quit", None) to close the
-    kiosk. ``render(data)``: a ``StaffPage`` (or the kiosk's status: its
-    ``measurement``, ``notice`` and ``notice_detail`` are used)."""
+    Intents: ``EnterTape`` (the measurement JSON contract, millimetres),
+    ``CaptureCalibration``, ``FindMat``, ``Back`` to leave staff mode, ``Quit`` to close
+    the kiosk. ``show_model(page)``: a ``StaffPage``."""
 
     screen_name = "staff"
+
+    def blank_model(self) -> StaffPage:
+        return StaffPage()
     TAPE_FIELDS = (("ankle_mm", "staff.tape.ankle"), ("calf_mm", "staff.tape.calf"),
                    ("knee_high_length_mm", "staff.tape.length"))
 
@@ -194,8 +238,8 @@ class StaffScreen(Screen):
         self._build_history()
         # Stacked, not side by side: German labels are long and must never be cut off.
         row = QVBoxLayout()
-        self.exit_button = self.button("back")
-        self.quit_button = self.button("quit", role="secondary")
+        self.exit_button = self.button(Back())
+        self.quit_button = self.button(Quit(), role="secondary")
         row.addWidget(self.exit_button)
         row.addWidget(self.quit_button)
         self.root.addLayout(row)
@@ -209,11 +253,11 @@ class StaffScreen(Screen):
         grid = QGridLayout()
         grid.setHorizontalSpacing(self.theme.px(20))
         grid.setVerticalSpacing(self.theme.px(20))
-        self.tape_leg_labels = {}
+        self.tape_leg_labels: dict[Leg, QLabel] = {}
         self.tape_row_labels = {}
-        self.tape_inputs: dict[tuple[str, str], QDoubleSpinBox] = {}
+        self.tape_inputs: dict[tuple[Leg, str], QDoubleSpinBox] = {}
         self._tape_filled_from: Measurement | None = None
-        for col, leg in enumerate(("left", "right"), start=1):
+        for col, leg in enumerate(Leg, start=1):
             head = QLabel()
             set_role(head, "step")
             self.tape_leg_labels[leg] = head
@@ -223,7 +267,7 @@ class StaffScreen(Screen):
             label.setWordWrap(True)
             self.tape_row_labels[key] = label
             grid.addWidget(label, row, 0)
-            for col, leg in enumerate(("left", "right"), start=1):
+            for col, leg in enumerate(Leg, start=1):
                 box = QDoubleSpinBox()
                 box.setDecimals(1)
                 box.setRange(0.0, 99.9)
@@ -269,8 +313,8 @@ class StaffScreen(Screen):
         layout.addLayout(text_row)
         layout.addWidget(self.calibration_view, 1)
         row = QVBoxLayout()
-        self.capture_button = self.button("calibration_capture")
-        self.finish_calibration_button = self.button("calibration_finish", role="secondary")
+        self.capture_button = self.button(CaptureCalibration())
+        self.finish_calibration_button = self.button(FindMat(), role="secondary")
         row.addWidget(self.capture_button)
         row.addWidget(self.finish_calibration_button)
         layout.addLayout(row)
@@ -294,156 +338,156 @@ class StaffScreen(Screen):
     def submit_tape(self) -> None:
         """Emit the typed girths as the measurement contract (mm); blanks are left out."""
         legs: dict[str, dict[str, float]] = {}
-        for leg in ("left", "right"):
+        for leg in Leg:
             values = {}
             for name, _ in self.TAPE_FIELDS:
                 cm = self.tape_inputs[(leg, name)].value()
                 if cm > 0:
                     values[name] = round(cm * 10.0, 1)
-            legs[leg] = values
-        self.emit_intent("tape_entry", legs)
+            legs[leg.value] = values
+        self.emit_intent(EnterTape(legs))
 
     # --- showing data -------------------------------------------------------------------
     def refresh(self) -> None:
-        d = self.data
-        self.title.setText(self.tr("staff.title"))
+        d = self.model
+        self.title.setText(self.t("staff.title"))
         for i, key in enumerate(("staff.tab.tape", "staff.tab.review",
                                  "staff.tab.calibration", "staff.tab.catalogue",
                                  "staff.tab.history")):
-            self.tabs.setTabText(i, self.tr(key))
-        notice_detail = str(pick(d, "notice_detail", "") or "")
-        self.notice.setText(notice_detail)
-        self.notice.setVisible(bool(notice_detail))
-        self._refresh_tape(pick(d, "measurement"))
+            self.tabs.setTabText(i, self.t(key))
+        self.notice.setText(d.notice_detail)
+        self.notice.setVisible(bool(d.notice_detail))
+        self._refresh_tape(d.measurement)
         self._refresh_review(d)
         self._refresh_calibration(d)
-        self._refresh_catalogue(pick(d, "catalogue"))
-        self._refresh_history(pick(d, "history") or ())
-        self.exit_button.setText(self.tr("staff.exit"))
-        self.quit_button.setText(self.tr("staff.quit"))
+        self._refresh_catalogue(d.catalogue)
+        self._refresh_history(d.history)
+        self.exit_button.setText(self.t("staff.exit"))
+        self.quit_button.setText(self.t("staff.quit"))
 
-    def _refresh_tape(self, measurement: object) -> None:
-        self.tape_body.setText(self.tr("staff.tape.body"))
-        self.tape_leg_labels["left"].setText(self.tr("common.left"))
-        self.tape_leg_labels["right"].setText(self.tr("common.right"))
+    def _refresh_tape(self, measurement: Measurement | None) -> None:
+        self.tape_body.setText(self.t("staff.tape.body"))
+        for leg, label in self.tape_leg_labels.items():
+            label.setText(self.t(f"common.{leg.value}"))
         for _, key in self.TAPE_FIELDS:
-            self.tape_row_labels[key].setText(self.tr(key))
-        self.tape_apply.setText(self.tr("staff.tape.apply"))
+            self.tape_row_labels[key].setText(self.t(key))
+        self.tape_apply.setText(self.t("staff.tape.apply"))
         # Fill the boxes only when the measurement changes, so a re-render never wipes
         # what staff are typing.
-        if not isinstance(measurement, Measurement):
-            measurement = None
         if measurement != self._tape_filled_from:
             # A new measurement fills the boxes; a session without one (the next
             # shopper) empties them.
             self._tape_filled_from = measurement
-            for leg in ("left", "right"):
-                values = None if measurement is None else getattr(measurement, leg)
+            for leg in Leg:
+                values = None if measurement is None else measurement.leg(leg)
                 for name, _ in self.TAPE_FIELDS:
-                    mm = None if values is None else getattr(values, name)
-                    self.tape_inputs[(leg, name)].setValue(0.0 if mm is None else mm / 10.0)
+                    mm = None if values is None else _tape_field_mm(values, name)
+                    self.tape_inputs[(leg, name)].setValue(
+                        0.0 if mm is None else mm / 10.0)
 
-    def _refresh_review(self, d: object) -> None:
-        profiles = pick(d, "profiles_mm") or {}
-        self.review_none.setText(self.tr("staff.review.none"))
+    def _refresh_review(self, d: StaffPage) -> None:
+        profiles = d.profiles_mm
+        self.review_none.setText(self.t("staff.review.none"))
         self.review_none.setVisible(not profiles)
         self._refresh_review_summary(d, bool(profiles))
-        self.review_caption.setText(self.tr("staff.review.profile"))
+        self.review_caption.setText(self.t("staff.review.profile"))
         self.review_caption.setVisible(bool(profiles))
-        self.profile_plot.set_profiles(profiles, pick(d, "profile_marks_mm") or {})
+        self.profile_plot.set_profiles(profiles, d.profile_marks_mm)
         self.profile_plot.setVisible(bool(profiles))
-        frame = pick(d, "review_frame_bgr")
-        self.review_view.set_frame(frame, pick(d, "review_overlay"))
+        frame = d.review_frame_bgr
+        self.review_view.set_frame(frame, d.review_overlay)
         self.review_view.setVisible(frame is not None)
 
-    def _refresh_review_summary(self, d: object, measured: bool) -> None:
+    def _refresh_review_summary(self, d: StaffPage, measured: bool) -> None:
         """The camera's girths with their sd per leg, and its confidence with the reasons."""
-        measurement = pick(d, "measurement")
-        camera = measured and getattr(measurement, "source", None) == MeasurementSource.CAMERA
+        measurement = d.measurement
+        camera = (measured and measurement is not None
+                  and measurement.source is MeasurementSource.CAMERA)
         lines = []
-        for leg in ("left", "right"):
-            values = getattr(measurement, leg, None) if camera else None
-            if values is None or values.ankle_mm is None or values.calf_mm is None:
+        for leg in Leg:
+            if not camera or measurement is None:
                 continue
-            lines.append(self.tr("staff.review.girths", leg=self.tr(f"common.{leg}"),
+            values = measurement.leg(leg)
+            lines.append(self.t("staff.review.girths", leg=self.t(f"common.{leg.value}"),
                                  ankle=f"{values.ankle_mm:.0f}",
                                  ankle_sd=f"{values.ankle_sd_mm or 0:.0f}",
                                  calf=f"{values.calf_mm:.0f}",
                                  calf_sd=f"{values.calf_sd_mm or 0:.0f}"))
         self.review_girths.setText("\n".join(lines))
         self.review_girths.setVisible(bool(lines))
-        confidence = pick(d, "confidence") if measured else None
+        confidence = d.confidence if measured else None
         text = ""
         if confidence in ("high", "lower"):
-            text = self.tr(f"staff.review.confidence.{confidence}")
-            reasons = [str(r) for r in (pick(d, "confidence_reasons") or ())]
+            text = self.t(f"staff.review.confidence.{confidence}")
+            reasons = list(d.confidence_reasons)
             if confidence == "lower" and reasons:
                 text += "\n" + "\n".join(f"- {r}" for r in reasons)
         self.review_confidence.setText(text)
         self.review_confidence.setVisible(bool(text))
 
-    def _refresh_calibration(self, d: object) -> None:
-        status = str(pick(d, "calibration_status", "") or "")
-        self.calibration_status.setText(f"{self.tr('staff.calibration.status')}: {status}"
+    def _refresh_calibration(self, d: StaffPage) -> None:
+        status = d.calibration_status
+        self.calibration_status.setText(f"{self.t('staff.calibration.status')}: {status}"
                                         if status else "")
-        wizard = pick(d, "calibration_wizard")
+        wizard = d.calibration_wizard
         # The wizard's own instruction wins: it says what to do with the board right now.
-        text = str(getattr(wizard, "message", None) or pick(d, "calibration_text", "") or "")
+        text = (wizard.message if wizard is not None else "") or d.calibration_text
         self.calibration_text.setText(text[:1].upper() + text[1:])
         self.calibration_ring.setVisible(wizard is not None)
         if wizard is not None:
             self.calibration_ring.set_progress(wizard.progress)
-        frame = pick(d, "calibration_frame_bgr")
-        self.calibration_view.set_frame(frame, pick(d, "calibration_overlay"))
+        frame = d.calibration_frame_bgr
+        self.calibration_view.set_frame(frame, d.calibration_overlay)
         self.calibration_view.set_wizard(wizard if frame is not None else None)
         self.calibration_view.set_message("" if frame is not None
-                                          else self.tr("staff.calibration.no_frame"))
-        self.capture_button.setText(self.tr("staff.calibration.capture"))
-        self.finish_calibration_button.setText(self.tr("staff.calibration.finish"))
+                                          else self.t("staff.calibration.no_frame"))
+        self.capture_button.setText(self.t("staff.calibration.capture"))
+        self.finish_calibration_button.setText(self.t("staff.calibration.finish"))
 
-    def _refresh_catalogue(self, catalogue: object) -> None:
+    def _refresh_catalogue(self, catalogue: Catalogue | None) -> None:
         t = self.catalogue_table
-        t.setHorizontalHeaderLabels([self.tr(k) for k in (
+        t.setHorizontalHeaderLabels([self.t(k) for k in (
             "staff.catalogue.file", "staff.catalogue.products", "staff.catalogue.illustrative",
             "staff.catalogue.errors")])
-        sources = tuple(pick(catalogue, "sources") or ())
+        sources = () if catalogue is None else catalogue.sources
         t.setRowCount(len(sources))
         for r, s in enumerate(sources):
-            illustrative = pick(s, "illustrative")
+            illustrative = s.illustrative
             cells = (
-                str(pick(s, "file", "")),
-                str(pick(s, "product_id", "") or ""),
-                "" if illustrative is None else self.tr(
+                s.file,
+                s.product_id or "",
+                "" if illustrative is None else self.t(
                     "staff.catalogue.yes" if illustrative else "staff.catalogue.no"),
-                "; ".join(str(e) for e in (pick(s, "errors") or ())),
+                "; ".join(s.errors),
             )
             for c, text in enumerate(cells):
                 t.setItem(r, c, QTableWidgetItem(text))
         t.resizeRowsToContents()
 
-    def _refresh_history(self, history: Sequence[Mapping[str, object]]) -> None:
+    def _refresh_history(self, history: Sequence[HistoryRow]) -> None:
         t = self.history_table
-        t.setHorizontalHeaderLabels([self.tr(k) for k in (
+        t.setHorizontalHeaderLabels([self.t(k) for k in (
             "staff.history.time", "staff.history.outcome", "staff.history.girths",
             "staff.history.product")])
         t.setRowCount(len(history))
         for r, row in enumerate(history):
-            outcome = enum_value(pick(row, "outcome", ""))
             # Outcomes in words; a value this version does not know is shown as it is.
-            outcome_text = STRINGS[self.lang].get(f"outcome.{outcome}", outcome)
-            cells = (str(pick(row, "time", "")), outcome_text,
-                     str(pick(row, "girths", "")), str(pick(row, "product", "") or ""))
+            outcome_text = STRINGS[self.lang].get(f"outcome.{row.outcome}", row.outcome)
+            cells = (row.time, outcome_text, row.girths, row.product)
             for c, text in enumerate(cells):
                 t.setItem(r, c, QTableWidgetItem(text))
         t.resizeRowsToContents()
 
 
-class SetupScreen(Screen):
+class SetupScreen(Screen[SetupPage]):
     """No valid calibration: the kiosk cannot measure; what staff should do.
 
-    Intents: ("staff", None) to sign in, ("back", None)."""
+    Intents: ``OpenStaff`` to sign in. ``show_model(page)``: why it cannot measure."""
 
     screen_name = "setup"
+
+    def blank_model(self) -> SetupPage:
+        return SetupPage()
 
     def build(self) -> None:
         self.title = self.label("title")
@@ -456,14 +500,14 @@ class SetupScreen(Screen):
             self.root.addWidget(w)
         self.picture = IllustrationView("guidance.step_on_footprints", self.theme.px(300))
         self.root.addWidget(self.picture, 1)
-        self.staff_button = self.button("staff")
+        self.staff_button = self.button(OpenStaff())
         self.root.addWidget(self.staff_button)
 
     def refresh(self) -> None:
-        self.title.setText(self.tr("setup.title"))
-        self.body.setText(self.tr("setup.body"))
-        self.steps.setText(self.tr("setup.steps"))
-        detail = str(pick(self.data, "notice_detail", "") or "")
+        self.title.setText(self.t("setup.title"))
+        self.body.setText(self.t("setup.body"))
+        self.steps.setText(self.t("setup.steps"))
+        detail = self.model.problem
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
-        self.staff_button.setText(self.tr("setup.staff"))
+        self.staff_button.setText(self.t("setup.staff"))

@@ -5,30 +5,32 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
+from fitting.outcome import Purpose
+from session.intents import ChooseLanguage, ChoosePurpose, OpenStaff, Start
 from ui.i18n import LANGUAGE_NAMES, LANGUAGES, tr
 from ui.illustrations import IllustrationView
-from ui.screen_base import Screen, pick
+from ui.screen_base import FlowScreen
 from ui.theme import set_role, tag
 
 PURPOSES = ("travel", "everyday", "sport", "medical")
 
 
-class AttractScreen(Screen):
-    """The welcome screen. Intents: ("language", "en"|"de"), ("start", None), ("staff", None).
+class AttractScreen(FlowScreen):
+    """The welcome screen. Intents: ``ChooseLanguage``, ``Start``, ``OpenStaff``.
 
-    ``render(data)``: ``data.language`` (optional) marks the current language button."""
+    ``show_model(status)``: ``status.language`` marks the current language button."""
 
     screen_name = "attract"
 
     def build(self) -> None:
         top = QHBoxLayout()
-        self.staff_button = self.button("staff", role="quiet")
+        self.staff_button = self.button(OpenStaff(), role="quiet")
         self.staff_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         top.addWidget(self.staff_button)
         top.addStretch(1)
         self.language_buttons: dict[str, QPushButton] = {}
         for lang in LANGUAGES:
-            b = self.button("language", lang, role="choice")
+            b = self.button(ChooseLanguage(lang), role="choice")
             b.setText(LANGUAGE_NAMES[lang])
             b.setMinimumWidth(self.theme.px(260))
             b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -44,24 +46,24 @@ class AttractScreen(Screen):
         self.root.addWidget(self.body)
         self.root.addWidget(self.privacy)
         self.root.addSpacing(self.theme.px(20))
-        self.start_button = self.button("start")
+        self.start_button = self.button(Start())
         set_role(self.start_button, "primary")
         tag(self.start_button, height_class="large")
         self.root.addWidget(self.start_button)
 
     def refresh(self) -> None:
-        current = pick(self.data, "language", self.lang)
+        current = self.model.language
         for lang, b in self.language_buttons.items():
             set_role(b, "choice", selected="true" if lang == current else "false")
-        self.staff_button.setText(self.tr("common.staff"))
-        self.title.setText(self.tr("attract.title"))
-        self.body.setText(self.tr("attract.body"))
-        self.privacy.setText(self.tr("attract.privacy"))
-        self.start_button.setText(self.tr("attract.start"))
+        self.staff_button.setText(self.t("common.staff"))
+        self.title.setText(self.t("attract.title"))
+        self.body.setText(self.t("attract.body"))
+        self.privacy.setText(self.t("attract.privacy"))
+        self.start_button.setText(self.t("attract.start"))
 
 
-class LanguageScreen(Screen):
-    """Language choice. Intents: ("language", lang), ("back", None)."""
+class LanguageScreen(FlowScreen):
+    """Language choice. Intents: ``ChooseLanguage``, ``Back``."""
 
     screen_name = "language"
 
@@ -71,7 +73,7 @@ class LanguageScreen(Screen):
         self.root.addStretch(1)
         self.language_buttons: dict[str, QPushButton] = {}
         for lang in LANGUAGES:
-            b = self.button("language", lang, role="choice")
+            b = self.button(ChooseLanguage(lang), role="choice")
             b.setText(LANGUAGE_NAMES[lang])
             tag(b, height_class="tall")
             self.language_buttons[lang] = b
@@ -82,7 +84,7 @@ class LanguageScreen(Screen):
     def refresh(self) -> None:
         # The title in both languages: whoever stands here can read one of them.
         self.title.setText(" / ".join(tr("language.title", lang) for lang in LANGUAGES))
-        current = pick(self.data, "language", self.lang)
+        current = self.model.language
         for lang, b in self.language_buttons.items():
             set_role(b, "choice", selected="true" if lang == current else "false")
         self.refresh_footer()
@@ -99,10 +101,10 @@ class _PurposeButton(QPushButton):
         row = QHBoxLayout(self)
         row.setContentsMargins(theme.px(24), theme.px(16), theme.px(24), theme.px(16))
         row.setSpacing(theme.px(28))
-        self.icon = IllustrationView(f"purpose.{purpose}", theme.px(150),
-                                     backdrop=theme.colours.surface)
-        self.icon.setFixedSize(theme.px(150), theme.px(150))
-        row.addWidget(self.icon)
+        self.picture = IllustrationView(f"purpose.{purpose}", theme.px(150),
+                                        backdrop=theme.colours.surface)
+        self.picture.setFixedSize(theme.px(150), theme.px(150))
+        row.addWidget(self.picture)
         texts = QVBoxLayout()
         self.title = QLabel()
         set_role(self.title, "title")
@@ -114,13 +116,13 @@ class _PurposeButton(QPushButton):
         texts.addWidget(self.detail)
         texts.addStretch(1)
         row.addLayout(texts, 1)
-        for child in (self.icon, self.title, self.detail):
+        for child in (self.picture, self.title, self.detail):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
 
 
-class PurposeScreen(Screen):
-    """What the stockings are for. Intents: ("purpose", "travel"|...), ("back", None),
-    ("start_over", None). ``render(data)``: ``data.purpose`` marks the current choice."""
+class PurposeScreen(FlowScreen):
+    """What the stockings are for. Intents: ``ChoosePurpose``, ``Back``, ``StartOver``.
+    ``show_model(status)``: ``status.purpose`` marks the current choice."""
 
     screen_name = "purpose"
 
@@ -131,19 +133,19 @@ class PurposeScreen(Screen):
         self.purpose_buttons: dict[str, _PurposeButton] = {}
         for purpose in PURPOSES:
             b = _PurposeButton(purpose, self.theme)
-            b.clicked.connect(lambda _=False, p=purpose: self.emit_intent("purpose", p))
+            chosen = ChoosePurpose(Purpose(purpose))
+            b.clicked.connect(lambda _=False, i=chosen: self.emit_intent(i))
             self.purpose_buttons[purpose] = b
             self.root.addWidget(b)
         self.root.addStretch(1)
         self.root.addLayout(self.footer())
 
     def refresh(self) -> None:
-        self.title.setText(self.tr("purpose.title"))
-        current = pick(self.data, "purpose")
-        current = getattr(current, "value", current)
+        self.title.setText(self.t("purpose.title"))
+        current = self.model.purpose
         for purpose, b in self.purpose_buttons.items():
-            b.title.setText(self.tr(f"purpose.{purpose}"))
-            b.detail.setText(self.tr(f"purpose.{purpose}.detail"))
+            b.title.setText(self.t(f"purpose.{purpose}"))
+            b.detail.setText(self.t(f"purpose.{purpose}.detail"))
             set_role(b, "choice", selected="true" if purpose == current else "false")
             for child in (b.title, b.detail):
                 set_role(child, child.property("role"))
