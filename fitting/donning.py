@@ -112,6 +112,18 @@ DONNING_STEPS: tuple[DonningStep, ...] = (
         "in der Apotheke oder ärztlich nachfragen. Krämpfe bedeuten meist eine falsche "
         "Größe, eine zu starke Klasse oder einen umgeschlagenen Rand."),
     DonningStep(
+        "off_at_once", "warning", "warning_signs",
+        "Toes turning blue or white, new numbness or pain that gets worse: take them off at "
+        "once and ask a doctor or pharmacist today.",
+        "Zehen, die blau oder weiß werden, neue Taubheit oder zunehmende Schmerzen: sofort "
+        "ausziehen und heute ärztlich oder in der Apotheke nachfragen."),
+    DonningStep(
+        "off_and_call", "warning", "warning_signs",
+        "Sudden breathlessness, chest pain or sweating: take them off and call the "
+        "emergency number, 112.",
+        "Plötzliche Atemnot, Brustschmerzen oder Schweißausbruch: ausziehen und den Notruf "
+        "112 wählen."),
+    DonningStep(
         "replace_remeasure", "care", "replace_remeasure",
         "Replace them every 3 to 6 months, when they lose their squeeze, and have your legs "
         "measured again.",

@@ -18,7 +18,6 @@ The most severe outcome wins. Nothing is offered at ``see_doctor`` or worse, nor
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,14 +26,9 @@ from fitting.donning import DONNING_STEPS, DonningStep
 from fitting.errors import InputInvalid
 from fitting.measurement import Leg, Measurement
 from fitting.outcome import Outcome, Purpose, Reason, check_language, most_severe
-from fitting.screener import (
-    SELF_SERVICE_MAX_MMHG,
-    Answers,
-    calf_difference_reason,
-    calf_difference_refers,
-    screen,
-)
+from fitting.screener import SELF_SERVICE_MAX_MMHG, Answers, screen
 from fitting.sizing import FitStatus, LegSizing, ProductSizing, size_legs
+from fitting.swelling import POSSIBLE_CLOT_REASONS, swelling_reason
 
 PURPOSE_STYLES: dict[Purpose, tuple[str, ...]] = {
     # Socks for the plane or the pitch; a knee-high for daily wear; thigh-highs only on
@@ -114,6 +108,12 @@ class Decision:
     sizing: ProductSizing | None = None
 
     @property
+    def possible_clot(self) -> bool:
+        """A one-sided swelling the measurement shows, or may show: the screens and the
+        slip say "possible clot", never a size question."""
+        return any(r.code in POSSIBLE_CLOT_REASONS for r in self.reasons)
+
+    @property
     def max_offered_mmhg(self) -> int:
         return max((c.class_mmhg[1] for c in self.recommendations), default=0)
 
@@ -130,27 +130,6 @@ def _sorted_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
     """Outcome-driving reasons first (most severe first), notes after, order kept."""
     return tuple(sorted(reasons, key=lambda r: r.action.severity if r.action
                         else len(Outcome)))
-
-
-def _calf_difference(measurement: Measurement) -> Reason | None:
-    diff = measurement.calf_difference_mm
-    if calf_difference_refers(diff):
-        return calf_difference_reason(diff)
-    sds = [measurement.left.calf_sd_mm or 0.0, measurement.right.calf_sd_mm or 0.0]
-    spread = math.hypot(*sds)
-    # A difference that could reach the threshold within 2 sd is treated as reaching it.
-    if spread > 0 and calf_difference_refers(diff + 2.0 * spread):
-        cm = f"{diff / 10:.1f}"
-        return Reason(
-            "calf_difference_uncertain",
-            f"Your calves differ by {cm} cm, within measuring uncertainty of the 3 cm that "
-            "can signal a blood clot. Staff measure both calves with a tape before anything "
-            "else.",
-            f"Ihre Waden unterscheiden sich um {cm.replace('.', ',')} cm, innerhalb der "
-            "Messunsicherheit der 3 cm, die auf ein Blutgerinnsel hinweisen können. Das "
-            "Personal misst zuerst beide Waden mit dem Maßband.",
-            Outcome.STAFF_CHECK)
-    return None
 
 
 def eligible_products(answers: Answers, catalogue: Catalogue,
@@ -221,9 +200,9 @@ def decide(measurement: Measurement, answers: Answers, catalogue: Catalogue,
         raise InputInvalid(f"answers: question {answers.missing[0]!r} is not answered")
     screening = screen(answers)
     reasons: list[Reason] = [*screening.reasons, *screening.notes]
-    wells = _calf_difference(measurement)
-    if wells is not None:
-        reasons.append(wells)
+    swelling = swelling_reason(measurement)
+    if swelling is not None:
+        reasons.append(swelling)
     outcome = most_severe(r.action for r in reasons if r.action)
     if outcome.is_referral:
         return Decision(outcome, _sorted_reasons(reasons), (), ())
@@ -238,8 +217,9 @@ def decide(measurement: Measurement, answers: Answers, catalogue: Catalogue,
         reasons.extend(sizing.reasons)
     outcome = most_severe(r.action for r in reasons if r.action)
     choices: tuple[ProductChoice, ...] = ()
-    if sizing is not None and outcome.offers_product and sizing.status is not \
-            FitStatus.MADE_TO_MEASURE:
+    # A possible clot is never a size question: no candidates until staff have taped it.
+    if sizing is not None and outcome.offers_product and swelling is None and \
+            sizing.status is not FitStatus.MADE_TO_MEASURE:
         choices = _choices(sizing)
     if answers.yes("hand_arthritis") and choices:
         reasons.append(Reason(

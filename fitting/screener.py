@@ -12,7 +12,6 @@ complete set.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -369,27 +368,3 @@ def _compression_route(answers: Answers) -> list[Reason]:
             "bringen ein Rezept für eine stärkere Klasse mit.",
             Outcome.PHARMACIST))
     return out
-
-
-def calf_difference_reason(difference_mm: float) -> Reason:
-    """The Wells criterion: one calf 30 mm or more larger than the other refers at once."""
-    cm = f"{difference_mm / 10:.1f}"
-    return Reason(
-        "calf_difference",
-        f"Your calves differ by {cm} cm. A difference of 3 cm or more can be a sign of a "
-        "blood clot. See a doctor today; do not wear a compression stocking until the "
-        "leg has been examined.",
-        f"Ihre Waden unterscheiden sich um {cm.replace('.', ',')} cm. Ein Unterschied von "
-        "3 cm oder mehr kann ein Zeichen eines Blutgerinnsels sein. Gehen Sie heute noch "
-        "zur Ärztin oder zum Arzt; tragen Sie keinen Kompressionsstrumpf, bevor das Bein "
-        "untersucht ist.",
-        Outcome.URGENT_DOCTOR)
-
-
-CALF_DIFFERENCE_REFER_MM = 30.0
-"""Wells criterion: a calf 3 cm larger than the other is a sign of DVT."""
-
-
-def calf_difference_refers(difference_mm: float) -> bool:
-    # A tiny tolerance so 29.999999 from float arithmetic on 30 mm counts as 30 mm.
-    return math.isfinite(difference_mm) and difference_mm >= CALF_DIFFERENCE_REFER_MM - 1e-9

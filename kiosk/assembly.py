@@ -98,6 +98,30 @@ class KioskParts:
         return stuck
 
 
+class NoStoreCatalogue(LegFitError):
+    """The kiosk would sell from illustrative size charts the store has not chosen."""
+
+
+def _store_catalogue(directory: Path, config: KioskConfig, notes: list[str]) -> Catalogue:
+    """The store's catalogue; the bundled illustrative one only when the config allows it."""
+    if directory.is_dir():
+        catalogue = load_catalogue(directory)
+        where = f"the catalogue at {directory} has illustrative size charts"
+    else:
+        catalogue = load_catalogue(None)
+        where = f"no store catalogue at {directory}"
+    if not catalogue.illustrative:
+        return catalogue
+    if not config.allow_demo_catalogue:
+        raise NoStoreCatalogue(
+            f"{where}: put the store's catalogue files there ('legfit catalogue check' "
+            "checks them), or set allow_demo_catalogue to true in the config to sell from "
+            "illustrative charts")
+    notes.append(f"{where}: selling from them, as the config allows (every recommendation "
+                 "says they are illustrative)")
+    return catalogue
+
+
 def _load_run_calibration(path: Path) -> tuple[CameraCalibration | None,
                                                 CameraCalibration | None, str]:
     """(calibration with a floor pose, intrinsics-only calibration, problem sentence)."""
@@ -234,13 +258,9 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
         calibration, intrinsics_only, problem = _load_run_calibration(cal_path)
         session_log = session_log or SqliteSessionLog(config.session_log_file
                                                       or paths.session_log_file)
-        store_catalogue = options.catalogue_dir or config.catalogue_dir or paths.catalogue_dir
-        if store_catalogue.is_dir():
-            catalogue = load_catalogue(store_catalogue)
-        else:
-            catalogue = load_catalogue(None)
-            notes.append(f"no store catalogue at {store_catalogue}: using the bundled "
-                         "illustrative demo catalogue")
+        catalogue = _store_catalogue(
+            options.catalogue_dir or config.catalogue_dir or paths.catalogue_dir, config,
+            notes)
     if open_source is None:
         open_source = _source_factory(options, config)
     estimator = estimator or default_estimator()

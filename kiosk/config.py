@@ -54,6 +54,9 @@ class KioskConfig(BaseModel):
     # board of 'legfit printables' by default): kind:colsxrows:square_mm[:marker_mm:dict].
     calibration_board: str = "charuco:9x6:40:30:DICT_5X5_100"
     fullscreen: bool = True
+    # The bundled catalogue's size charts are illustrative: a kiosk sells from them only
+    # when the store says so here (every recommendation then says they are illustrative).
+    allow_demo_catalogue: bool = False
     # The command that prints a slip PDF (its path is appended), e.g. ["lp", "-d", "counter"];
     # without one the slip is saved for staff to print.
     print_command: tuple[str, ...] | None = None

@@ -66,8 +66,9 @@ _EN: dict[str, str] = {
                                    "sign of a blood clot (DVT). Please do not wear "
                                    "compression stockings until a doctor has examined you.",
     "referral.urgent_doctor.action": "Call your doctor's practice or the out-of-hours "
-                                     "service (116 117) today. If you become short of "
-                                     "breath or have chest pain, call 112.",
+                                     "service (116 117) today. Do not massage the leg. If "
+                                     "you become short of breath or have chest pain, call "
+                                     "112.",
     "referral.see_doctor.title": "Please talk to your doctor first",
     "referral.see_doctor.body": "Compression can harm some legs. Your doctor should check "
                                 "your legs, for example the blood flow, before you wear "
@@ -89,6 +90,12 @@ _EN: dict[str, str] = {
                                  "sizes, or your legs need different sizes.",
     "referral.staff_check.action": "Please ask at the counter. Staff will confirm the size "
                                    "with a tape measure.",
+    "referral.possible_clot.title": "Staff will measure both legs first",
+    "referral.possible_clot.body": "One leg may be swollen: your legs differ by close to "
+                                   "the amount that can be a sign of a blood clot. The "
+                                   "camera cannot tell for sure.",
+    "referral.possible_clot.action": "Please ask at the counter now. Staff measure both "
+                                     "legs with a tape measure. Do not massage the leg.",
     "referral.why": "Why",
     # Measuring
     "measure_front.title": "Measuring: face the screen",
@@ -291,8 +298,9 @@ _DE: dict[str, str] = {
                                    "Bitte tragen Sie keine Kompressionsstrümpfe, bis ein "
                                    "Arzt Sie untersucht hat.",
     "referral.urgent_doctor.action": "Rufen Sie heute Ihre Arztpraxis oder den ärztlichen "
-                                     "Bereitschaftsdienst (116 117) an. Bei Atemnot oder "
-                                     "Brustschmerzen rufen Sie die 112.",
+                                     "Bereitschaftsdienst (116 117) an. Massieren Sie das "
+                                     "Bein nicht. Bei Atemnot oder Brustschmerzen rufen Sie "
+                                     "die 112.",
     "referral.see_doctor.title": "Bitte sprechen Sie zuerst mit Ihrem Arzt",
     "referral.see_doctor.body": "Kompression kann manchen Beinen schaden. Ihr Arzt sollte "
                                 "Ihre Beine, zum Beispiel die Durchblutung, prüfen, bevor "
@@ -315,6 +323,14 @@ _DE: dict[str, str] = {
                                  "oder Ihre Beine brauchen verschiedene Größen.",
     "referral.staff_check.action": "Bitte fragen Sie an der Theke. Das Personal bestätigt "
                                    "die Größe mit dem Maßband.",
+    "referral.possible_clot.title": "Das Personal misst zuerst beide Beine",
+    "referral.possible_clot.body": "Ein Bein ist vielleicht geschwollen: Ihre Beine "
+                                   "unterscheiden sich fast so stark, wie es ein Zeichen "
+                                   "eines Blutgerinnsels sein kann. Die Kamera kann das "
+                                   "nicht sicher sagen.",
+    "referral.possible_clot.action": "Bitte gehen Sie jetzt zur Theke. Das Personal misst "
+                                     "beide Beine mit dem Maßband. Massieren Sie das Bein "
+                                     "nicht.",
     "referral.why": "Warum",
     "measure_front.title": "Messung: Blick zum Bildschirm",
     "measure_side.title": "Messung: seitlich stehen",

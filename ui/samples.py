@@ -71,6 +71,15 @@ def sample_referrals(catalogue: Catalogue | None = None) -> dict[str, Screening 
     return found
 
 
+def sample_possible_clot(catalogue: Catalogue | None = None) -> Decision:
+    """A camera measurement whose ankles differ by 12 mm, 4 mm sd each: within 2 sd of
+    the 20 mm one-sided swelling rule, so staff tape both legs first."""
+    left = LegMeasurement(ankle_mm=224.0, calf_mm=360.0, ankle_sd_mm=4.0, calf_sd_mm=4.0)
+    right = LegMeasurement(ankle_mm=236.0, calf_mm=362.0, ankle_sd_mm=4.0, calf_sd_mm=4.0)
+    return decide(Measurement(left, right, MeasurementSource.CAMERA), answers(),
+                  catalogue or load_catalogue())
+
+
 def sample_guidance(stance: Stance) -> Guidance:
     return Guidance(stance=stance, message_key="ok", accepted=True, detail="")
 

@@ -62,6 +62,7 @@ def shots(lang: str) -> Iterator[Shot]:
         sample_frame,
         sample_guidance,
         sample_measurement,
+        sample_possible_clot,
         sample_referrals,
         sample_staff_page,
     )
@@ -83,6 +84,8 @@ def shots(lang: str) -> Iterator[Shot]:
         shown = (status(FlowState.REFERRAL, decision=verdict) if isinstance(verdict, Decision)
                  else status(FlowState.REFERRAL, screening=verdict))
         yield Shot(f"referral-{outcome}-{lang}", shown)
+    yield Shot(f"referral-possible_clot-{lang}",
+               status(FlowState.REFERRAL, decision=sample_possible_clot(catalogue)))
     for stance, progress in ((Stance.FRONT, 0.6), (Stance.SIDE, 0.25)):
         sample = sample_frame(stance)
         state = FlowState(f"measure_{stance.value}")

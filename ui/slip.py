@@ -29,6 +29,7 @@ from fitting.errors import LegFitError
 from fitting.recommend import Decision
 from session.domain import Verdict
 from ui.i18n import tr
+from ui.screens.referral import referral_texts
 from ui.screens.results import class_text, legs_text, length_text
 from ui.widgets import paint_qr, qr_matrix
 
@@ -66,7 +67,7 @@ def slip_html(verdict: Verdict, lang: str) -> str:
         if any(c.illustrative for c in choices):
             parts.append(f"<p><i>{_html_escape(tr('recommendation.illustrative', lang))}</i></p>")
     else:
-        key = outcome if outcome != "recommend" else "staff_check"
+        key = referral_texts(verdict)
         parts.append(f"<h2>{_html_escape(tr(f'referral.{key}.title', lang))}</h2>")
         if key == "emergency":
             parts.append(f"<p>{_html_escape(tr('referral.emergency.body', lang))}</p>")

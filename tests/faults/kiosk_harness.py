@@ -223,7 +223,8 @@ def start_kiosk(qtbot, root: Path, scene_dir: Path, *, kiosk_mode: bool = False,
                            camera_device=use_real_camera_device)
     parts = assemble(options, paths=paths,
                      config=config or KioskConfig(staff_pin=hash_pin(STAFF_PIN),
-                                                  fullscreen=kiosk_mode),
+                                                  fullscreen=kiosk_mode,
+                                                  allow_demo_catalogue=True),
                      estimator=pose, measurer_factory=measurer_factory,
                      open_source=None if use_real_camera_device else camera, clock=clock)
     window = KioskWindow(kiosk_mode=kiosk_mode)

@@ -9,10 +9,13 @@ UI_KEYS = {"morning", "inside_out_to_heel", "foot_in_heel_centred", "pull_up_sma
            "night_off", "drink_water", "warning_signs", "replace_remeasure", "wash_care"}
 
 
-def test_every_illustration_the_ui_draws_is_used_once():
+def test_every_illustration_the_ui_draws_is_used():
     assert set(ILLUSTRATION_KEYS) == UI_KEYS
-    assert sorted(s.illustration for s in DONNING_STEPS) == sorted(UI_KEYS)
+    assert {s.illustration for s in DONNING_STEPS} == UI_KEYS
     assert len({s.key for s in DONNING_STEPS}) == len(DONNING_STEPS)
+    # Only the warnings to take the stockings off share a picture (the warning sign).
+    shared = [s.key for s in DONNING_STEPS if s.illustration == "warning_signs"]
+    assert shared == ["warning_signs", "off_at_once", "off_and_call"]
 
 
 @pytest.mark.parametrize(("illustration", "kind", "must_say_en", "must_say_de"), [
@@ -32,7 +35,7 @@ def test_every_illustration_the_ui_draws_is_used_once():
     ("wash_care", "care", "tumble dryer", "Trockner"),              # care
 ])
 def test_the_content_covers_the_domain(illustration, kind, must_say_en, must_say_de):
-    (step,) = [s for s in DONNING_STEPS if s.illustration == illustration]
+    step = next(s for s in DONNING_STEPS if s.illustration == illustration)
     assert step.kind == kind
     assert must_say_en.lower() in step.text("en").lower()
     assert must_say_de.lower() in step.text("de").lower()
@@ -53,3 +56,16 @@ def test_steps_come_before_care_and_kinds_filter():
 def test_to_dict_carries_the_illustration_and_the_language():
     d = DONNING_STEPS[0].to_dict("de")
     assert set(d) == {"key", "kind", "illustration", "text"} and "morgens" in d["text"]
+
+
+@pytest.mark.parametrize(("key", "must_say_en", "must_say_de"), [
+    # toes turning blue or white: off at once
+    ("off_at_once", ("blue or white", "at once"), ("blau oder weiß", "sofort")),
+    # breathless or chest pain: off, and call the emergency number
+    ("off_and_call", ("breathlessness", "chest pain", "112"), ("Atemnot", "112")),
+])
+def test_the_wearing_warnings_say_when_to_take_them_off(key, must_say_en, must_say_de):
+    (step,) = [s for s in DONNING_STEPS if s.key == key]
+    assert step.kind == "warning"
+    assert all(words in step.text("en") for words in must_say_en)
+    assert all(words in step.text("de") for words in must_say_de)

@@ -247,7 +247,8 @@ def test_a_kiosk_without_calibration_opens_setup_and_staff_find_the_mat(qtbot, k
 
     # A fresh kiosk: a staff PIN set (as 'legfit run --set-staff-pin' does), intrinsics
     # from 'legfit calibrate', but the mat not yet found.
-    save_config(KioskConfig(staff_pin=hash_pin("5791")), KioskPaths.from_environment().config_file)
+    save_config(KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True),
+                KioskPaths.from_environment().config_file)
     intrinsics = tmp_path / "calibration.json"
     shutil.copy(DEMO_CALIBRATION, intrinsics)
     k = kiosk(options=KioskOptions(mode="run", calibration_file=intrinsics, fullscreen=False),
@@ -336,7 +337,8 @@ def test_a_fresh_kiosk_is_calibrated_on_screen_by_staff(qtbot, kiosk, tmp_path):
     from vision.sources import VideoFileSource
 
     paths = KioskPaths.from_environment()
-    save_config(KioskConfig(staff_pin=hash_pin("5791")), paths.config_file)
+    save_config(KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True),
+                paths.config_file)
     # The recording shows no calibration board: a fake wizard stands in for it.
     k = kiosk(options=KioskOptions(mode="run", fullscreen=False),
               open_source=lambda: VideoFileSource(DEMO_VIDEO, loop=True),

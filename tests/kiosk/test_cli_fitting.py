@@ -103,6 +103,11 @@ def _drop_answer(q):
     (M_JSON, a_json(purpose="fashion"), "purpose must be"),
     # an unknown source
     ({**M_JSON, "source": "guess"}, a_json(), "source must be"),
+    # no source: a camera figure must never pass as a tape's
+    ({k: v for k, v in M_JSON.items() if k != "source"}, a_json(), "source is missing"),
+    # a misspelled sd inside a leg would switch the calf-difference check off: refused
+    ({**M_JSON, "left": {"ankle_mm": 221, "calf_mm": 365, "calf_sd": 3.0}}, a_json(),
+     "left: unknown key 'calf_sd'"),
 ])
 def test_invalid_input_exits_2_with_one_line(capsys, files, measurement, answers, message):
     code, out, err = run(capsys, ["recommend", *files(measurement, answers), "--json"])

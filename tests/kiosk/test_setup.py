@@ -33,7 +33,8 @@ def run_parts(tmp_path) -> KioskParts:
     paths = KioskPaths(tmp_path / "etc", tmp_path / "var")
     estimator = FakePoseEstimator([person_pose()])
     parts = assemble(KioskOptions(mode="run", fullscreen=False), paths=paths,
-                     config=KioskConfig(staff_pin=hash_pin("5791")), estimator=estimator,
+                     config=KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True),
+                     estimator=estimator,
                      measurer_factory=lambda cal: FakeMeasurer(estimator),
                      open_source=lambda: ScriptedFrameSource([]))
     yield parts
@@ -149,3 +150,25 @@ def test_finding_the_mat_calibrates_the_kiosk_and_swaps_the_measurer(run_parts):
     assert saved.floor_pose is not None
     # The demo recording's camera stands about a metre above the floor.
     assert 700 < saved.floor_pose.camera_height_mm < 1300
+
+
+def test_a_store_kiosk_refuses_the_illustrative_demo_catalogue_unless_told(tmp_path):
+    from kiosk.assembly import NoStoreCatalogue
+
+    paths = KioskPaths(tmp_path / "etc", tmp_path / "var")
+    estimator = FakePoseEstimator([person_pose()])
+
+    def build(config: KioskConfig) -> KioskParts:
+        return assemble(KioskOptions(mode="run", fullscreen=False), paths=paths,
+                        config=config, estimator=estimator,
+                        measurer_factory=lambda cal: FakeMeasurer(estimator),
+                        open_source=lambda: ScriptedFrameSource([]))
+
+    with pytest.raises(NoStoreCatalogue, match="allow_demo_catalogue"):
+        build(KioskConfig(staff_pin=hash_pin("5791")))
+    parts = build(KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True))
+    try:
+        assert parts.catalogue.illustrative
+        assert any("illustrative" in note for note in parts.notes)
+    finally:
+        parts.close()

@@ -33,7 +33,12 @@ from session.intents import (
     Start,
 )
 from ui.i18n import LANGUAGES, tr
-from ui.samples import sample_decision, sample_measurement, sample_referrals
+from ui.samples import (
+    sample_decision,
+    sample_measurement,
+    sample_possible_clot,
+    sample_referrals,
+)
 from ui.screens.staff import PinPage, SetupPage, StaffPage
 from vision.stance import Guidance
 
@@ -149,6 +154,29 @@ def test_referral_says_what_to_do_and_never_shows_a_product(window, intents, qtb
         assert choice.brand not in shown
     click(qtbot, screen, tr("common.done", lang))
     assert intents == [Next()]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_possible_clot_is_worded_as_such_never_as_a_size_question(window, lang):
+    clot = sample_possible_clot()
+    assert clot.outcome is Outcome.STAFF_CHECK and clot.possible_clot
+    window.set_language(lang)
+    window.show_status(referral_status(clot, lang))
+    shown = "\n".join(texts(window.screen_named("referral")))
+    assert tr("referral.possible_clot.title", lang) in shown
+    assert tr("referral.possible_clot.action", lang) in shown
+    assert tr("referral.staff_check.title", lang) not in shown  # not "check your size"
+    assert ("blood clot" if lang == "en" else "Blutgerinnsel") in shown
+    assert ("massage" if lang == "en" else "Massieren") in shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_urgent_doctor_screen_says_not_to_massage_the_leg(window, referrals, lang):
+    window.set_language(lang)
+    window.show_status(referral_status(referrals["urgent_doctor"], lang))
+    shown = "\n".join(texts(window.screen_named("referral")))
+    assert ("Do not massage the leg" if lang == "en" else "Massieren Sie das Bein nicht") \
+        in shown
 
 
 def test_referral_of_an_unknown_outcome_ends_at_staff_not_a_product(window, decision):

@@ -61,3 +61,14 @@ def test_slip_escapes_markup_in_catalogue_text():
 def test_a_missing_folder_is_a_clear_error(qapp, tmp_path, decision):
     with pytest.raises(SlipNotWritten, match="does not exist"):
         write_slip(tmp_path / "no" / "slip.pdf", decision, CODE, "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_possible_clot_slip_says_so_and_names_no_product(lang):
+    from ui.i18n import tr
+    from ui.samples import sample_possible_clot
+
+    html = slip_html(sample_possible_clot(), lang)
+    assert tr("referral.possible_clot.title", lang) in html
+    assert ("blood clot" if lang == "en" else "Blutgerinnsels") in html
+    assert tr("referral.staff_check.title", lang) not in html

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from fitting.recommend import Decision
+from session.domain import Verdict
 from session.intents import Next
 from ui.illustrations import IllustrationView
 from ui.screen_base import FlowScreen, card, clear_layout
@@ -16,7 +18,21 @@ REFERRAL_OUTCOMES = ("emergency", "urgent_doctor", "see_doctor", "pharmacist",
 # for a check first, the measured leg where it is about size.
 REFERRAL_PICTURES = {"emergency": "warning_signs", "urgent_doctor": "warning_signs",
                      "see_doctor": "purpose.medical", "pharmacist": "purpose.medical",
-                     "made_to_measure": "attract", "staff_check": "attract"}
+                     "made_to_measure": "attract", "staff_check": "attract",
+                     "possible_clot": "warning_signs"}
+
+
+def referral_texts(verdict: Verdict | None) -> str:
+    """Which texts explain ``verdict``: its outcome's, or "possible_clot" for a staff
+    check because one leg may be swollen (never worded as a size question)."""
+    value = "staff_check" if verdict is None else verdict.outcome.value
+    # An unknown or a "recommend" outcome here is a wiring bug; asking staff is the safe
+    # way to end it, never a product.
+    if value not in REFERRAL_OUTCOMES:
+        value = "staff_check"
+    if value == "staff_check" and isinstance(verdict, Decision) and verdict.possible_clot:
+        return "possible_clot"
+    return value
 
 
 class ReferralScreen(FlowScreen):
@@ -76,11 +92,8 @@ class ReferralScreen(FlowScreen):
 
     @property
     def outcome(self) -> str:
-        verdict = self.model.referral
-        value = "staff_check" if verdict is None else verdict.outcome.value
-        # An unknown or a "recommend" outcome here is a wiring bug; asking staff is the
-        # safe way to end it, never a product.
-        return value if value in REFERRAL_OUTCOMES else "staff_check"
+        """The texts shown: an outcome, or "possible_clot" (see ``referral_texts``)."""
+        return referral_texts(self.model.referral)
 
     def refresh(self) -> None:
         outcome = self.outcome

@@ -1,0 +1,100 @@
+"""One-sided swelling: a sign of a clot that the measurement itself can show.
+
+Two rules, both from the fitting facts ("One-sided swelling"):
+
+- a calf 30 mm or more larger than the other is one of the Wells criteria for a deep
+  vein thrombosis: refer to a doctor today, sell nothing;
+- an ankle 20 mm or more larger than the other, unexplained, is our conservative product
+  rule (swelling in one leg is a warning sign; no published threshold): the same.
+
+A measured difference is uncertain. With ``sd`` the difference's own spread (see
+``Measurement.difference_sd_mm``), a difference that could reach its threshold within
+2 sd is treated as reaching it: not a referral on a maybe, and never a size question,
+but a staff tape check that says why (a possible clot). A tape measurement has no sd:
+its difference decides on its own.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from fitting.measurement import Measurement, Site
+from fitting.outcome import Outcome, Reason
+
+
+@dataclass(frozen=True)
+class SwellingRule:
+    site: Site
+    refer_mm: float
+    names_en: str  # "calves", "ankles"
+    names_de: str
+
+
+CALF_RULE = SwellingRule(Site.CALF, 30.0, "calves", "Waden")
+ANKLE_RULE = SwellingRule(Site.ANKLE, 20.0, "ankles", "Knöchel")
+RULES = (CALF_RULE, ANKLE_RULE)
+# A difference that could reach its threshold within this many of its sds counts.
+UNCERTAINTY_SDS = 2.0
+
+POSSIBLE_CLOT_REASONS = frozenset(
+    {f"{rule.site.value}_difference" for rule in RULES}
+    | {f"{rule.site.value}_difference_uncertain" for rule in RULES})
+"""Reason keys that mean a possible clot (the screens and the slip say so)."""
+
+
+def reaches(rule: SwellingRule, difference_mm: float) -> bool:
+    # A tiny tolerance so 29.999999 from float arithmetic on 30 mm counts as 30 mm.
+    return math.isfinite(difference_mm) and difference_mm >= rule.refer_mm - 1e-9
+
+
+def _cm(mm: float, lang: str) -> str:
+    """Centimetres with one decimal; a whole threshold without one ("3 cm")."""
+    text = f"{mm / 10:g}" if mm % 10 == 0 else f"{mm / 10:.1f}"
+    return text.replace(".", ",") if lang == "de" else text
+
+
+def refer_reason(rule: SwellingRule, difference_mm: float) -> Reason:
+    """The difference reaches the rule's threshold: see a doctor today."""
+    limit = rule.refer_mm
+    return Reason(
+        f"{rule.site.value}_difference",
+        f"Your {rule.names_en} differ by {_cm(difference_mm, 'en')} cm. A difference of "
+        f"{_cm(limit, 'en')} cm or more in one leg can be a sign of a blood clot. See a "
+        "doctor today; do not wear a compression stocking until the leg has been examined, "
+        "and do not massage it.",
+        f"Ihre {rule.names_de} unterscheiden sich um {_cm(difference_mm, 'de')} cm. Ein "
+        f"Unterschied von {_cm(limit, 'de')} cm oder mehr an einem Bein kann ein Zeichen "
+        "eines Blutgerinnsels sein. Gehen Sie heute noch zur Ärztin oder zum Arzt; tragen "
+        "Sie keinen Kompressionsstrumpf, bevor das Bein untersucht ist, und massieren Sie "
+        "es nicht.",
+        Outcome.URGENT_DOCTOR)
+
+
+def uncertain_reason(rule: SwellingRule, difference_mm: float) -> Reason:
+    """The difference could reach the threshold within its uncertainty: staff tape it."""
+    limit = rule.refer_mm
+    return Reason(
+        f"{rule.site.value}_difference_uncertain",
+        f"Your {rule.names_en} differ by {_cm(difference_mm, 'en')} cm; within the camera's "
+        f"measuring uncertainty this could be the {_cm(limit, 'en')} cm that can be a sign "
+        "of a blood clot. Staff measure both legs with a tape before anything else.",
+        f"Ihre {rule.names_de} unterscheiden sich um {_cm(difference_mm, 'de')} cm; "
+        "innerhalb der Messunsicherheit der Kamera könnten das die "
+        f"{_cm(limit, 'de')} cm sein, die ein Zeichen eines Blutgerinnsels sein können. "
+        "Das Personal misst zuerst beide Beine mit dem Maßband.",
+        Outcome.STAFF_CHECK)
+
+
+def swelling_reason(measurement: Measurement) -> Reason | None:
+    """The most severe one-sided swelling finding, or None: a difference that reaches a
+    threshold refers at once; one that could reach it within 2 sd asks staff to tape."""
+    uncertain: Reason | None = None
+    for rule in RULES:
+        difference = measurement.difference_mm(rule.site)
+        if reaches(rule, difference):
+            return refer_reason(rule, difference)
+        sd = measurement.difference_sd_mm(rule.site)
+        if uncertain is None and sd > 0 and reaches(rule, difference + UNCERTAINTY_SDS * sd):
+            uncertain = uncertain_reason(rule, difference)
+    return uncertain
