@@ -48,7 +48,6 @@ from fitting.screener import QUESTION_IDS, Answers  # noqa: E402
 # fitter holding the exact girths would accept it (mm).
 TOLERANCE_MM = {"ankle": 3.0, "calf": 5.0, "length": 20.0}
 TARGETS = {"decided_right_share": 0.85, "wrong_fit_share": 0.03, "missed_referrals": 0}
-ASYMMETRY_CODES = ("calf_difference", "calf_difference_uncertain")
 
 
 def all_no() -> Answers:
@@ -95,7 +94,7 @@ def fit_errors(decision: Decision, catalogue: Catalogue, truth: dict) -> list[st
 
 
 def _asymmetry(decision: Decision) -> bool:
-    return any(r.code in ASYMMETRY_CODES for r in decision.reasons)
+    return decision.possible_clot
 
 
 def judge(camera: Decision | None, exact: Decision, catalogue: Catalogue, truth: dict
