@@ -60,6 +60,10 @@ class KioskConfig(BaseModel):
     # The command that prints a slip PDF (its path is appended), e.g. ["lp", "-d", "counter"];
     # without one the slip is saved for staff to print.
     print_command: tuple[str, ...] | None = None
+    # Spoken guidance on the mat (espeak-ng, English and German): off with false; its
+    # loudness in percent (0 is off too; 100 is espeak-ng's full normal amplitude).
+    voice: bool = True
+    voice_volume: int = Field(default=80, ge=0, le=100)
 
 
 def migrate(raw: dict[str, Any], where: str) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages LegFit needs, only those missing.
 # Qt's xcb platform (a real window, Xvfb), OpenGL/EGL for Qt, fonts, python3-venv,
-# poppler (render PDFs back in tests), imagemagick (screenshots) and sqlite3 (the kiosk's
-# session-log backup script and its tests).
+# poppler (render PDFs back in tests), imagemagick (screenshots), sqlite3 (the kiosk's
+# session-log backup script and its tests) and espeak-ng (the kiosk speaks its guidance to
+# a shopper on the mat, in English and German; its tests render the speech to WAV files).
 set -euo pipefail
 
 packages=(
@@ -10,7 +11,7 @@ packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
   libxkbcommon0 libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
-  poppler-utils imagemagick sqlite3
+  poppler-utils imagemagick sqlite3 espeak-ng
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "not a Debian/Ubuntu system: install the Qt xcb libraries by hand" >&2; exit 0; }
