@@ -27,14 +27,22 @@ from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.live_view import scale_overlay, scale_px
 from kiosk.qt_refcount import guard_singletons
 from kiosk.setup import CameraSetup, WizardFactory
-from kiosk.staff_view import staff_page
+from kiosk.staff_view import lookup, staff_page
 from kiosk.watchdog import SystemdNotifier
 from kiosk.workers import VisionUpdate
 from session.flow import FlowState, FlowStatus
-from session.intents import CaptureCalibration, FindMat, Intent, IntentRoutes, PrintSlip, Quit
+from session.intents import (
+    CaptureCalibration,
+    FindFitting,
+    FindMat,
+    Intent,
+    IntentRoutes,
+    PrintSlip,
+    Quit,
+)
 from ui.camera_view import footprint_outlines_px
 from ui.main_window import KioskWindow
-from ui.screens.staff import PinPage, SetupPage, StaffPage
+from ui.screens.staff import Lookup, PinPage, SetupPage, StaffPage
 
 # The live view's timer: fast enough for a 30 fps camera; each tick only copies
 # references out of the workers' slots.
@@ -44,6 +52,8 @@ LIVE_STATES = {FlowState.MEASURE_FRONT: Stance.FRONT, FlowState.MEASURE_SIDE: St
 # How much older than the frame shown an overlay (and its guidance) may be.
 MAX_OVERLAY_AGE_S = 0.5
 LOG_RETRY_S = 30.0
+EMERGENCY_STATUS = ("EMERGENCY: a shopper at the kiosk reported emergency symptoms; a staff "
+                    "sign-in acknowledges it")
 GIL_SWITCH_INTERVAL_S = 0.001
 
 
@@ -67,6 +77,8 @@ class KioskController(QObject):
         self._notifier = notifier or SystemdNotifier(None)
         self._on_quit = on_quit
         self._state: FlowState | None = None
+        self._lookup: Lookup | None = None
+        self._alert = False
         self.frames_shown = 0
         self.updates_seen = 0
         self._timer = QTimer(self)
@@ -140,6 +152,13 @@ class KioskController(QObject):
             w.set_language(status.language)
         entering = status.state is not self._state
         self._state = status.state
+        if status.state is not FlowState.STAFF:
+            self._lookup = None  # a look-up is for the staff member who made it
+        if status.alert != self._alert:
+            self._alert = status.alert
+            # Staff-facing: the service's status line (what a store's monitoring reads).
+            self._notifier.status(EMERGENCY_STATUS if status.alert else "showing the screens")
+        w.show_idle_warning(status.idle_warning)
         if entering and status.state in LIVE_STATES:
             w.reset_measuring(LIVE_STATES[status.state])
         self.show(status)
@@ -159,7 +178,12 @@ class KioskController(QObject):
     def staff_page(self, status: FlowStatus) -> StaffPage:
         update = self.session.latest_update
         return staff_page(self.parts, status, self.session.last_result,
-                          None if update is None else update.frame.image_bgr)
+                          None if update is None else update.frame.image_bgr, self._lookup)
+
+    def find_fitting(self, typed: str) -> None:
+        """Staff look up the session of a fitting code: shown on the history tab."""
+        self._lookup = lookup(self.parts.session_log, typed)
+        self.show(self.flow.status)
 
     # -- window -> flow ------------------------------------------------------------------
 
@@ -332,4 +356,5 @@ _ROUTES: IntentRoutes[KioskController] = (
     .route(Quit, lambda c, _: c.staff_only(c.quit))
     .route(FindMat, lambda c, _: c.staff_only(c.setup.find_mat))
     .route(CaptureCalibration, lambda c, _: c.staff_only(c.setup.start_wizard))
+    .route(FindFitting, lambda c, i: c.staff_only(lambda: c.find_fitting(i.code)))
 )

@@ -68,6 +68,10 @@ class KioskSession:
     # -- flow -> workers -----------------------------------------------------------------
 
     def _on_status(self, status: FlowStatus) -> None:
+        if status.session_id is None and status.measurement is None:
+            # No session (wiped, or none yet): nothing of the last shopper stays in memory.
+            self.last_result = None
+            self._waiting = None
         if status.state is self._state:
             return
         previous, self._state = self._state, status.state

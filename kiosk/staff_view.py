@@ -7,8 +7,8 @@ import numpy as np
 
 from kiosk.assembly import KioskParts
 from session.flow import FlowStatus
-from session.log import SessionLog
-from ui.screens.staff import HistoryRow, StaffPage
+from session.log import SessionLog, SessionRecord
+from ui.screens.staff import HistoryRow, Lookup, StaffPage
 from vision.measurer import MeasurementResult
 
 CALIBRATION_STEPS = {
@@ -19,20 +19,34 @@ CALIBRATION_STEPS = {
 }
 
 
+def _girths(left_ankle: float | None, left_calf: float | None, right_ankle: float | None,
+            right_calf: float | None) -> str:
+    if None in (left_ankle, left_calf, right_ankle, right_calf):
+        return ""
+    return f"L {left_ankle:.0f}/{left_calf:.0f} R {right_ankle:.0f}/{right_calf:.0f}"
+
+
+def history_row(r: SessionRecord) -> HistoryRow:
+    """One logged session as the staff history shows it."""
+    girths = _girths(r.left_ankle_mm, r.left_calf_mm, r.right_ankle_mm, r.right_calf_mm)
+    if girths and r.source == "tape":
+        girths += " (tape)"
+    product = "; ".join(f"{p.get('product_name')} {p.get('size')}" for p in r.recommendation)
+    return HistoryRow(time=r.finished_at.replace("T", " ")[:16], outcome=r.outcome,
+                      girths=girths, product=product, code=r.fitting_code,
+                      camera_girths=_girths(r.camera_left_ankle_mm, r.camera_left_calf_mm,
+                                            r.camera_right_ankle_mm, r.camera_right_calf_mm))
+
+
 def history_rows(session_log: SessionLog, limit: int = 50) -> list[HistoryRow]:
     """The session log as the staff history table shows it."""
-    rows = []
-    for r in session_log.recent(limit):
-        girths = ""
-        if r.left_ankle_mm is not None and r.right_ankle_mm is not None:
-            girths = (f"L {r.left_ankle_mm:.0f}/{r.left_calf_mm:.0f} "
-                      f"R {r.right_ankle_mm:.0f}/{r.right_calf_mm:.0f}"
-                      + (" (tape)" if r.source == "tape" else ""))
-        product = "; ".join(f"{p.get('product_name')} {p.get('size')}"
-                            for p in r.recommendation)
-        rows.append(HistoryRow(time=r.finished_at.replace("T", " ")[:16], outcome=r.outcome,
-                               girths=girths, product=product))
-    return rows
+    return [history_row(r) for r in session_log.recent(limit)]
+
+
+def lookup(session_log: SessionLog, typed: str) -> Lookup:
+    """The session of the fitting code staff typed or scanned."""
+    record = session_log.find(typed)
+    return Lookup(typed, None if record is None else history_row(record))
 
 
 def profile_data(result: MeasurementResult | None
@@ -80,7 +94,8 @@ def calibration_status(parts: KioskParts, camera_source: str) -> str:
 
 
 def staff_page(parts: KioskParts, status: FlowStatus, result: MeasurementResult | None,
-               camera_frame_bgr: np.ndarray | None) -> StaffPage:
+               camera_frame_bgr: np.ndarray | None,
+               found: Lookup | None = None) -> StaffPage:
     """Everything the staff screen shows now."""
     profiles, marks = profile_data(result)
     confidence, reasons = confidence_of(result)
@@ -98,6 +113,8 @@ def staff_page(parts: KioskParts, status: FlowStatus, result: MeasurementResult 
         calibration_frame_bgr=camera_frame_bgr,
         catalogue=parts.catalogue,
         history=history_rows(parts.session_log),
+        lookup=found,
+        camera_measurement=status.camera_measurement,
         notice=status.notice,
         notice_detail=" ".join([status.notice_detail, *problems]).strip(),
     )

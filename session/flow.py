@@ -65,7 +65,6 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -78,6 +77,7 @@ from fitting.outcome import Outcome, Purpose
 from fitting.recommend import Decision
 from fitting.screener import Answers, Screening
 from fitting.stance import Stance
+from session.codes import fitting_code_for, new_session_id
 from session.domain import Domain, Verdict
 from session.intents import (
     AnswerQuestion,
@@ -94,6 +94,7 @@ from session.intents import (
     SetPrescription,
     Start,
     StartOver,
+    ToldStaff,
     Touch,
 )
 from session.log import SessionLog, SessionRecord
@@ -104,6 +105,10 @@ DEFAULT_IDLE_TIMEOUT_S = 60.0
 # shopper told to see a doctor may be reading the screen or phoning.
 DEFAULT_STAFF_IDLE_TIMEOUT_S = 120.0
 DEFAULT_REFERRAL_IDLE_TIMEOUT_S = 180.0
+# The hand-off (the code to copy or photograph) and the donning steps are read, not tapped.
+DEFAULT_READING_IDLE_TIMEOUT_S = 150.0
+# How long before a wipe the shopper is warned (seen and heard), with "I'm still here".
+IDLE_WARNING_S = 20.0
 
 
 class FlowState(StrEnum):
@@ -126,6 +131,7 @@ class FlowState(StrEnum):
 
 STAFF_STATES = frozenset({FlowState.STAFF_PIN, FlowState.STAFF})
 MEASURING_STATES = frozenset({FlowState.MEASURE_FRONT, FlowState.TURN, FlowState.MEASURE_SIDE})
+READING_STATES = frozenset({FlowState.HANDOFF, FlowState.DONNING})
 
 
 class PinChecker(Protocol):
@@ -157,12 +163,18 @@ class FlowStatus:
     answers: Mapping[str, bool] = field(default_factory=dict)
     screening: Screening | None = None
     measurement: Measurement | None = None
+    # The camera's measurement when staff then entered tape girths (kept as a pair).
+    camera_measurement: Measurement | None = None
     decision: Decision | None = None
     prescription_mmhg: tuple[int, int] | None = None
     staff_confirmed: bool = False
     staff_return: FlowState | None = None
     calibrated: bool = True
     camera_ok: bool = True
+    # An emergency referral waits for staff: nothing wipes it until a staff PIN is given.
+    alert: bool = False
+    # The session will be wiped for inactivity in IDLE_WARNING_S or less.
+    idle_warning: bool = False
     notice: str | None = None
     notice_detail: str = ""
     log_problem: str | None = None
@@ -200,12 +212,15 @@ class SessionChanges(TypedDict, total=False):
     answers: Mapping[str, bool]
     screening: Screening | None
     measurement: Measurement | None
+    camera_measurement: Measurement | None
     decision: Decision | None
     prescription_mmhg: tuple[int, int] | None
     staff_confirmed: bool
     staff_return: FlowState | None
     calibrated: bool
     camera_ok: bool
+    alert: bool
+    idle_warning: bool
     notice: str | None
     notice_detail: str
     log_problem: str | None
@@ -215,17 +230,6 @@ class StatusChanges(SessionChanges, total=False):
     """Changes to a ``FlowStatus``, its state included (``_set``)."""
 
     state: FlowState
-
-
-def new_session_id() -> str:
-    """An anonymous, unguessable session id; nothing in it identifies a person."""
-    return secrets.token_hex(8)
-
-
-def fitting_code_for(session_id: str) -> str:
-    """The short code on the slip and in the QR code: staff find the session by it."""
-    raw = session_id.upper()[:8]
-    return f"LF-{raw[:4]}-{raw[4:8]}"
 
 
 class SessionFlow:
@@ -246,6 +250,7 @@ class SessionFlow:
         idle_timeout_s: float = DEFAULT_IDLE_TIMEOUT_S,
         staff_idle_timeout_s: float = DEFAULT_STAFF_IDLE_TIMEOUT_S,
         referral_idle_timeout_s: float = DEFAULT_REFERRAL_IDLE_TIMEOUT_S,
+        reading_idle_timeout_s: float = DEFAULT_READING_IDLE_TIMEOUT_S,
         wall_clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         new_id: Callable[[], str] = new_session_id,
         default_language: str = "en",
@@ -257,6 +262,7 @@ class SessionFlow:
         self._idle_timeout_s = idle_timeout_s
         self._staff_idle_timeout_s = staff_idle_timeout_s
         self._referral_idle_timeout_s = referral_idle_timeout_s
+        self._reading_idle_timeout_s = max(reading_idle_timeout_s, idle_timeout_s)
         self._wall_clock = wall_clock
         self._new_id = new_id
         self._default_language = default_language
@@ -303,8 +309,10 @@ class SessionFlow:
     # -- activity and the idle timeout ----------------------------------------------
 
     def touch(self) -> None:
-        """Any touch on the screen: keeps the session alive."""
+        """Any touch on the screen: keeps the session alive (and ends an idle warning)."""
         self._last_activity_s = self._clock()
+        if self._status.idle_warning:
+            self._set(idle_warning=False)
 
     @property
     def person_on_mat(self) -> bool:
@@ -315,7 +323,7 @@ class SessionFlow:
         """Whether the vision pipeline sees someone on the mat (keeps the session alive)."""
         self._person_on_mat = person_on_mat
         if person_on_mat:
-            self._last_activity_s = self._clock()
+            self.touch()
 
     def idle_timeout_for(self, state: FlowState) -> float | None:
         if state is FlowState.ATTRACT:
@@ -326,14 +334,21 @@ class SessionFlow:
             return self._staff_idle_timeout_s
         if state is FlowState.REFERRAL:
             return self._referral_idle_timeout_s
+        if state in READING_STATES:
+            return self._reading_idle_timeout_s
         return self._idle_timeout_s
 
     def tick(self) -> bool:
-        """Called on a timer: wipes the session after the idle timeout. True if it did."""
+        """Called on a timer: warns ``IDLE_WARNING_S`` before the idle timeout, then wipes
+        the session. True if it wiped. An emergency waiting for staff is never wiped."""
         timeout = self.idle_timeout_for(self.state)
-        if timeout is None or self._person_on_mat:
+        if timeout is None or self._person_on_mat or self._status.alert:
+            if self._status.idle_warning:
+                self._set(idle_warning=False)
             return False
-        if self._clock() - self._last_activity_s < timeout:
+        idle_s = self._clock() - self._last_activity_s
+        if idle_s < timeout:
+            self._set(idle_warning=idle_s >= timeout - IDLE_WARNING_S)
             return False
         self._finish_abandoned()
         return self._wipe()
@@ -375,7 +390,8 @@ class SessionFlow:
         answers = {**s.answers, question_id: bool(yes)}
         screening = self._domain.screen(self._answers(answers))
         if screening.outcome.is_referral:
-            self._go(FlowState.REFERRAL, answers=answers, screening=screening)
+            self._go(FlowState.REFERRAL, answers=answers, screening=screening,
+                     alert=screening.outcome is Outcome.EMERGENCY)
             self._record()
             return True
         index = s.question_index + 1
@@ -411,7 +427,7 @@ class SessionFlow:
         if state is FlowState.DONNING:
             return self._go(FlowState.HANDOFF)
         if state in (FlowState.HANDOFF, FlowState.REFERRAL):
-            return self._wipe()
+            return False if self._status.alert else self._wipe()
         if state is FlowState.STAFF:
             return self._leave_staff()
         return False
@@ -437,7 +453,8 @@ class SessionFlow:
         if state is FlowState.REVIEW:
             # Measure again: a camera measurement is dropped, a staff tape entry is kept
             # only by entering it again (staff decide).
-            return self._go(FlowState.MEASURE_FRONT, measurement=None, decision=None)
+            return self._go(FlowState.MEASURE_FRONT, measurement=None,
+                            camera_measurement=None, decision=None)
         if state is FlowState.RECOMMENDATION:
             return self._go(FlowState.REVIEW, decision=None)
         if state is FlowState.DONNING:
@@ -454,6 +471,8 @@ class SessionFlow:
 
     def start_over(self) -> bool:
         self.touch()
+        if self._status.alert:
+            return False  # an emergency waits for staff
         if self.state is FlowState.ATTRACT and self._status.session_id is None:
             return False
         self._finish_abandoned()
@@ -480,7 +499,8 @@ class SessionFlow:
         if self.state is not FlowState.MEASURE_SIDE:
             return False
         self._last_activity_s = self._clock()
-        return self._go(FlowState.REVIEW, measurement=measurement, decision=None)
+        return self._go(FlowState.REVIEW, measurement=measurement, camera_measurement=None,
+                        decision=None)
 
     def measurement_refused(self, message: str) -> bool:
         """The pipeline cannot measure (e.g. calves covered): say why, measure again."""
@@ -520,14 +540,24 @@ class SessionFlow:
             left = self._staff.tries_left
             return self._set(notice="pin_wrong",
                              notice_detail=f"Wrong PIN: {left} tries left before a lock.")
-        return self._go(FlowState.STAFF)
+        # A staff member signed in: an emergency alert is acknowledged.
+        return self._go(FlowState.STAFF, alert=False)
+
+    def told_staff(self) -> bool:
+        """The shopper on the emergency screen says they have told staff (the alert stays
+        until a staff member signs in)."""
+        if not self._status.alert or self.state is not FlowState.REFERRAL:
+            return False
+        self.touch()
+        return self._set(notice="staff_told", notice_detail="")
 
     def tape_entry(self, data: Mapping[str, object]) -> bool:
         """Staff enter (or override) girths measured with a tape.
 
         ``data`` is the measurement JSON contract (left/right with ankle_mm, calf_mm, ...);
         the source is always "tape". Once the screener has passed, the session goes
-        straight to review; before that, the girths wait for the screener to finish.
+        straight to review; before that, the girths wait for the screener to finish. A
+        camera measurement they replace is kept beside them (the log keeps the pair).
         """
         if self.state is not FlowState.STAFF:
             return False
@@ -539,12 +569,16 @@ class SessionFlow:
             return self._set(notice="tape_invalid", notice_detail=str(exc))
         self._set(**self._begin_session())
         s = self._status
+        camera = (s.measurement if s.measurement is not None
+                  and s.measurement.source is MeasurementSource.CAMERA
+                  else s.camera_measurement)
         if s.screening is not None and s.screening.outcome is Outcome.RECOMMEND:
             screened = len(s.answers) == len(self._question_ids)
             if screened:
-                return self._go(FlowState.REVIEW, measurement=measurement, decision=None,
-                                staff_return=None)
-        return self._set(measurement=measurement, decision=None, notice="tape_saved",
+                return self._go(FlowState.REVIEW, measurement=measurement,
+                                camera_measurement=camera, decision=None, staff_return=None)
+        return self._set(measurement=measurement, camera_measurement=camera, decision=None,
+                         notice="tape_saved",
                          notice_detail="Tape girths saved; they are used after the questions.")
 
     def set_prescription(self, low_mmhg: int, high_mmhg: int) -> bool:
@@ -655,6 +689,7 @@ class SessionFlow:
             measurement=None if abandoned else s.measurement,
             decision=None if abandoned else s.decision,
             state_reached=s.state.value,
+            camera_measurement=None if abandoned else s.camera_measurement,
         )
         try:
             self._log.record(record)
@@ -685,4 +720,5 @@ _ROUTES: IntentRoutes[SessionFlow] = (
     .route(OpenSetup, lambda flow, _: flow.open_setup())
     .route(SetPrescription, lambda flow, i: flow.set_prescription(i.low_mmhg, i.high_mmhg))
     .route(Touch, _touch)
+    .route(ToldStaff, lambda flow, _: flow.told_staff())
 )

@@ -57,6 +57,18 @@ class AnswerQuestion:
 
 
 @dataclass(frozen=True)
+class ToldStaff:
+    """On the emergency screen: the shopper has told a member of staff."""
+
+
+@dataclass(frozen=True)
+class FindFitting:
+    """Staff look a session up by the fitting code the shopper brings (typed or scanned)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class OpenStaff:
     """Staff want in: the PIN screen."""
 
@@ -106,8 +118,8 @@ class FindMat:
 
 
 Intent = (Start | Next | Back | StartOver | Touch | ChooseLanguage | ChoosePurpose
-          | AnswerQuestion | OpenStaff | EnterPin | EnterTape | SetPrescription | OpenSetup
-          | PrintSlip | Quit | CaptureCalibration | FindMat)
+          | AnswerQuestion | ToldStaff | OpenStaff | EnterPin | EnterTape | SetPrescription
+          | OpenSetup | PrintSlip | Quit | CaptureCalibration | FindMat | FindFitting)
 
 TargetT = TypeVar("TargetT")
 IntentT = TypeVar("IntentT", bound=Intent)

@@ -1,8 +1,11 @@
 """The session log: one row per fitting, for the store's own review. No people in it.
 
 What a row holds: when, the outcome category, purpose and language, the girths and the
-recommended products. What it never holds: pictures, names, or the screener's answers
-(a referral is kept only as its outcome category: "see_doctor", not which question).
+recommended products; where staff taped a leg the camera had measured, the camera's
+girths too (the pair is the one real accuracy signal a store produces). What it never
+holds: pictures, names, or the screener's answers (a referral is kept only as its
+outcome category: "see_doctor", not which question). Staff find a row by the fitting
+code the shopper brings (``find``).
 
 ``SqliteSessionLog`` writes to SQLite in WAL mode (a reader, such as the staff history
 screen, never blocks the kiosk). A locked database or a full disk must not lose a
@@ -22,10 +25,11 @@ from pathlib import Path
 from typing import Protocol
 
 from fitting.errors import LegFitError
-from fitting.measurement import Measurement
+from fitting.measurement import Measurement, MeasurementSource
 from fitting.recommend import Decision
+from session.codes import code_key, fitting_code_for
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the camera's girths beside a tape's
 # How long a write waits for another process's lock before the record is kept for later.
 LOCK_TIMEOUT_S = 0.5
 
@@ -53,12 +57,24 @@ class SessionRecord:
     right_calf_mm: float | None = None
     right_length_mm: float | None = None
     recommendation: tuple[dict[str, object], ...] = ()
+    # The camera's girths where staff then taped the legs (``source`` is "tape").
+    camera_left_ankle_mm: float | None = None
+    camera_left_calf_mm: float | None = None
+    camera_left_length_mm: float | None = None
+    camera_right_ankle_mm: float | None = None
+    camera_right_calf_mm: float | None = None
+    camera_right_length_mm: float | None = None
+
+    @property
+    def fitting_code(self) -> str:
+        return fitting_code_for(self.session_id)
 
     @classmethod
     def from_session(cls, *, session_id: str, started_at: datetime, finished_at: datetime,
                      outcome: str, purpose: str | None, language: str | None,
                      measurement: Measurement | None, decision: Decision | None,
-                     state_reached: str | None = None) -> SessionRecord:
+                     state_reached: str | None = None,
+                     camera_measurement: Measurement | None = None) -> SessionRecord:
         record = cls(session_id=session_id,
                      started_at=started_at.isoformat(timespec="seconds"),
                      finished_at=finished_at.isoformat(timespec="seconds"),
@@ -68,11 +84,22 @@ class SessionRecord:
         if measurement is None:
             return record
         left, right = measurement.left, measurement.right
-        return replace(record, source=measurement.source.value,
-                       left_ankle_mm=_mm(left.ankle_mm), left_calf_mm=_mm(left.calf_mm),
-                       left_length_mm=_mm(left.knee_high_length_mm),
-                       right_ankle_mm=_mm(right.ankle_mm), right_calf_mm=_mm(right.calf_mm),
-                       right_length_mm=_mm(right.knee_high_length_mm))
+        record = replace(record, source=measurement.source.value,
+                         left_ankle_mm=_mm(left.ankle_mm), left_calf_mm=_mm(left.calf_mm),
+                         left_length_mm=_mm(left.knee_high_length_mm),
+                         right_ankle_mm=_mm(right.ankle_mm),
+                         right_calf_mm=_mm(right.calf_mm),
+                         right_length_mm=_mm(right.knee_high_length_mm))
+        if camera_measurement is None or measurement.source is not MeasurementSource.TAPE:
+            return record
+        cl, cr = camera_measurement.left, camera_measurement.right
+        return replace(record,
+                       camera_left_ankle_mm=_mm(cl.ankle_mm),
+                       camera_left_calf_mm=_mm(cl.calf_mm),
+                       camera_left_length_mm=_mm(cl.knee_high_length_mm),
+                       camera_right_ankle_mm=_mm(cr.ankle_mm),
+                       camera_right_calf_mm=_mm(cr.calf_mm),
+                       camera_right_length_mm=_mm(cr.knee_high_length_mm))
 
     def to_row(self) -> dict[str, object]:
         row = asdict(self)
@@ -114,6 +141,10 @@ class SessionLog(Protocol):
 
     def recent(self, limit: int = 50) -> list[SessionRecord]: ...
 
+    def find(self, code: str) -> SessionRecord | None:
+        """The session whose fitting code ``code`` is (as typed or scanned), else None."""
+        ...
+
     @property
     def problem(self) -> str | None: ...
 
@@ -142,6 +173,11 @@ class MemorySessionLog:
     def recent(self, limit: int = 50) -> list[SessionRecord]:
         return sorted(self.records.values(), key=lambda r: r.finished_at, reverse=True)[:limit]
 
+    def find(self, code: str) -> SessionRecord | None:
+        key = code_key(code)
+        return next((r for r in self.recent(len(self.records))
+                     if key is not None and r.session_id.upper()[:8] == key), None)
+
     @property
     def problem(self) -> str | None:
         return self.fail_with
@@ -160,6 +196,15 @@ _CREATE = "CREATE TABLE IF NOT EXISTS sessions ({})".format(", ".join(
     f"{c} {'TEXT' if c in _TEXT_COLUMNS else 'REAL'}"
     + (" PRIMARY KEY" if c == "session_id" else "")
     for c in _COLUMNS))
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """An older log gains the columns added since (empty in its old rows)."""
+    have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
+    for column in _COLUMNS:
+        if column not in have:
+            kind = "TEXT" if column in _TEXT_COLUMNS else "REAL"
+            conn.execute(f"ALTER TABLE sessions ADD COLUMN {column} {kind}")
 
 
 class SqliteSessionLog:
@@ -203,6 +248,7 @@ class SqliteSessionLog:
                 conn.execute("PRAGMA synchronous=NORMAL")
                 with conn:
                     conn.execute(_CREATE)
+                    _add_missing_columns(conn)
                     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             except BaseException:
                 conn.close()
@@ -273,6 +319,24 @@ class SqliteSessionLog:
         merged = list(self._pending) + [r for r in rows if r.session_id not in waiting]
         merged.sort(key=lambda r: r.finished_at, reverse=True)
         return merged[:limit]
+
+    def find(self, code: str) -> SessionRecord | None:
+        """The session of a fitting code, those still waiting in memory included."""
+        key = code_key(code)
+        if key is None:
+            return None
+        waiting = [r for r in self._pending if r.session_id.upper()[:8] == key]
+        if waiting:
+            return waiting[-1]
+        try:
+            row = self._connect().execute(
+                "SELECT * FROM sessions WHERE upper(substr(session_id, 1, 8)) = ? "
+                "ORDER BY finished_at DESC LIMIT 1", (key,)).fetchone()
+        except (sqlite3.Error, OSError, SessionLogUnavailable) as exc:
+            self._drop_connection()
+            self._problem = self._describe(exc)
+            return None
+        return None if row is None else SessionRecord.from_row(row)
 
     def close(self) -> None:
         """Last try to write what is waiting, then close; never raises."""

@@ -61,6 +61,9 @@ _EN: dict[str, str] = {
                                "of staff to call for you.",
     "referral.emergency.calm": "Sit down and stay calm. Do not drive yourself.",
     "referral.emergency.staff": "Staff: please help now",
+    "referral.emergency.staff_coming": "Thank you. Stay seated: staff are coming.",
+    "referral.emergency.told": "I have told a member of staff",
+    "referral.emergency.acknowledge": "Staff: sign in to close this alert",
     "referral.urgent_doctor.title": "Please see a doctor today",
     "referral.urgent_doctor.body": "Swelling, pain, warmth or redness in one leg can be a "
                                    "sign of a blood clot (DVT). Please do not wear "
@@ -97,6 +100,11 @@ _EN: dict[str, str] = {
     "referral.possible_clot.action": "Please ask at the counter now. Staff measure both "
                                      "legs with a tape measure. Do not massage the leg.",
     "referral.why": "Why",
+    "idle.warning": "Are you still there? This screen starts over in {seconds} seconds.",
+    "idle.still_here": "I'm still here",
+    "referral.code_hint": "Show this code at the counter: staff see your measurements "
+                          "and this advice with it. It holds no name and no picture.",
+    "referral.emergency.code": "For staff: fitting code {code}",
     # Measuring
     "measure_front.title": "Measuring: face the screen",
     "measure_side.title": "Measuring: stand sideways",
@@ -167,6 +175,7 @@ _EN: dict[str, str] = {
     "donning.kind.care": "Care",
     "donning.previous": "Previous",
     "donning.finish": "Finish",
+    "donning.skip": "Skip to my code",
     # Handoff
     "handoff.title": "Your fitting code",
     "handoff.body": "Show this code at the counter. Staff can see your sizes with it. "
@@ -214,10 +223,17 @@ _EN: dict[str, str] = {
     "staff.catalogue.errors": "Errors",
     "staff.catalogue.yes": "yes",
     "staff.catalogue.no": "no",
+    "staff.history.code": "Code",
     "staff.history.time": "Time",
     "staff.history.outcome": "Outcome",
     "staff.history.girths": "Girths (mm)",
     "staff.history.product": "Recommendation",
+    "staff.lookup.placeholder": "Fitting code (type or scan)",
+    "staff.lookup.find": "Find",
+    "staff.lookup.none": "No fitting with the code {code}.",
+    "staff.lookup.camera": "The camera had measured: {girths}",
+    "staff.review.tape_vs_camera": "Tape minus camera (mm):",
+    "staff.review.tape_minus_camera": "{leg}: ankle {ankle}, calf {calf}",
     "outcome.emergency": "Emergency",
     "outcome.urgent_doctor": "Doctor today",
     "outcome.see_doctor": "See a doctor",
@@ -292,6 +308,9 @@ _DE: dict[str, str] = {
     "referral.emergency.calm": "Setzen Sie sich und bleiben Sie ruhig. Fahren Sie nicht "
                                "selbst.",
     "referral.emergency.staff": "Personal: bitte sofort helfen",
+    "referral.emergency.staff_coming": "Danke. Bleiben Sie sitzen: Das Personal kommt.",
+    "referral.emergency.told": "Ich habe dem Personal Bescheid gesagt",
+    "referral.emergency.acknowledge": "Personal: anmelden, um diesen Alarm zu beenden",
     "referral.urgent_doctor.title": "Bitte gehen Sie heute zum Arzt",
     "referral.urgent_doctor.body": "Schwellung, Schmerzen, Wärme oder Rötung an einem Bein "
                                    "können Zeichen eines Blutgerinnsels (Thrombose) sein. "
@@ -332,6 +351,13 @@ _DE: dict[str, str] = {
                                      "beide Beine mit dem Maßband. Massieren Sie das Bein "
                                      "nicht.",
     "referral.why": "Warum",
+    "idle.warning": "Sind Sie noch da? Dieser Bildschirm beginnt in {seconds} Sekunden von "
+                    "vorn.",
+    "idle.still_here": "Ich bin noch da",
+    "referral.code_hint": "Zeigen Sie diesen Code an der Theke: Damit sieht das Personal "
+                          "Ihre Maße und diesen Hinweis. Er enthält keinen Namen und kein "
+                          "Bild.",
+    "referral.emergency.code": "Für das Personal: Anprobe-Code {code}",
     "measure_front.title": "Messung: Blick zum Bildschirm",
     "measure_side.title": "Messung: seitlich stehen",
     "measure.instructions": "Stellen Sie sich auf die grünen Fußabdrücke, Unterschenkel "
@@ -401,6 +427,7 @@ _DE: dict[str, str] = {
     "donning.kind.care": "Pflege",
     "donning.previous": "Zurück",
     "donning.finish": "Fertig",
+    "donning.skip": "Zu meinem Code springen",
     "handoff.title": "Ihr Anprobe-Code",
     "handoff.body": "Zeigen Sie diesen Code an der Theke. Damit sieht das Personal Ihre "
                     "Größen. Er enthält keinen Namen und kein Bild.",
@@ -446,10 +473,17 @@ _DE: dict[str, str] = {
     "staff.catalogue.errors": "Fehler",
     "staff.catalogue.yes": "ja",
     "staff.catalogue.no": "nein",
+    "staff.history.code": "Code",
     "staff.history.time": "Zeit",
     "staff.history.outcome": "Ergebnis",
     "staff.history.girths": "Umfänge (mm)",
     "staff.history.product": "Empfehlung",
+    "staff.lookup.placeholder": "Anprobe-Code (tippen oder scannen)",
+    "staff.lookup.find": "Suchen",
+    "staff.lookup.none": "Keine Anprobe mit dem Code {code}.",
+    "staff.lookup.camera": "Die Kamera hatte gemessen: {girths}",
+    "staff.review.tape_vs_camera": "Maßband minus Kamera (mm):",
+    "staff.review.tape_minus_camera": "{leg}: Knöchel {ankle}, Wade {calf}",
     "outcome.emergency": "Notfall",
     "outcome.urgent_doctor": "Heute zum Arzt",
     "outcome.see_doctor": "Zum Arzt",

@@ -18,13 +18,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
 from fitting.stance import Stance
 from session.flow import FlowStatus
-from session.intents import Intent, Quit
+from session.intents import Intent, Quit, Touch
 from ui.i18n import LANGUAGES
+from ui.idle_banner import IdleBanner
 from ui.screen_base import FlowScreen, ScreenBase
 from ui.screens.donning import DonningScreen
 from ui.screens.handoff import HandoffScreen
@@ -100,6 +101,7 @@ class KioskWindow(QMainWindow):
             screen = self.screens[name]
             screen.intent.connect(self._forward_intent)
             self._stack.addWidget(screen)
+        self.idle_banner = IdleBanner(self, lambda: self.intent.emit(Touch()))
         self._current = "attract"
         self._lang = "en"
         self._kiosk_mode = False
@@ -162,6 +164,7 @@ class KioskWindow(QMainWindow):
         self._lang = lang
         for screen in self.screens.values():
             screen.retranslate(lang)
+        self.idle_banner.retranslate(lang)
 
     def set_live_frame(self, frame_bgr: np.ndarray | None, overlay: FrameOverlay | None = None,
                        guidance: Guidance | None = None, progress: float | None = None
@@ -179,6 +182,17 @@ class KioskWindow(QMainWindow):
     def reset_measuring(self, stance: Stance) -> None:
         """Forget the measuring screen's last frame, guidance and progress."""
         self.measure_screens[stance].reset()
+
+    def show_idle_warning(self, on: bool) -> None:
+        """The warning that the session will be wiped soon, over the screen showing."""
+        if on:
+            self.idle_banner.place()
+        self.idle_banner.setVisible(on)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.idle_banner.isVisible():
+            self.idle_banner.place()
 
     def set_kiosk_mode(self, on: bool) -> None:
         """Frameless fullscreen (on) or an ordinary window (off, for development)."""

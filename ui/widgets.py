@@ -108,11 +108,11 @@ def paint_qr(painter: QPainter, rect: QRectF, matrix: Sequence[Sequence[bool]],
 class QrView(QWidget):
     """Shows a QR code of a text (the anonymous fitting code)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, side_design_px: int = 420) -> None:
         super().__init__(parent)
         self._matrix: list[list[bool]] = []
         self._text = ""
-        side = theme_or_default().px(420)
+        side = theme_or_default().px(side_design_px)
         self.setMinimumSize(side, side)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 

@@ -105,7 +105,8 @@ def test_sessions_leave_no_shopper_image_on_disk(qtbot, tmp_path, shared_data, m
         k.tap(Start())
         k.tap(ChooseLanguage("de"))
         k.tap(ChoosePurpose(Purpose("medical")))
-        k.tap(AnswerQuestion(k.flow.status.question_id, True))
+        k.tap(AnswerQuestion(k.flow.status.question_id, False))
+        k.tap(AnswerQuestion(k.flow.status.question_id, True))  # a swollen leg: a doctor
         wait_for_state(qtbot, k, FlowState.REFERRAL)
         k.tap(Next())
         k.walk_to_measuring()

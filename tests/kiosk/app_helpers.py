@@ -54,7 +54,8 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
                 refuse: str | None = None,
                 options: KioskOptions | None = None, estimator: Any = None,
                 measurer_factory: Callable | None = None,
-                wizard_factory: Callable | None = None) -> RunningKiosk:
+                wizard_factory: Callable | None = None,
+                notifier: Any = None) -> RunningKiosk:
     from ui.main_window import KioskWindow
 
     clock = FakeClock()
@@ -76,7 +77,7 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
     qtbot.addWidget(window)
     slip_dir = tmp_path / "slips"
     controller = KioskController(parts, window, pump_interval_ms=5, slip_dir=slip_dir,
-                                 wizard_factory=wizard_factory)
+                                 wizard_factory=wizard_factory, notifier=notifier)
     controller.start()
     kiosk = RunningKiosk(parts, window, controller, clock, log, made[0] if made else None,
                          slip_dir)

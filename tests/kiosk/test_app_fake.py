@@ -11,11 +11,14 @@ import shutil
 import threading
 
 import pytest
+from PySide6.QtWidgets import QLabel
 
 from fitting.measurement import MeasurementSource
 from fitting.outcome import Outcome, Purpose
+from kiosk.app import EMERGENCY_STATUS
 from kiosk.assembly import KioskOptions
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO
+from kiosk.watchdog import SystemdNotifier
 from session.intents import (
     Back,
     CaptureCalibration,
@@ -23,6 +26,7 @@ from session.intents import (
     ChoosePurpose,
     EnterPin,
     EnterTape,
+    FindFitting,
     FindMat,
     Next,
     OpenStaff,
@@ -112,8 +116,41 @@ def test_each_screener_referral_ends_on_the_referral_screen(qtbot, kiosk, yes, o
     assert shown.outcome is outcome
     assert not getattr(shown, "recommendations", ())  # never a product
     assert k.measurer.counts == {s: 0 for s in k.measurer.counts}  # nothing measured
+    if outcome is Outcome.EMERGENCY:
+        k.send(Next())  # an emergency waits for staff: the shopper cannot dismiss it
+        assert k.window.current_screen == "referral" and k.flow.status.alert
+        k.send(OpenStaff())
+        k.send(EnterPin(DEMO_STAFF_PIN))  # acknowledged
+        on_screen(qtbot, k, "staff")
+        k.send(Back())
+        on_screen(qtbot, k, "referral")
     k.send(Next())
     on_screen(qtbot, k, "attract")
+
+
+def test_staff_find_a_referral_by_the_code_the_shopper_brings(qtbot, kiosk):
+    k = kiosk()
+    on_screen(qtbot, k, "attract")
+    k.send(Start())
+    k.send(ChooseLanguage("en"))
+    k.send(ChoosePurpose(Purpose("everyday")))
+    k.answer_all(frozenset({"numbness"}))
+    on_screen(qtbot, k, "referral")
+    code = k.flow.status.fitting_code
+    screen = k.window.screen_named("referral")
+    assert code and code in [w.text() for w in screen.findChildren(QLabel)
+                             if w.isVisibleTo(screen)]
+    k.send(Next())
+    on_screen(qtbot, k, "attract")
+    k.send(OpenStaff())
+    k.send(EnterPin(DEMO_STAFF_PIN))
+    on_screen(qtbot, k, "staff")
+    k.send(FindFitting(code.lower().replace("-", " ")))
+    found = k.window.staff_screen.model.lookup.found
+    assert found.code == code and found.outcome == "see_doctor"
+    k.send(Back())
+    on_screen(qtbot, k, "attract")
+    assert k.controller._lookup is None  # a look-up is not kept past the staff screen
 
 
 @pytest.mark.parametrize("measured, outcome", [
@@ -379,3 +416,36 @@ def test_a_pipeline_that_cannot_use_the_pictures_shows_as_a_camera_problem(qtbot
     assert k.window.screen_named("measure_front").model.camera_ok is False
     failing["on"] = False
     qtbot.waitUntil(lambda: k.flow.status.camera_ok, timeout=WAIT_MS)
+
+
+class RecordingNotifier(SystemdNotifier):
+    """The service manager's notifications, recorded instead of sent."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.sent: list[dict[str, str]] = []
+
+    def notify(self, fields):
+        self.sent.append(dict(fields))
+        return True
+
+
+def test_an_emergency_is_a_staff_facing_status_until_staff_sign_in(qtbot, kiosk):
+    notifier = RecordingNotifier()
+    k = kiosk(notifier=notifier)
+    on_screen(qtbot, k, "attract")
+    k.send(Start())
+    k.send(ChooseLanguage("en"))
+    k.send(ChoosePurpose(Purpose("everyday")))
+    k.answer_all(frozenset({"emergency_symptoms"}))
+    on_screen(qtbot, k, "referral")
+    statuses = [f["STATUS"] for f in notifier.sent if "STATUS" in f]
+    assert statuses[-1] == EMERGENCY_STATUS
+    k.clock.advance(3600)  # never wiped while it waits
+    qtbot.wait(50)
+    assert k.window.current_screen == "referral"
+    k.send(OpenStaff())
+    k.send(EnterPin(DEMO_STAFF_PIN))
+    on_screen(qtbot, k, "staff")
+    statuses = [f["STATUS"] for f in notifier.sent if "STATUS" in f]
+    assert statuses[-1] != EMERGENCY_STATUS

@@ -11,13 +11,16 @@ from fitting.outcome import Outcome, Purpose
 from fitting.screener import QUESTION_IDS
 from fitting.stance import Stance
 from kiosk.staff import StaffAuth
-from session.flow import FlowState, FlowStatus, SessionFlow, fitting_code_for
+from session.codes import fitting_code_for
+from session.flow import FlowState, FlowStatus, SessionFlow
 from session.intents import (
     AnswerQuestion,
+    Back,
     CaptureCalibration,
     ChooseLanguage,
     ChoosePurpose,
     EnterPin,
+    FindFitting,
     FindMat,
     Intent,
     Next,
@@ -27,6 +30,7 @@ from session.intents import (
     Quit,
     Start,
     StartOver,
+    ToldStaff,
     Touch,
 )
 from session.log import FakeSessionLog, SessionRecord
@@ -273,7 +277,9 @@ def test_start_over_on_an_empty_attract_screen_changes_nothing():
     (S.MEASURE_FRONT, 61, False, True),       # nobody on the mat any more
     (S.MEASURE_FRONT, 600, True, False),      # someone standing on the mat keeps it alive
     (S.REVIEW, 61, False, True),
-    (S.HANDOFF, 61, False, True),
+    (S.DONNING, 61, False, False),            # the steps and the code are read, not tapped
+    (S.HANDOFF, 149, False, False),
+    (S.HANDOFF, 150, False, True),
     (S.REFERRAL, 61, False, False),           # referral screens give time to read/phone
     (S.REFERRAL, 180, False, True),
     (S.STAFF, 119, False, False),             # staff get two minutes
@@ -284,7 +290,7 @@ def test_idle_timeout(state, idle_s, on_mat, wiped):
     flow, clock, _, _ = make_flow()
     if state is S.REFERRAL:
         to_screener(flow)
-        flow.answer("emergency_symptoms", True)
+        answer_all(flow, frozenset({"poor_circulation"}))
     elif state in (S.STAFF, S.STAFF_PIN):
         drive_to(flow, S.SCREENER)
         flow.staff()
@@ -335,7 +341,7 @@ def test_idle_wipe_logs_an_abandoned_session_without_answers_or_girths(state, lo
     flow, clock, log, _ = make_flow()
     drive_to(flow, state)
     before = dict(log.records)
-    clock.advance(61)
+    clock.advance(flow.idle_timeout_for(state))
     assert flow.tick()
     new = {k: v for k, v in log.records.items() if before.get(k) != v}
     if logged:
@@ -587,7 +593,7 @@ def test_every_intent_the_flow_carries_out_has_a_route():
     are the only ones the flow leaves alone."""
     from session.flow import _ROUTES
 
-    kiosk_only = {PrintSlip, Quit, CaptureCalibration, FindMat}
+    kiosk_only = {PrintSlip, Quit, CaptureCalibration, FindMat, FindFitting}
     for kind in get_args(Intent):
         assert _ROUTES.routes(kind) is (kind not in kiosk_only), kind
 
@@ -597,3 +603,88 @@ def test_language_can_be_switched_on_any_screen_without_moving():
     drive_to(flow, S.SCREENER)
     assert flow.handle(ChooseLanguage("en"))
     assert flow.state is S.SCREENER and flow.status.language == "en"
+
+
+def test_the_shopper_is_warned_20_s_before_the_wipe_and_a_touch_keeps_the_session():
+    flow, clock, _, _ = make_flow()
+    drive_to(flow, S.SCREENER)
+    clock.advance(39)
+    flow.tick()
+    assert not flow.status.idle_warning
+    clock.advance(1)  # 40 s idle: 20 s left of the minute
+    flow.tick()
+    assert flow.status.idle_warning and flow.state is S.SCREENER
+    flow.handle(Touch())  # "I'm still here"
+    assert not flow.status.idle_warning
+    clock.advance(59)
+    assert not flow.tick() and flow.state is S.SCREENER
+    clock.advance(1)
+    assert flow.tick() and flow.state is S.ATTRACT and not flow.status.idle_warning
+
+
+def _emergency(flow) -> None:
+    to_screener(flow)
+    assert flow.answer("emergency_symptoms", True)
+    assert flow.state is S.REFERRAL and flow.status.alert
+
+
+def test_an_emergency_waits_for_staff_whatever_the_shopper_taps_or_the_clock_says():
+    flow, clock, log, _ = make_flow()
+    _emergency(flow)
+    assert [r.outcome for r in log.records.values()] == ["emergency"]
+    for intent in (Next(), StartOver(), Back()):
+        flow.handle(intent)
+        assert flow.state is S.REFERRAL and flow.status.alert
+    clock.advance(3600)
+    assert not flow.tick() and flow.state is S.REFERRAL
+    assert not flow.status.idle_warning
+    # The shopper's only action says they told someone; the alert stays.
+    assert flow.handle(ToldStaff())
+    assert flow.status.notice == "staff_told" and flow.status.alert
+    # A wrong PIN does not acknowledge it; the right one does.
+    flow.handle(OpenStaff())
+    flow.handle(EnterPin("0000"))
+    assert flow.status.alert
+    flow.handle(EnterPin(STAFF_PIN))
+    assert flow.state is S.STAFF and not flow.status.alert
+    flow.handle(Back())  # back to the emergency screen, now closable
+    assert flow.state is S.REFERRAL
+    assert flow.handle(Next()) and flow.state is S.ATTRACT
+
+
+def test_only_an_emergency_raises_the_alert():
+    flow, _, _, _ = make_flow()
+    to_screener(flow)
+    answer_all(flow, frozenset({"poor_circulation"}))
+    assert flow.state is S.REFERRAL and not flow.status.alert
+    assert not flow.handle(ToldStaff())
+    assert flow.handle(Next()) and flow.state is S.ATTRACT
+
+
+def test_tape_over_a_camera_measurement_keeps_the_pair_in_the_log():
+    flow, _, log, _ = make_flow()
+    drive_to(flow, S.REVIEW)
+    camera = flow.status.measurement
+    assert camera is not None and camera.source is MeasurementSource.CAMERA
+    flow.staff()
+    flow.pin(STAFF_PIN)
+    assert flow.tape_entry(TAPE_ENTRY)
+    assert flow.state is S.REVIEW
+    assert flow.status.measurement.source is MeasurementSource.TAPE
+    assert flow.status.camera_measurement == camera
+    flow.next()  # decide, logged
+    (record,) = log.records.values()
+    assert record.source == "tape" and record.left_ankle_mm == 231
+    assert record.camera_left_ankle_mm == camera.left.ankle_mm
+    assert record.camera_right_calf_mm == camera.right.calf_mm
+    assert log.find(record.fitting_code) == record
+
+
+def test_measuring_again_drops_both_the_camera_and_the_tape():
+    flow, _, _, _ = make_flow()
+    drive_to(flow, S.REVIEW)
+    flow.staff()
+    flow.pin(STAFF_PIN)
+    flow.tape_entry(TAPE_ENTRY)
+    assert flow.back()  # measure again
+    assert flow.status.measurement is None and flow.status.camera_measurement is None

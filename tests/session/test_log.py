@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fitting.outcome import Outcome
-from session.log import SessionLogUnavailable, SessionRecord, SqliteSessionLog
+from session.log import SCHEMA_VERSION, SessionLogUnavailable, SessionRecord, SqliteSessionLog
 from tests.kiosk.flow_helpers import camera_measurement, demo_choice, scripted_decision
 
 T0 = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -37,7 +37,7 @@ def test_records_round_trip_newest_first_in_wal_mode(tmp_path):
     log.close()
     conn = sqlite3.connect(tmp_path / "log" / "sessions.sqlite3")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
 
 
@@ -113,3 +113,46 @@ def test_a_log_from_a_newer_version_is_left_untouched(tmp_path):
     with pytest.raises(SessionLogUnavailable, match="newer LegFit"):
         log.record(record())
     log.close()
+
+
+@pytest.mark.parametrize("typed", ["LF-7K3Q-M9TX", "lf-7k3q-m9tx", " LF 7K3Q M9TX ", "7k3qm9tx"])
+def test_a_fitting_code_is_found_however_staff_type_or_scan_it(tmp_path, typed):
+    from session.codes import code_key
+
+    assert code_key(typed) == "7K3QM9TX"
+    log = SqliteSessionLog(tmp_path / "sessions.sqlite3")
+    log.record(record("7k3qm9tx00000001", minute=1))
+    log.record(record("0000aaaa00000002", minute=2))
+    found = log.find(typed)
+    assert found is not None and found.session_id == "7k3qm9tx00000001"
+    assert found.fitting_code == "LF-7K3Q-M9TX"
+
+
+@pytest.mark.parametrize("typed", ["LF-7K3Q", "hello", "", "LF-0000-0000"])
+def test_no_session_for_a_code_that_is_none_or_unknown(tmp_path, typed):
+    log = SqliteSessionLog(tmp_path / "sessions.sqlite3")
+    log.record(record("7k3qm9tx00000001"))
+    assert log.find(typed) is None
+
+
+def test_a_log_of_the_first_schema_gains_the_camera_columns_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    old_columns = [c for c in SessionRecord.__dataclass_fields__ if not c.startswith("camera_")]
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE sessions ({})".format(", ".join(
+            f"{c} TEXT" + (" PRIMARY KEY" if c == "session_id" else "")
+            for c in old_columns)))
+        conn.execute("INSERT INTO sessions (session_id, started_at, finished_at, outcome, "
+                     "recommendation) VALUES ('old1', 'x', '2026-11-01T09:00:00', "
+                     "'see_doctor', '[]')")
+        conn.execute("PRAGMA user_version=1")
+    conn.close()
+    log = SqliteSessionLog(path)
+    log.record(record("new1", minute=5))
+    assert [r.session_id for r in log.recent()] == ["new1", "old1"]
+    assert log.find("LF-OLD1-") is None  # too short to be a code
+    old = next(r for r in log.recent() if r.session_id == "old1")
+    assert old.outcome == "see_doctor" and old.camera_left_ankle_mm is None
+    log.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -405,7 +405,7 @@ def test_staff_shows_catalogue_files_and_history(window):
     assert files == [s.file for s in page.catalogue.sources]
     assert screen.history_table.rowCount() == len(page.history)
     assert page.history[0].outcome == Outcome.RECOMMEND.value
-    assert screen.history_table.item(0, 1).text() == tr("outcome.recommend", "en")
+    assert screen.history_table.item(0, 2).text() == tr("outcome.recommend", "en")
     assert screen.profile_plot.isVisibleTo(screen.tabs.widget(1))
 
 

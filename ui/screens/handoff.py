@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 
 from session.intents import Next, PrintSlip
 from ui.screen_base import FlowScreen
+from ui.screens.code_card import print_notice_key
 from ui.theme import tag
 from ui.widgets import QrView
 
@@ -49,13 +50,8 @@ class HandoffScreen(FlowScreen):
             self.qr.set_text(code)
         self.code.setText(code)
         self.body.setText(self.t("handoff.body"))
-        notice = self.model.notice
-        if notice == "slip_printed":
-            message = self.t("handoff.printed")
-        elif notice == "error":
-            message = self.t("handoff.print_failed")
-        else:
-            message = ""
+        printed = print_notice_key(self.model.notice)
+        message = self.t(printed) if printed else ""
         self.printed.setText(message)
         self.printed.setVisible(bool(message))
         self.print_button.setText(self.t("handoff.print"))

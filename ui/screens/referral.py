@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from fitting.recommend import Decision
 from session.domain import Verdict
-from session.intents import Next
+from session.intents import Next, OpenStaff, PrintSlip, ToldStaff
 from ui.illustrations import IllustrationView
 from ui.screen_base import FlowScreen, card, clear_layout
+from ui.screens.code_card import CodeCard
 from ui.theme import set_role, tag
 
 REFERRAL_OUTCOMES = ("emergency", "urgent_doctor", "see_doctor", "pharmacist",
@@ -63,32 +65,54 @@ class ReferralScreen(FlowScreen):
             em.addWidget(w)
             em.addStretch(1)
         em.addWidget(self.emergency_staff)
+        # For the staff who come: the session's code, small, under everything else, and
+        # their sign-in, which acknowledges the alert.
+        self.emergency_code = self.label("on_emergency_body",
+                                         align=Qt.AlignmentFlag.AlignHCenter)
+        em.addWidget(self.emergency_code)
+        self.emergency_staff_button = self.button(OpenStaff(), role="quiet")
+        em.addWidget(self.emergency_staff_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.root.addWidget(self.emergency_panel, 1)
-        # Every other referral: title, what it means, what to do, and why.
+        # Every other referral: title, what it means, what to do, and why; scrolled when
+        # a small screen cannot hold them all (words are never cut).
+        self.words = QScrollArea()
+        self.words.setWidgetResizable(True)
+        self.words.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.words.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        words = QVBoxLayout(inner)
+        words.setContentsMargins(0, 0, 0, 0)
+        words.setSpacing(self.theme.spacing_px)
         self.title = self.label("title")
         self.body = self.label("body")
-        self.root.addWidget(self.title)
-        self.root.addWidget(self.body)
+        words.addWidget(self.title)
+        words.addWidget(self.body)
         self.action_card, action = card("notice")
         self.action_label = self.label("body")
         set_role(self.action_label, "body")
         action.addWidget(self.action_label)
-        self.root.addWidget(self.action_card)
+        words.addWidget(self.action_card)
         self.why_title = self.label("step")
-        self.root.addWidget(self.why_title)
+        words.addWidget(self.why_title)
         self.why_card, self.why_layout = card()
-        self.root.addWidget(self.why_card)
+        words.addWidget(self.why_card)
         self.picture = IllustrationView(None, self.theme.px(240))
         # Calm, not alarming: the picture supports the words, it does not shout over them.
         self.picture.setMaximumSize(self.theme.px(360), self.theme.px(360))
-        self.root.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
-        # Spare height: below the words on an ordinary referral; in the red panel (which
-        # stretches too) on an emergency, so that panel fills the screen.
-        self.root.addStretch(1)
-        self._slack_index = self.root.count() - 1
+        words.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        words.addStretch(1)
+        self.words.setWidget(inner)
+        self.root.addWidget(self.words, 1)
+        # The code the shopper takes to the counter, with the slip to print.
+        self.code_card = CodeCard(lambda: self.emit_intent(PrintSlip()))
+        self.root.addWidget(self.code_card)
         self.done_button = self.button(Next())
         tag(self.done_button, height_class="large")
         self.root.addWidget(self.done_button)
+        # While an emergency waits for staff the shopper's only action is to say they
+        # told someone: nothing on this screen dismisses it.
+        self.told_button = self.button(ToldStaff(), role="secondary")
+        self.root.addWidget(self.told_button)
 
     @property
     def outcome(self) -> str:
@@ -99,25 +123,31 @@ class ReferralScreen(FlowScreen):
         outcome = self.outcome
         emergency = outcome == "emergency"
         self.emergency_panel.setVisible(emergency)
-        self.root.setStretch(self._slack_index, 0 if emergency else 1)
+        self.words.setVisible(not emergency)
         self.emergency_title.setText(self.t("referral.emergency.title"))
         self.emergency_number.setText(self.t("referral.emergency.number"))
         self.emergency_body.setText(self.t("referral.emergency.body"))
         self.emergency_calm.setText(self.t("referral.emergency.calm"))
-        self.emergency_staff.setText(self.t("referral.emergency.staff"))
         self.picture.set_key(REFERRAL_PICTURES[outcome])
-        for w in (self.title, self.body, self.action_card, self.picture):
-            w.setVisible(not emergency)
+        code = self.model.fitting_code or ""
+        # The code card replaces the picture once there is a code to show.
+        self.picture.setVisible(not emergency and not code)
+        self.code_card.setVisible(not emergency and bool(code))
+        self.code_card.refresh(code, self.model.notice, self.lang)
+        self.emergency_code.setText(self.t("referral.emergency.code", code=code) if code
+                                    else "")
+        self.emergency_code.setVisible(emergency and bool(code))
         if not emergency:
             self.title.setText(self.t(f"referral.{outcome}.title"))
             self.body.setText(self.t(f"referral.{outcome}.body"))
             self.action_label.setText(self.t(f"referral.{outcome}.action"))
         verdict = self.model.referral
         reasons = () if verdict is None else verdict.reasons
-        # The reasons that asked for a referral; advice notes (about a product class or
-        # the purpose) do not belong on a screen that sells nothing.
-        asking = tuple(r for r in reasons if r.action is not None)
-        reasons = asking or reasons
+        # The reasons that asked for this outcome: notes on sizes, a product class or the
+        # purpose do not belong on a screen that sells nothing.
+        asking = tuple(r for r in reasons
+                       if verdict is not None and r.action is verdict.outcome)
+        reasons = asking or tuple(r for r in reasons if r.action is not None) or reasons
         clear_layout(self.why_layout)
         for reason in reasons:
             line = self.label("body")
@@ -128,3 +158,12 @@ class ReferralScreen(FlowScreen):
         self.why_card.setVisible(show_why)
         self.why_title.setText(self.t("referral.why"))
         self.done_button.setText(self.t("common.done"))
+        alert = emergency and self.model.alert
+        told = alert and self.model.notice == "staff_told"
+        self.done_button.setVisible(not alert)
+        self.told_button.setVisible(alert and not told)
+        self.told_button.setText(self.t("referral.emergency.told"))
+        self.emergency_staff.setText(self.t("referral.emergency.staff_coming" if told
+                                            else "referral.emergency.staff"))
+        self.emergency_staff_button.setVisible(alert)
+        self.emergency_staff_button.setText(self.t("referral.emergency.acknowledge"))

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,7 +26,16 @@ from PySide6.QtWidgets import (
 from calibration.wizard import WizardStatus
 from fitting.catalogue import Catalogue
 from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
-from session.intents import Back, CaptureCalibration, EnterPin, EnterTape, FindMat, OpenStaff, Quit
+from session.intents import (
+    Back,
+    CaptureCalibration,
+    EnterPin,
+    EnterTape,
+    FindFitting,
+    FindMat,
+    OpenStaff,
+    Quit,
+)
 from ui.camera_view import CameraView
 from ui.i18n import STRINGS
 from ui.illustrations import IllustrationView
@@ -61,6 +71,17 @@ class HistoryRow:
     outcome: str  # an ``Outcome`` value or "abandoned"
     girths: str = ""
     product: str = ""
+    code: str = ""  # the fitting code the shopper brings to the counter
+    # Where staff taped legs the camera had measured: the camera's girths beside them.
+    camera_girths: str = ""
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """Staff looked a fitting code up: what they typed and the session found, if any."""
+
+    typed: str
+    found: HistoryRow | None
 
 
 class StaffPinScreen(Screen[PinPage]):
@@ -165,7 +186,10 @@ class StaffPage:
     - ``calibration_wizard``: the intrinsics wizard's last ``WizardStatus`` (its message,
       progress, covered regions and board corners are shown over the live view).
     - ``catalogue``: the catalogue in force (its per-file ``sources``).
-    - ``history``: recent sessions.
+    - ``history``: recent sessions; ``lookup``: the session of a fitting code staff
+      typed or scanned.
+    - ``camera_measurement``: the camera's girths, where staff taped over them (the
+      review shows tape minus camera).
     - ``notice`` / ``notice_detail``: the last staff action's result (e.g. "tape_invalid").
     """
 
@@ -183,6 +207,9 @@ class StaffPage:
     calibration_wizard: WizardStatus | None = None
     catalogue: Catalogue | None = None
     history: Sequence[HistoryRow] = ()
+    lookup: Lookup | None = None
+    # The camera's measurement where staff then entered tape girths (``measurement``).
+    camera_measurement: Measurement | None = None
     notice: str | None = None
     notice_detail: str = ""
 
@@ -330,7 +357,19 @@ class StaffScreen(Screen[StaffPage]):
     def _build_history(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.history_table = _table(4)
+        find = QHBoxLayout()
+        self.lookup_input = QLineEdit()
+        self.lookup_input.setObjectName("lookup")
+        # A QR scanner types the code and Enter, like staff do.
+        self.lookup_input.returnPressed.connect(self.submit_lookup)
+        self.lookup_button = self.button()
+        self.lookup_button.clicked.connect(self.submit_lookup)
+        find.addWidget(self.lookup_input, 2)
+        find.addWidget(self.lookup_button, 1)
+        layout.addLayout(find)
+        self.lookup_result = self.label("body")
+        layout.addWidget(self.lookup_result)
+        self.history_table = _table(5)
         layout.addWidget(self.history_table)
         self.tabs.addTab(page, "")
 
@@ -347,6 +386,11 @@ class StaffScreen(Screen[StaffPage]):
             legs[leg.value] = values
         self.emit_intent(EnterTape(legs))
 
+    def submit_lookup(self) -> None:
+        typed = self.lookup_input.text().strip()
+        if typed:
+            self.emit_intent(FindFitting(typed))
+
     # --- showing data -------------------------------------------------------------------
     def refresh(self) -> None:
         d = self.model
@@ -362,6 +406,7 @@ class StaffScreen(Screen[StaffPage]):
         self._refresh_calibration(d)
         self._refresh_catalogue(d.catalogue)
         self._refresh_history(d.history)
+        self._refresh_lookup(d.lookup)
         self.exit_button.setText(self.t("staff.exit"))
         self.quit_button.setText(self.t("staff.quit"))
 
@@ -413,6 +458,7 @@ class StaffScreen(Screen[StaffPage]):
                                  ankle_sd=f"{values.ankle_sd_mm or 0:.0f}",
                                  calf=f"{values.calf_mm:.0f}",
                                  calf_sd=f"{values.calf_sd_mm or 0:.0f}"))
+        lines += self._tape_against_camera(d)
         self.review_girths.setText("\n".join(lines))
         self.review_girths.setVisible(bool(lines))
         confidence = d.confidence if measured else None
@@ -424,6 +470,20 @@ class StaffScreen(Screen[StaffPage]):
                 text += "\n" + "\n".join(f"- {r}" for r in reasons)
         self.review_confidence.setText(text)
         self.review_confidence.setVisible(bool(text))
+
+    def _tape_against_camera(self, d: StaffPage) -> list[str]:
+        """Per leg, the tape's girths minus the camera's, where staff taped over it."""
+        tape, camera = d.measurement, d.camera_measurement
+        if tape is None or camera is None or tape.source is not MeasurementSource.TAPE:
+            return []
+        lines = [self.t("staff.review.tape_vs_camera")]
+        for leg in Leg:
+            t, c = tape.leg(leg), camera.leg(leg)
+            lines.append(self.t("staff.review.tape_minus_camera",
+                                leg=self.t(f"common.{leg.value}"),
+                                ankle=f"{t.ankle_mm - c.ankle_mm:+.0f}",
+                                calf=f"{t.calf_mm - c.calf_mm:+.0f}"))
+        return lines
 
     def _refresh_calibration(self, d: StaffPage) -> None:
         status = d.calibration_status
@@ -464,16 +524,35 @@ class StaffScreen(Screen[StaffPage]):
                 t.setItem(r, c, QTableWidgetItem(text))
         t.resizeRowsToContents()
 
+    def _outcome_text(self, outcome: str) -> str:
+        # Outcomes in words; a value this version does not know is shown as it is.
+        return STRINGS[self.lang].get(f"outcome.{outcome}", outcome)
+
+    def _refresh_lookup(self, lookup: Lookup | None) -> None:
+        self.lookup_input.setPlaceholderText(self.t("staff.lookup.placeholder"))
+        self.lookup_button.setText(self.t("staff.lookup.find"))
+        if lookup is None:
+            self.lookup_result.setText("")
+        elif lookup.found is None:
+            self.lookup_result.setText(self.t("staff.lookup.none", code=lookup.typed))
+        else:
+            row = lookup.found
+            lines = [f"{row.code} · {row.time} · {self._outcome_text(row.outcome)}"]
+            lines += [text for text in (row.girths, row.product) if text]
+            if row.camera_girths:
+                lines.append(self.t("staff.lookup.camera", girths=row.camera_girths))
+            self.lookup_result.setText("\n".join(lines))
+        self.lookup_result.setVisible(lookup is not None)
+
     def _refresh_history(self, history: Sequence[HistoryRow]) -> None:
         t = self.history_table
         t.setHorizontalHeaderLabels([self.t(k) for k in (
-            "staff.history.time", "staff.history.outcome", "staff.history.girths",
-            "staff.history.product")])
+            "staff.history.code", "staff.history.time", "staff.history.outcome",
+            "staff.history.girths", "staff.history.product")])
         t.setRowCount(len(history))
         for r, row in enumerate(history):
-            # Outcomes in words; a value this version does not know is shown as it is.
-            outcome_text = STRINGS[self.lang].get(f"outcome.{row.outcome}", row.outcome)
-            cells = (row.time, outcome_text, row.girths, row.product)
+            cells = (row.code, row.time, self._outcome_text(row.outcome), row.girths,
+                     row.product)
             for c, text in enumerate(cells):
                 t.setItem(r, c, QTableWidgetItem(text))
         t.resizeRowsToContents()
