@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from calibration.errors import CalibrationInvalid
+from fitting.measurement import Leg
 from fitting.stance import Stance
 
 
@@ -39,8 +40,8 @@ class StanceFootprints:
     left: Footprint
     right: Footprint
 
-    def foot(self, leg: str) -> Footprint:
-        return self.left if leg == "left" else self.right
+    def foot(self, leg: Leg) -> Footprint:
+        return self.left if leg == Leg.LEFT else self.right
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,8 @@ def parse_mat_spec(raw: dict, where: str = "mat spec") -> MatSpec:
             marker_side_mm=float(raw["marker_side_mm"]),
             marker_centres_xy_mm={int(m["id"]): tuple(m["centre_xy_mm"])
                                   for m in raw["markers"]},
-            stances={name: StanceFootprints(name, _footprint(s["left"]), _footprint(s["right"]))
+            stances={name: StanceFootprints(name, _footprint(s[Leg.LEFT.value]),
+                                                  _footprint(s[Leg.RIGHT.value]))
                      for name, s in raw["footprints"].items()},
             footprint_size_mm=tuple(raw["footprint_size_mm"]),
         )

@@ -24,6 +24,7 @@ from calibration.boards import BoardSpec
 from calibration.drawing import Line, Page, Polygon, Rect, Shape, Text, rasterise, write_pdf
 from calibration.errors import BoardSpecInvalid
 from calibration.mat import Footprint, MatSpec
+from fitting.measurement import Leg
 
 MAT_MARGIN_MM = 20.0
 PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
@@ -121,10 +122,11 @@ def mat_shapes(mat: MatSpec) -> list[Shape]:
     styles: dict[str, _OutlineStyle] = {
         "front": {"width_mm": 2.0, "grey": 0.0, "dash_mm": None},
         "side": {"width_mm": 2.0, "grey": 0.35, "dash_mm": (8.0, 5.0)}}
-    names = {("front", "left"): "LEFT", ("front", "right"): "RIGHT",
-             ("side", "right"): "RIGHT (near)", ("side", "left"): "LEFT (far)"}
-    outlines = {(st, leg): foot_outline_mm(stance.foot(leg), width, 1 if leg == "left" else -1)
-                for st, stance in mat.stances.items() for leg in ("left", "right")}
+    names = {("front", Leg.LEFT): "LEFT", ("front", Leg.RIGHT): "RIGHT",
+             ("side", Leg.RIGHT): "RIGHT (near)", ("side", Leg.LEFT): "LEFT (far)"}
+    outlines = {(st, leg): foot_outline_mm(stance.foot(leg), width,
+                                           1 if leg == Leg.LEFT else -1)
+                for st, stance in mat.stances.items() for leg in Leg}
     for (stance_name, leg), outline in sorted(outlines.items()):
         style = styles.get(stance_name, styles["side"])
         foot = mat.stance(stance_name).foot(leg)

@@ -22,6 +22,7 @@ import dataclasses
 
 import numpy as np
 
+from fitting.measurement import Leg
 from vision.arrays import ImageBGR, PersonMask
 from vision.edges import RowEdges, _gradient_magnitude
 
@@ -37,13 +38,13 @@ OUTWARD_WINDOWS = 1.5
 CLOSE_GAP_WINDOWS = 6.0
 
 
-def inner_side(leg: str) -> str:
+def inner_side(leg: Leg) -> str:
     """Which image side of a leg's silhouette faces the other leg in the front stance.
 
     Facing the camera, the person's right leg is on the image's left, so its inner edge
     is its image-right edge; the left leg's inner edge is its image-left edge.
     """
-    return "right" if leg == "right" else "left"
+    return "right" if leg == Leg.RIGHT else "left"
 
 
 def outermost_inner_edges(image_bgr: ImageBGR, mask: PersonMask, edges: RowEdges, side: str,

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from calibration.camera import CameraCalibration
+from fitting.measurement import Leg
 from fitting.stance import Stance
 from vision.aggregate import LegGirths, RobustProfile
 from vision.arrays import FloatArray, ImageBGR, PointsMm, PointsPx
@@ -31,7 +32,7 @@ from vision.profile import HEIGHTS_MM
 if TYPE_CHECKING:  # the measurer imports this module when it writes a refusal's images
     from vision.measurer import LegMeasurer, MeasurementResult
 
-_COLOURS = {"left": (255, 160, 0), "right": (0, 200, 255)}  # BGR
+_COLOURS = {Leg.LEFT: (255, 160, 0), Leg.RIGHT: (0, 200, 255)}  # BGR
 _SITES = {"cB": (0, 0, 255), "cC": (0, 200, 0), "cD": (200, 0, 200)}
 
 
@@ -89,7 +90,7 @@ def height_lines(calibration: CameraCalibration, girths: LegGirths,
     return lines
 
 
-def plot_profiles(leg: str, front: RobustProfile, side: RobustProfile | None,
+def plot_profiles(leg: Leg, front: RobustProfile, side: RobustProfile | None,
                   girths: LegGirths, size_wh: tuple[int, int] = (900, 700)) -> ImageBGR:
     """Width/depth (mm) and girth/pi (mm) against height (mm), drawn with cv2."""
     w, h = size_wh
@@ -230,7 +231,7 @@ def _put_lines(image: ImageBGR, lines: list[str], origin: tuple[int, int], scale
                     cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thick, cv2.LINE_AA)
 
 
-def _leg_box(overlay: FrameOverlay, leg: str) -> tuple[FloatArray, FloatArray] | None:
+def _leg_box(overlay: FrameOverlay, leg: Leg) -> tuple[FloatArray, FloatArray] | None:
     """The pixel box around one leg's drawn points (edges and landmarks below the hip)."""
     o = overlay.leg(leg)
     if o is None:
@@ -244,7 +245,7 @@ def _leg_box(overlay: FrameOverlay, leg: str) -> tuple[FloatArray, FloatArray] |
 
 
 def draw_refusal(image_bgr: ImageBGR, overlay: FrameOverlay, reason: str,
-                 leg: str | None, frame_reason: str | None) -> ImageBGR:
+                 leg: Leg | None, frame_reason: str | None) -> ImageBGR:
     """A frame with its overlay, the refusal across the top and, where it was decided,
     the reason beside the leg it concerns (``leg``) or beside the feet of the frame that
     was turned away (``frame_reason``: the stance check's reason for that frame)."""

@@ -1,6 +1,7 @@
 """Typed vision errors; each message is one sentence for a shopper, staff or stderr."""
 
 from fitting.errors import LegFitError
+from fitting.measurement import Leg
 
 
 class CameraUnavailable(LegFitError):
@@ -14,11 +15,11 @@ class VideoUnreadable(LegFitError):
 class MeasurementRefused(LegFitError):
     """The frames cannot be measured; the message says why ("calves covered").
 
-    ``view`` ("front" or "side") and ``leg`` ("left" or "right") say where it was decided,
+    ``view`` ("front" or "side") and ``leg`` (a ``Leg``) say where it was decided,
     when it was decided on one view or one leg (the debug images draw the reason there).
     """
 
-    def __init__(self, message: str, *, view: str | None = None, leg: str | None = None):
+    def __init__(self, message: str, *, view: str | None = None, leg: Leg | None = None):
         super().__init__(message)
         self.view = view
         self.leg = leg

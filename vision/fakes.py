@@ -29,6 +29,7 @@ from calibration.calibration_file import load_calibration
 from calibration.camera import CameraCalibration
 from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
+from fitting.measurement import Leg
 from vision.arrays import ImageBGR, ImageU8, PersonMask, PointsPx
 from vision.errors import CameraUnavailable
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
@@ -59,23 +60,23 @@ def landmarks_from_truth(truth: Truth, stance: str, size_wh: tuple[int, int]) ->
     """
     px = truth["landmarks_px"][stance]
     legs = {}
-    for side in ("left", "right"):
-        t = px[side]
+    for leg in Leg:
+        t = px[leg.value]
         knee = truth_knee_px(t)
         ankle = np.asarray(t["ankle_joint_px"], float)
         hip = knee + (knee - ankle) * 1.05
-        legs[side] = LegLandmarks(hip=_kp(hip, size_wh), knee=_kp(knee, size_wh),
+        legs[leg] = LegLandmarks(hip=_kp(hip, size_wh), knee=_kp(knee, size_wh),
                                   ankle=_kp(ankle, size_wh),
                                   heel=_kp(t["heel_centre_px"], size_wh),
                                   toe=_kp(t["toe_tip_px"], size_wh))
-    hip_l, hip_r = legs["left"].hip.xy_px, legs["right"].hip.xy_px
-    shank = float(np.linalg.norm(truth_knee_px(px["left"])
-                                 - np.asarray(px["left"]["ankle_joint_px"], float)))
+    hip_l, hip_r = legs[Leg.LEFT].hip.xy_px, legs[Leg.RIGHT].hip.xy_px
+    shank = float(np.linalg.norm(truth_knee_px(px[Leg.LEFT.value])
+                                 - np.asarray(px[Leg.LEFT.value]["ankle_joint_px"], float)))
     up = np.array([0.0, -1.35 * shank])
     mid = (hip_l + hip_r) / 2
     spread = (hip_l - hip_r) * 1.4  # shoulders are wider than hips
     return BodyLandmarks(
-        left=legs["left"], right=legs["right"],
+        left=legs[Leg.LEFT], right=legs[Leg.RIGHT],
         nose=_kp(mid + up * 1.45, size_wh),
         left_shoulder=_kp(mid + up + spread / 2, size_wh),
         right_shoulder=_kp(mid + up - spread / 2, size_wh))
@@ -247,8 +248,8 @@ def cover_lower_legs(image_bgr: ImageBGR, mask_u8: ImageU8, truth_stance: Truth,
     to the ankles take the cloth's colour, keeping the rendered shading (folds and form
     stay, so a pose model still sees legs). ``mask_u8`` is the scene's person mask."""
     out = image_bgr.copy()
-    top = min(truth_knee_px(truth_stance[g])[1] for g in ("left", "right"))
-    bottom = max(float(truth_stance[g]["ankle_joint_px"][1]) for g in ("left", "right"))
+    top = min(truth_knee_px(truth_stance[g.value])[1] for g in Leg)
+    bottom = max(float(truth_stance[g.value]["ankle_joint_px"][1]) for g in Leg)
     shank = bottom - top
     y0, y1 = int(top - 0.3 * shank), int(bottom + 0.05 * shank)
     band = out[y0:y1]

@@ -29,6 +29,7 @@ from typing import overload
 
 import numpy as np
 
+from fitting.measurement import Leg
 from fitting.stance import Stance
 from vision.arrays import FloatArray, ImageBGR, PersonMask
 from vision.edges import find_leg_edges
@@ -81,17 +82,17 @@ def height_scale_mm_per_px(mask: PersonMask, stated_height_mm: float, ankle_y_px
     return mm_per_px, ankle_mm
 
 
-def side_depth_factor(leg: str, stance: Stance, mat_y_mm: dict[str, float] | None = None
+def side_depth_factor(leg: Leg, stance: Stance, mat_y_mm: dict[Leg, float] | None = None
                       ) -> float:
     """Scale factor for a leg standing off the body's plane (side stance's stagger)."""
     if stance is not Stance.SIDE:
         return 1.0
-    offset = (mat_y_mm or {"right": -90.0, "left": 90.0})[leg]
+    offset = (mat_y_mm or {Leg.RIGHT: -90.0, Leg.LEFT: 90.0})[leg]
     return (NOMINAL_CAMERA_DISTANCE_MM + offset) / NOMINAL_CAMERA_DISTANCE_MM
 
 
 def height_scaled_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks,
-                          leg: str, stance: Stance, mm_per_px: float, ankle_height_mm: float,
+                          leg: Leg, stance: Stance, mm_per_px: float, ankle_height_mm: float,
                           row_step: int = 1) -> LegViewProfile:
     """One leg in one frame, scaled by the stated height (no calibration needed).
 

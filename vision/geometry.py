@@ -28,6 +28,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from fitting.measurement import Leg
 from fitting.stance import Stance
 from vision.arrays import FloatArray, PointsMm, PointsPx
 from vision.foot_placement import ON_PRINT_SD_MM, TOE_SEEN_SD_MM, heel_from_print_and_toe
@@ -176,7 +177,7 @@ def pixels_per_mm(calibration: CameraCalibration, at_mm: PointsMm) -> float:
     return calibration.intrinsics.fx / distance
 
 
-def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: PointsPx,
+def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: Leg, ankle_px: PointsPx,
                knee_px: PointsPx, toe_floor_mm: PointsMm | None,
                ankle_height_mm: float = 80.0) -> LegAxis:
     """The leg's axis in the front stance.
@@ -221,7 +222,7 @@ def front_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px:
     return axis_through(a3, k3, depth_sd)
 
 
-def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: PointsPx,
+def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: Leg, ankle_px: PointsPx,
               knee_px: PointsPx) -> LegAxis:
     """The leg's axis in the side stance, through the centres of its cross-sections.
 
@@ -236,7 +237,8 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: 
     along = np.array([*fp.direction_xy, 0.0])
     normal = np.cross(along, np.array([0.0, 0.0, 1.0]))
     heel = np.array([*fp.heel_xy_mm, 0.0])
-    other_heel = np.array([*stance.foot("right" if leg == "left" else "left").heel_xy_mm, 0.0])
+    other = Leg.RIGHT if leg == Leg.LEFT else Leg.LEFT
+    other_heel = np.array([*stance.foot(other).heel_xy_mm, 0.0])
     medial = normal if (other_heel - heel) @ normal > 0 else -normal
     a3 = point_on_vertical_plane(calibration, ankle_px,
                                  heel + medial * ANKLE_SECTION_MEDIAL_OF_FOOT_AXIS_MM, normal)
@@ -245,7 +247,7 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: str, ankle_px: 
     return axis_through(a3, k3, ON_PRINT_SD_MM)
 
 
-def side_axis_on_bones(axis: LegAxis, mat: MatSpec, leg: str) -> LegAxis:
+def side_axis_on_bones(axis: LegAxis, mat: MatSpec, leg: Leg) -> LegAxis:
     """The side view's axis fitted to the silhouette, moved forward along the foot onto
     the shank's bones (``SIDE_SILHOUETTE_BEHIND_BONES_MM``); the width between the edges
     does not depend on it, the heights do."""

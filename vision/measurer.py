@@ -29,7 +29,7 @@ from calibration.camera import CameraCalibration, FloorPose
 from calibration.errors import CalibrationInvalid, MatNotFound
 from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
-from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
 from fitting.stance import Stance
 from vision.aggregate import (
     KNEE_POINT_ABOVE_LANDMARK_MM,
@@ -54,7 +54,6 @@ from vision.protocols import PoseEstimator
 from vision.stance import Guidance, calves_covered, classify_stance, frame_basics
 from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult
 
-LEGS = ("left", "right")
 # Frames per stance before the stance counts as measured (live kiosk).
 FRAMES_PER_STANCE = 12
 # Live: the least time (s) between two frames whose legs are measured, ~11 per second.
@@ -121,8 +120,8 @@ class MeasurementResult:
 
     measurement: Measurement
     diagnostics: dict[str, Any]
-    profiles: dict[tuple[str, str], RobustProfile]
-    girths: dict[str, LegGirths]
+    profiles: dict[tuple[Leg, str], RobustProfile]
+    girths: dict[Leg, LegGirths]
     confidence: str
     overlays: dict[str, FrameOverlay] = field(default_factory=dict)
 
@@ -179,8 +178,8 @@ class LegMeasurer:
 
     def reset(self) -> None:
         """Forget every frame (a new shopper)."""
-        self._profiles: dict[tuple[str, Stance], list[LegViewProfile]] = {
-            (leg, s): [] for leg in LEGS for s in (Stance.FRONT, Stance.SIDE)}
+        self._profiles: dict[tuple[Leg, Stance], list[LegViewProfile]] = {
+            (leg, s): [] for leg in Leg for s in (Stance.FRONT, Stance.SIDE)}
         self._rejections: dict[Stance, Counter[str]] = {Stance.FRONT: Counter(),
                                                         Stance.SIDE: Counter()}
         self._frames_seen: Counter[Stance] = Counter()
@@ -264,7 +263,7 @@ class LegMeasurer:
                                self.progress(expected), last[1])
         landmarks, mask = _passed(pose)
         profiles = []
-        for leg in LEGS:
+        for leg in Leg:
             try:
                 p = leg_view_profile(frame.image_bgr, mask, landmarks.leg(leg), leg,
                                      expected, calibration, self.mat, row_step=self.row_step)
@@ -275,7 +274,7 @@ class LegMeasurer:
         # The front view must show both legs. Side-on, the far leg may stand wholly behind
         # the near one (its knee landmark then lands on the near knee): the near leg is
         # measured, and the far one takes its depth from the front (flagged).
-        if len(profiles) < (len(LEGS) if expected is Stance.FRONT else 1):
+        if len(profiles) < (len(Leg) if expected is Stance.FRONT else 1):
             return self._reject(expected, "edges_not_found", pose, guidance, image)
         # The checker compares the legs with the face's skin; without one, the calf is
         # compared with the skin above the ankle (coarser, so only a gross difference).
@@ -307,7 +306,7 @@ class LegMeasurer:
                                 image_bgr=frame.image_bgr)
         mm_per_px, ankle_mm = scale
         profiles = []
-        for leg in LEGS:
+        for leg in Leg:
             p = height_scaled_profile(frame.image_bgr, mask, landmarks.leg(leg), leg,
                                       expected, mm_per_px, ankle_mm, row_step=self.row_step)
             if p.edges.valid.mean() < MIN_VALID_ROW_SHARE:
@@ -360,7 +359,7 @@ class LegMeasurer:
         scaled from the stated height)."""
         return self._poses.get(stance)
 
-    def profiles_for(self, leg: str, stance: Stance) -> Sequence[LegViewProfile]:
+    def profiles_for(self, leg: Leg, stance: Stance) -> Sequence[LegViewProfile]:
         """``leg``'s per-frame profiles in ``stance``, in the order the frames came."""
         return tuple(self._profiles[(leg, stance)])
 
@@ -386,9 +385,9 @@ class LegMeasurer:
         if self._accepted[Stance.FRONT] == 0:
             raise self.refusal_for(Stance.FRONT)
         has_side = self._accepted[Stance.SIDE] > 0
-        profiles: dict[tuple[str, str], RobustProfile] = {}
-        girths: dict[str, LegGirths] = {}
-        for leg in LEGS:
+        profiles: dict[tuple[Leg, str], RobustProfile] = {}
+        girths: dict[Leg, LegGirths] = {}
+        for leg in Leg:
             front = aggregate_profiles(self._profiles[(leg, Stance.FRONT)])
             profiles[(leg, "front")] = front
             side = None
@@ -405,7 +404,7 @@ class LegMeasurer:
         refusal, shape_reasons = calf_to_ankle_refusal(girths)
         if refusal is not None:
             raise MeasurementRefused(refusal[0], leg=refusal[1])
-        for leg in LEGS:
+        for leg in Leg:
             misread = outside_human_range(leg, girths[leg])
             if misread is not None:
                 raise MeasurementRefused(misread, leg=leg)
@@ -414,15 +413,15 @@ class LegMeasurer:
             # (A stated height's scale errs alike for both legs: nothing to pool there.)
             girths, _ = pool_ankles(girths)
         measurement = Measurement(
-            left=self._leg_measurement(girths["left"]),
-            right=self._leg_measurement(girths["right"]),
+            left=self._leg_measurement(girths[Leg.LEFT]),
+            right=self._leg_measurement(girths[Leg.RIGHT]),
             source=MeasurementSource.CAMERA)
         reasons = [*shape_reasons, *difference_reasons]
         if not has_side:
             reasons.append("front view only")
         if any(self._height_scaled.values()):
             reasons.append("no floor pose: scaled from the stated height")
-        for leg in LEGS:
+        for leg in Leg:
             if has_side and girths[leg].front_only:
                 reasons.append(f"{leg} leg: not seen in the side view: depth from a prior")
             if has_side and girths[leg].depth_from_prior:
@@ -450,10 +449,10 @@ class LegMeasurer:
             ankle_sd_mm=round(g.ankle.sd_mm, 1), calf_sd_mm=round(g.calf.sd_mm, 1),
             knee_high_length_sd_mm=round(g.knee_high_length_sd_mm, 1))
 
-    def _diagnostics(self, girths: dict[str, LegGirths], reasons: list[str]) -> dict[str, Any]:
-        legs = {}
+    def _diagnostics(self, girths: dict[Leg, LegGirths], reasons: list[str]) -> dict[str, Any]:
+        legs: dict[str, dict[str, Any]] = {}
         for leg, g in girths.items():
-            legs[leg] = {
+            legs[leg.value] = {
                 "ankle_height_mm": round(g.ankle.height_mm, 1),
                 "ankle_width_mm": round(g.ankle.width_mm, 1),
                 "ankle_depth_mm": round(g.ankle.depth_mm, 1),
@@ -495,7 +494,7 @@ def landmarks_overlay(pose: PoseResult) -> FrameOverlay:
     return FrameOverlay(tuple(
         LegOverlay(leg=leg, landmarks_px=_landmarks_px(pose.landmarks.leg(leg)),
                    left_edge_px=empty, right_edge_px=empty, axis_px=empty)
-        for leg in LEGS))
+        for leg in Leg))
 
 
 def _passed(pose: PoseResult) -> tuple[BodyLandmarks, PersonMask]:

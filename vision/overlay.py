@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fitting.measurement import Leg
 from vision.arrays import PointsPx
 
 
@@ -16,7 +17,7 @@ from vision.arrays import PointsPx
 class LegOverlay:
     """One leg's overlay in full-resolution pixels (N x 2 arrays, x then y)."""
 
-    leg: str
+    leg: Leg
     landmarks_px: dict[str, tuple[float, float]]
     left_edge_px: PointsPx
     right_edge_px: PointsPx
@@ -30,5 +31,5 @@ class FrameOverlay:
 
     legs: tuple[LegOverlay, ...] = ()
 
-    def leg(self, leg: str) -> LegOverlay | None:
+    def leg(self, leg: Leg) -> LegOverlay | None:
         return next((o for o in self.legs if o.leg == leg), None)

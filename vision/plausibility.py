@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from fitting.measurement import Leg
 from vision.aggregate import LegGirths, SitePoint
 
 # Adult girths seen in ANSUR II (6,068 US Army adults, 2012: ankle 156-293 mm, calf
@@ -51,7 +52,7 @@ VIEWS_AGREE_SHARE = 0.33
 ANKLE_PAIR_SD_MM = 4.0
 
 
-def outside_human_range(leg: str, girths: LegGirths) -> str | None:
+def outside_human_range(leg: Leg, girths: LegGirths) -> str | None:
     """The refusal's sentence for a girth outside ``HUMAN_RANGE_MM``, else None."""
     for site, point, label in (("ankle", girths.ankle, "ankle (cB)"),
                                ("calf", girths.calf, "calf (cC)")):
@@ -62,18 +63,18 @@ def outside_human_range(leg: str, girths: LegGirths) -> str | None:
     return None
 
 
-def calf_to_ankle_refusal(girths: dict[str, LegGirths]
-                          ) -> tuple[tuple[str, str] | None, list[str]]:
+def calf_to_ankle_refusal(girths: dict[Leg, LegGirths]
+                          ) -> tuple[tuple[str, Leg] | None, list[str]]:
     """(The refusal's sentence and leg, or None; the reasons to flag) for legs whose calf
     and ankle no bare leg has (``CALF_TO_ANKLE_RANGE``). A one-sided swelling needs the
     fuller calf's depth seen from the side (not the prior's)."""
     lo, hi = CALF_TO_ANKLE_RANGE
     ratio = {leg: g.calf.girth_mm / g.ankle.girth_mm for leg, g in girths.items()}
-    off = [leg for leg in ("left", "right") if not lo <= ratio[leg] <= hi]
+    off = [leg for leg in Leg if not lo <= ratio[leg] <= hi]
     if not off:
         return None, []
     leg = off[0]
-    other = "right" if leg == "left" else "left"
+    other = Leg.RIGHT if leg == Leg.LEFT else Leg.LEFT
     fuller = girths[leg].calf.girth_mm - girths[other].calf.girth_mm
     if (len(off) == 1 and ratio[leg] > hi and _seen_side_on(girths[leg], "calf")
             and fuller > DIFFERENCE_FLOOR_MM["calf"]
@@ -105,22 +106,22 @@ def views_agree(left: SitePoint, right: SitePoint) -> bool:
     return min(abs(w), abs(d)) >= VIEWS_AGREE_SHARE * max(abs(w), abs(d))
 
 
-def unsupported_difference(girths: dict[str, LegGirths]
-                           ) -> tuple[dict[str, LegGirths], list[str]]:
+def unsupported_difference(girths: dict[Leg, LegGirths]
+                           ) -> tuple[dict[Leg, LegGirths], list[str]]:
     """Widen both legs' sd at a site whose left/right difference the views do not share;
     returns the girths and the reasons. Only where both legs' depths were seen side-on:
     a depth from the width prior can confirm nothing (its sd is already the prior's)."""
     out = dict(girths)
     reasons = []
     for site in ("ankle", "calf"):
-        left, right = _point(out["left"], site), _point(out["right"], site)
+        left, right = _point(out[Leg.LEFT], site), _point(out[Leg.RIGHT], site)
         diff = left.girth_mm - right.girth_mm
         noise = 2.0 * math.hypot(left.sd_mm, right.sd_mm)
         if abs(diff) <= max(DIFFERENCE_FLOOR_MM[site], noise):
             continue
         if not all(_seen_side_on(g, site) for g in out.values()) or views_agree(left, right):
             continue
-        for leg in ("left", "right"):
+        for leg in Leg:
             p = _point(out[leg], site)
             widened = replace(p, sd_mm=math.hypot(p.sd_mm, abs(diff) / 2))
             notes = (*out[leg].notes,
@@ -133,19 +134,19 @@ def unsupported_difference(girths: dict[str, LegGirths]
     return out, reasons
 
 
-def pool_ankles(girths: dict[str, LegGirths]) -> tuple[dict[str, LegGirths], bool]:
+def pool_ankles(girths: dict[Leg, LegGirths]) -> tuple[dict[Leg, LegGirths], bool]:
     """Each leg's cB combined with the other leg's, read as a measurement of this ankle
     with ``ANKLE_PAIR_SD_MM`` more spread (inverse-variance weights), when the two agree
     and both were read in two views (a depth from the width prior errs alike for both
     legs: nothing to gain); returns the girths and whether they were pooled."""
     if not all(_seen_side_on(g, "ankle") for g in girths.values()):
         return girths, False
-    left, right = girths["left"].ankle, girths["right"].ankle
+    left, right = girths[Leg.LEFT].ankle, girths[Leg.RIGHT].ankle
     apart = math.sqrt(left.sd_mm ** 2 + right.sd_mm ** 2 + ANKLE_PAIR_SD_MM ** 2)
     if abs(left.girth_mm - right.girth_mm) > 2.0 * apart or min(left.sd_mm, right.sd_mm) <= 0:
         return girths, False
     out = {}
-    for leg, own, other in (("left", left, right), ("right", right, left)):
+    for leg, own, other in ((Leg.LEFT, left, right), (Leg.RIGHT, right, left)):
         w_own = 1.0 / own.sd_mm ** 2
         w_other = 1.0 / (other.sd_mm ** 2 + ANKLE_PAIR_SD_MM ** 2)
         girth = (w_own * own.girth_mm + w_other * other.girth_mm) / (w_own + w_other)

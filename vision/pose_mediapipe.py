@@ -18,6 +18,7 @@ import cv2
 import mediapipe as mp
 import numpy as np
 
+from fitting.measurement import Leg
 from vision.arrays import FloatArray, ImageBGR, PersonMask
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
@@ -28,8 +29,8 @@ os.environ.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
 _NOSE = 0
 _SHOULDER = {"left": 11, "right": 12}
 _LEG = {
-    "left": {"hip": 23, "knee": 25, "ankle": 27, "heel": 29, "toe": 31},
-    "right": {"hip": 24, "knee": 26, "ankle": 28, "heel": 30, "toe": 32},
+    Leg.LEFT: {"hip": 23, "knee": 25, "ankle": 27, "heel": 29, "toe": 31},
+    Leg.RIGHT: {"hip": 24, "knee": 26, "ankle": 28, "heel": 30, "toe": 32},
 }
 
 
@@ -70,9 +71,9 @@ def landmarks_from_normalised(xyv: FloatArray, size_wh: tuple[int, int]) -> Body
         inside = bool(-0.5 <= x_px < w - 0.5 and -0.5 <= y_px < h - 0.5)
         return Keypoint(x_px, y_px, float(np.clip(xyv[i, 2], 0.0, 1.0)), inside)
 
-    legs = {side: LegLandmarks(**{name: kp(i) for name, i in idx.items()})
-            for side, idx in _LEG.items()}
-    return BodyLandmarks(left=legs["left"], right=legs["right"], nose=kp(_NOSE),
+    legs = {leg: LegLandmarks(**{name: kp(i) for name, i in idx.items()})
+            for leg, idx in _LEG.items()}
+    return BodyLandmarks(left=legs[Leg.LEFT], right=legs[Leg.RIGHT], nose=kp(_NOSE),
                          left_shoulder=kp(_SHOULDER["left"]),
                          right_shoulder=kp(_SHOULDER["right"]))
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from fitting.measurement import Leg
 from fitting.stance import Stance
 from vision.arrays import BoolArray, FloatArray, ImageBGR, IntArray, PersonMask, PointsPx
 from vision.between_legs import inner_side, outermost_inner_edges
@@ -86,7 +87,7 @@ class LegViewProfile:
     """
 
     stance: Stance
-    leg: str
+    leg: Leg
     width_mm: FloatArray
     samples: IntArray
     axis: LegAxis
@@ -402,7 +403,7 @@ def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxi
     return width, np.minimum(n_left, n_right)
 
 
-def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks, leg: str,
+def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks, leg: Leg,
                      stance: Stance, calibration: CameraCalibration, mat: MatSpec,
                      row_step: int = 1) -> LegViewProfile:
     """Measure one leg in one frame (the per-frame work of the measurer)."""

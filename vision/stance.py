@@ -42,6 +42,7 @@ import numpy as np
 
 from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec
+from fitting.measurement import Leg
 from fitting.stance import Stance
 from vision.arrays import BoolArray, FloatArray, ImageBGR, ImageU8, IntArray, PersonMask, PointsPx
 from vision.edges import RowEdges
@@ -49,9 +50,8 @@ from vision.protocols import Segmenter
 from vision.segmentation import everyone_mask, mask_cover, second_silhouette_share
 from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult
 
-LEGS = ("left", "right")
 # Per leg, heel and toe on the floor (x, y mm).
-FeetMm = dict[str, tuple[FloatArray, FloatArray]]
+FeetMm = dict[Leg, tuple[FloatArray, FloatArray]]
 
 GUIDANCE_TEXT_EN: dict[str, str] = {
     "no_person": "No person in view: please step onto the mat.",
@@ -274,7 +274,7 @@ class StanceChecker:
             spec = mat.stance(stance)
             self._prints_mm[stance] = {
                 leg: (np.asarray(spec.foot(leg).heel_xy_mm, float),
-                      np.asarray(spec.foot(leg).toe_xy_mm, float)) for leg in LEGS}
+                      np.asarray(spec.foot(leg).toe_xy_mm, float)) for leg in Leg}
         self._history: deque[tuple[float, PointsPx, float]] = deque(maxlen=self.still_frames)
         self._history_stance: Stance | None = None
         self.segment_every = max(1, segment_every)
@@ -391,7 +391,7 @@ class StanceChecker:
     def _legs_outside(self, lm: BodyLandmarks, w: int, h: int,
                       mask: PersonMask | None = None) -> str | None:
         margin = self.t.border_margin * h
-        for leg in LEGS:
+        for leg in Leg:
             ll = lm.leg(leg)
             for name, kp in (("knee", ll.knee), ("ankle", ll.ankle), ("heel", ll.heel),
                              ("toe", ll.toe)):
@@ -405,7 +405,7 @@ class StanceChecker:
             # The pose model guesses legs below a picture cut at the shins (or a floor of
             # one colour): both ankles then lie off the person's silhouette.
             covers = []
-            for leg in LEGS:
+            for leg in Leg:
                 ll = lm.leg(leg)
                 r = max(2, int(0.06 * float(np.linalg.norm(ll.knee.xy_px - ll.ankle.xy_px))))
                 covers.append(mask_cover(mask, ll.ankle.xy_px, r))
@@ -426,10 +426,10 @@ class StanceChecker:
             return self._feet_memo[1]
         up = np.array([0.0, 0.0, 1.0])
         heels = self.calibration.back_project_to_plane(
-            np.array([lm.leg(g).heel.xy_px for g in LEGS]), np.array([0.0, 0.0, 30.0]), up)
+            np.array([lm.leg(g).heel.xy_px for g in Leg]), np.array([0.0, 0.0, 30.0]), up)
         toes = self.calibration.back_project_to_plane(
-            np.array([lm.leg(g).toe.xy_px for g in LEGS]), np.array([0.0, 0.0, 10.0]), up)
-        feet = {g: (heels[i, :2], toes[i, :2]) for i, g in enumerate(LEGS)}
+            np.array([lm.leg(g).toe.xy_px for g in Leg]), np.array([0.0, 0.0, 10.0]), up)
+        feet = {g: (heels[i, :2], toes[i, :2]) for i, g in enumerate(Leg)}
         self._feet_memo = (lm, feet)
         return feet
 
@@ -447,13 +447,13 @@ class StanceChecker:
             return pose
         feet = self._feet_on_floor_mm(lm)
         prints = self._prints_mm[expected]
-        other = {"left": "right", "right": "left"}
-        own = max(_foot_miss_mm(*feet[g], *prints[g]) for g in LEGS)
-        crossed = max(_foot_miss_mm(*feet[g], *prints[other[g]]) for g in LEGS)
+        other = {Leg.LEFT: Leg.RIGHT, Leg.RIGHT: Leg.LEFT}
+        own = max(_foot_miss_mm(*feet[g], *prints[g]) for g in Leg)
+        crossed = max(_foot_miss_mm(*feet[g], *prints[other[g]]) for g in Leg)
         if own <= self.t.footprint_tolerance_mm or crossed > self.t.footprint_tolerance_mm:
             return pose
         swapped = replace(lm, left=lm.right, right=lm.left)
-        self._feet_memo = (swapped, {"left": feet["right"], "right": feet["left"]})
+        self._feet_memo = (swapped, {Leg.LEFT: feet[Leg.RIGHT], Leg.RIGHT: feet[Leg.LEFT]})
         return PoseResult(swapped, pose.mask)
 
     def classify(self, lm: BodyLandmarks) -> tuple[Stance, str]:
@@ -469,13 +469,13 @@ class StanceChecker:
         so the guidance asks them to turn). The shoulders confirm: wide apart in the image
         when facing the camera, nearly on top of each other from the side.
         """
-        dirs = [_footprint_dir(*feet[leg]) for leg in LEGS]
+        dirs = [_footprint_dir(*feet[leg]) for leg in Leg]
         mean_dir = dirs[0] + dirs[1]
         to_front = _angle_deg(mean_dir, np.array([0.0, -1.0]))
         to_side = _angle_deg(mean_dir, np.array([1.0, 0.0]))
         shoulder_px = abs(lm.left_shoulder.x_px - lm.right_shoulder.x_px)
         shank_px = float(np.mean([np.linalg.norm(lm.leg(g).knee.xy_px - lm.leg(g).ankle.xy_px)
-                                  for g in LEGS]))
+                                  for g in Leg]))
         ratio = shoulder_px / max(shank_px, 1e-6)
         detail = (f"feet {to_front:.0f} deg from facing the camera, {to_side:.0f} deg from "
                   f"side; shoulders {ratio:.2f} shank")
@@ -497,7 +497,7 @@ class StanceChecker:
 
     def _off_footprints(self, feet: FeetMm,
                         stance: Stance) -> str | None:
-        for leg in LEGS:
+        for leg in Leg:
             heel, toe = feet[leg]
             print_heel, print_toe = self._prints_mm[stance][leg]
             miss = _foot_miss_mm(heel, toe, print_heel, print_toe)
@@ -514,11 +514,11 @@ class StanceChecker:
     @staticmethod
     def _leg_crop(image: ImageBGR, lm: BodyLandmarks) -> tuple[ImageBGR, FloatArray]:
         """The lower-leg region (knees to feet) and its top-left offset."""
-        pts = np.array([k.xy_px for leg in LEGS for k in
+        pts = np.array([k.xy_px for leg in Leg for k in
                         (lm.leg(leg).knee, lm.leg(leg).ankle, lm.leg(leg).heel,
                          lm.leg(leg).toe)])
         shank = float(np.mean([np.linalg.norm(lm.leg(g).knee.xy_px - lm.leg(g).ankle.xy_px)
-                               for g in LEGS]))
+                               for g in Leg]))
         pad = 0.25 * shank
         h, w = image.shape[:2]
         x0 = int(max(0, pts[:, 0].min() - pad))
@@ -528,7 +528,7 @@ class StanceChecker:
         return image[y0:y1, x0:x1], np.array([x0, y0], float)
 
     def garment_scores(self, image: ImageBGR, pose: PoseResult,
-                       lm: BodyLandmarks) -> dict[str, dict[str, float]]:
+                       lm: BodyLandmarks) -> dict[Leg, dict[str, float]]:
         """Per leg, the colour distances that tell bare skin from cloth or an occluder.
 
         The reference is skin seen on the face and neck (at the nose, and a quarter of the
@@ -553,7 +553,7 @@ class StanceChecker:
         centres = [nose, nose + (mid - nose) * 0.25]
         radii = [r_face, r_face]
         leg_r = {}
-        for leg in LEGS:
+        for leg in Leg:
             ll = lm.leg(leg)
             knee, ankle = ll.knee.xy_px, ll.ankle.xy_px
             leg_r[leg] = max(2, int(0.04 * float(np.linalg.norm(knee - ankle))))
@@ -562,8 +562,8 @@ class StanceChecker:
         colours_all = _patches_lab(image, centres, radii, pose.mask)
         refs = [c for c in colours_all[:2] if c is not None]
         n_leg = len(calf_f) + len(ankle_f)
-        out: dict[str, dict[str, float]] = {}
-        for i, leg in enumerate(LEGS):
+        out: dict[Leg, dict[str, float]] = {}
+        for i, leg in enumerate(Leg):
             ll = lm.leg(leg)
             knee, ankle = ll.knee.xy_px, ll.ankle.xy_px
             r = leg_r[leg]
@@ -588,14 +588,14 @@ class StanceChecker:
     def _garment_check(self, image: ImageBGR, pose: PoseResult, lm: BodyLandmarks,
                        judge_calves: bool = True) -> tuple[str, str] | None:
         scores = self.garment_scores(image, pose, lm)
-        for leg in LEGS if judge_calves else ():
+        for leg in Leg if judge_calves else ():
             calf, own = scores[leg]["calf"], scores[leg]["calf_to_ankle"]
             # Cloth differs from the face's skin and from the leg's own bare ankle alike;
             # a bare calf lit unlike the face still matches its ankle.
             if calf > self.t.covered_distance and not own <= self.t.covered_distance:
                 return "uncover_calves", (f"{leg} calf colour {calf:.0f} from skin, "
                                           f"{own:.0f} from its ankle")
-        for leg in LEGS:
+        for leg in Leg:
             ankle = scores[leg]["ankle"]
             if ankle > self.t.hidden_ankle_distance:
                 return f"{leg}_ankle_hidden", f"{leg} ankle colour {ankle:.0f} from skin"
@@ -620,11 +620,11 @@ class StanceChecker:
     # ---- stillness ----------------------------------------------------------------
 
     def _motion(self, frame: Frame, lm: BodyLandmarks, stance: Stance) -> str | None:
-        pts = np.array([k.xy_px for leg in LEGS for k in
+        pts = np.array([k.xy_px for leg in Leg for k in
                         (lm.leg(leg).knee, lm.leg(leg).ankle, lm.leg(leg).heel,
                          lm.leg(leg).toe)])
         shank = float(np.mean([np.linalg.norm(lm.leg(g).knee.xy_px - lm.leg(g).ankle.xy_px)
-                               for g in LEGS]))
+                               for g in Leg]))
         if self._history_stance is not stance or (
                 self._history and frame.timestamp_s - self._history[-1][0] > 1.0):
             self._history.clear()
@@ -668,11 +668,11 @@ def frame_basics(frame: Frame, pose: PoseResult, expected: Stance) -> str | None
     lm = pose.landmarks
     if lm is None or pose.mask is None:
         return "no_person"
-    for leg in LEGS:
+    for leg in Leg:
         legs = lm.leg(leg)
         if not (legs.knee.in_image and legs.ankle.in_image and legs.toe.in_image):
             return "legs_out_of_frame"
-    for leg in LEGS:
+    for leg in Leg:
         legs = lm.leg(leg)
         ankle_bar = MIN_ANKLE_VISIBILITY_SIDE if expected is Stance.SIDE else 0.5
         if legs.ankle.visibility < ankle_bar:
@@ -693,7 +693,7 @@ def classify_stance(landmarks: BodyLandmarks) -> Stance:
     and mostly vertical in the image; turned to the side it is long and horizontal.
     """
     across, down = 0.0, 0.0
-    for leg in LEGS:
+    for leg in Leg:
         lm = landmarks.leg(leg)
         d = lm.toe.xy_px - lm.heel.xy_px
         across += abs(d[0])

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from fitting.measurement import Leg
+
 # ``Stance`` lives in fitting.stance; re-exported here for the modules that still import
 # it from vision.types.
 from fitting.stance import Stance as Stance
@@ -70,8 +72,8 @@ class BodyLandmarks:
     left_shoulder: Keypoint
     right_shoulder: Keypoint
 
-    def leg(self, leg: str) -> LegLandmarks:
-        return self.left if leg == "left" else self.right
+    def leg(self, leg: Leg) -> LegLandmarks:
+        return self.left if leg == Leg.LEFT else self.right
 
 
 @dataclass(frozen=True, eq=False)

@@ -22,6 +22,7 @@ from calibration.printables import (
     write_board,
     write_mat,
 )
+from fitting.measurement import Leg
 
 PX_PER_MM = 5.0  # 127 dpi: one pixel is exactly 0.2 mm
 needs_pdftoppm = pytest.mark.skipif(shutil.which("pdftoppm") is None,
@@ -99,10 +100,10 @@ def stroke_centre_along_axis(image, end_mm, direction, page_h_mm, half_window_mm
 
 
 @pytest.mark.parametrize("stance, leg", [
-    ("front", "left"),   # facing the camera, left foot on the image's right
-    ("front", "right"),
-    ("side", "right"),   # near foot of the staggered side stance (dashed outline)
-    ("side", "left"),    # far foot
+    ("front", Leg.LEFT),   # facing the camera, left foot on the image's right
+    ("front", Leg.RIGHT),
+    ("side", Leg.RIGHT),   # near foot of the staggered side stance (dashed outline)
+    ("side", Leg.LEFT),    # far foot
 ])
 def test_footprints_end_where_the_spec_puts_heel_and_toe(mat_render, stance, leg):
     mat = load_mat_spec()

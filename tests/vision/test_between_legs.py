@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
+from fitting.measurement import Leg
 from vision.between_legs import inner_side, outermost_inner_edges
 from vision.edges import find_leg_edges
 
@@ -70,8 +71,8 @@ def test_the_inner_edge_between_close_legs_is_the_outermost_clear_peak(gap_px, f
 
 
 @pytest.mark.parametrize(("leg", "side"), [
-    ("right", "right"),  # the person's right leg is on the image's left: inner edge right
-    ("left", "left"),    # and the left leg's inner edge is its image-left edge
+    (Leg.RIGHT, "right"),  # the person's right leg is on the image's left: inner edge right
+    (Leg.LEFT, "left"),    # and the left leg's inner edge is its image-left edge
 ])
 def test_inner_side(leg, side):
     assert inner_side(leg) == side

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from calibration.mat import load_mat_spec
+from fitting.measurement import Leg
 from tests.vision.render_cylinders import reference_camera
 from vision.foot_placement import (
     ON_PRINT_SD_MM,
@@ -50,7 +51,7 @@ def test_a_toe_far_off_the_print_moves_the_heel_with_it(off_mm):
     assert heel.sd_mm > 10.0  # the foot's length is a population figure, not measured
 
 
-def _front_axis_for(leg: str, heel_off_mm: float, foot_extra_mm: float = 0.0,
+def _front_axis_for(leg: Leg, heel_off_mm: float, foot_extra_mm: float = 0.0,
                     turned_out_deg: float = 0.0):
     """The front axis of a shank whose heel stands ``heel_off_mm`` toward the toe from its
     print, with a foot ``foot_extra_mm`` longer than the population's for its knee, its
@@ -61,7 +62,7 @@ def _front_axis_for(leg: str, heel_off_mm: float, foot_extra_mm: float = 0.0,
     print_dir = np.array([*fp.direction_xy, 0.0])
     heel = np.array([*fp.heel_xy_mm, 0.0]) + print_dir * heel_off_mm
     # Facing the camera (-y), the left foot is on the camera's right: out is +x.
-    out = math.radians(turned_out_deg) * (1.0 if leg == "left" else -1.0)
+    out = math.radians(turned_out_deg) * (1.0 if leg is Leg.LEFT else -1.0)
     c, s = math.cos(out), math.sin(out)
     toward_toe = np.array([c * print_dir[0] - s * print_dir[1],
                            s * print_dir[0] + c * print_dir[1], 0.0])
@@ -79,7 +80,7 @@ def _front_axis_for(leg: str, heel_off_mm: float, foot_extra_mm: float = 0.0,
     return axis, ankle_floor
 
 
-@pytest.mark.parametrize("leg", ["left", "right"])
+@pytest.mark.parametrize("leg", list(Leg))
 def test_front_axis_on_the_print_stands_at_the_ankle(leg):
     axis, ankle_floor = _front_axis_for(leg, 0.0)
     depth_error = axis.point_at(85.0)[1] - ankle_floor[1]
@@ -89,7 +90,7 @@ def test_front_axis_on_the_print_stands_at_the_ankle(leg):
 
 @pytest.mark.parametrize("off_mm", [-50.0, 50.0])
 def test_front_axis_follows_a_foot_off_its_print(off_mm):
-    axis, ankle_floor = _front_axis_for("left", off_mm)
+    axis, ankle_floor = _front_axis_for(Leg.LEFT, off_mm)
     depth_error = axis.point_at(85.0)[1] - ankle_floor[1]
     # The print alone would put the ankle (1 - ANKLE_SHARE_OF_FOOT) x 50 = 39 mm off (~2 %
     # of every width); the toe takes back at least three quarters of that. The rest is the
@@ -98,7 +99,7 @@ def test_front_axis_follows_a_foot_off_its_print(off_mm):
     assert abs(depth_error) < 0.3 * print_alone_mm
 
 
-@pytest.mark.parametrize("leg", ["left", "right"])
+@pytest.mark.parametrize("leg", list(Leg))
 def test_feet_turned_out_on_their_prints_stay_on_the_prints(leg):
     # Most people stand with their toes turned out. A foot turned 25 degrees about its heel
     # brings its toe ~26 mm nearer the heel along the print (1 - cos 25 of its length),
@@ -112,6 +113,6 @@ def test_a_long_foot_on_its_print_stays_on_the_print():
     # A foot 15 mm longer than its knee predicts reads as a heel 15 mm forward of where it
     # is; the toe alone would put the ankle ~12 mm off. The print, which the shopper does
     # stand on, holds the axis to well under half of that.
-    axis, ankle_floor = _front_axis_for("right", 0.0, foot_extra_mm=15.0)
+    axis, ankle_floor = _front_axis_for(Leg.RIGHT, 0.0, foot_extra_mm=15.0)
     toe_alone_mm = (1 - ANKLE_SHARE_OF_FOOT) * 15.0
     assert abs(axis.point_at(85.0)[1] - ankle_floor[1]) < 0.5 * toe_alone_mm

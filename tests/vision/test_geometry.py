@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from calibration.mat import load_mat_spec
+from fitting.measurement import Leg
 from tests.vision.render_cylinders import Cylinder, coarse_mask, reference_camera, render
 from vision.edges import find_leg_edges
 from vision.geometry import (
@@ -128,7 +129,7 @@ def test_side_stance_width_is_perpendicular_to_a_tilted_shank(tilt_deg, radius,
     hip = knee - np.array([0.0, 300.0])
     landmarks = LegLandmarks(_keypoint(hip), _keypoint(knee), _keypoint(ankle),
                              _keypoint(heel), _keypoint(toe))
-    profile = leg_view_profile(image, coarse_mask(coverage), landmarks, "right", Stance.SIDE,
+    profile = leg_view_profile(image, coarse_mask(coverage), landmarks, Leg.RIGHT, Stance.SIDE,
                                calibration, MAT)
     widths = profile.width_mm[HEIGHTS & np.isfinite(profile.width_mm)]
     assert len(widths) > 60

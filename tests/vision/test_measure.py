@@ -53,9 +53,11 @@ def test_measurer_with_true_landmarks_recovers_tape_girths(shared_data, name,
         report = measurer.add(Frame(image, 0.0, 0), stance)
         assert report.accepted and report.progress == 0.5
         assert not measurer.stance_complete(stance)
-        assert {o.leg for o in report.overlay.legs} == {"left", "right"}
+        assert [o.leg for o in report.overlay.legs] == [Leg.LEFT, Leg.RIGHT]
+        assert all(type(o.leg) is Leg for o in report.overlay.legs)
     result = measurer.result()
     assert result.confidence == "high"
+    assert all(type(leg) is Leg for leg in result.girths)
     for leg in (Leg.LEFT, Leg.RIGHT):
         got = result.measurement.leg(leg)
         want = truth[leg.value]

@@ -124,7 +124,7 @@ def test_a_mask_bleeding_onto_a_skin_coloured_floor_does_not_widen_the_leg():
     bleed_rows = slice(1320, 1380)  # ~90 mm of the lower calf
     calibration, cyl, image, mask = _bleeding_scene(bleed_rows)
     landmarks = _landmarks(calibration, cyl)
-    profile = leg_view_profile(image, mask, landmarks, "left", Stance.FRONT, calibration, MAT)
+    profile = leg_view_profile(image, mask, landmarks, Leg.LEFT, Stance.FRONT, calibration, MAT)
     # Measured against the true axis, so only the edges are judged.
     axis = LegAxis(cyl.base_mm, cyl.up)
     r = {side: rays_to_axis(calibration, profile.edges.points_px(side), axis)
@@ -135,7 +135,7 @@ def test_a_mask_bleeding_onto_a_skin_coloured_floor_does_not_widen_the_leg():
     np.testing.assert_allclose(r["right"].r_mm[in_bleed], 45.0, atol=0.8)
     # The profile (on the measurer's own axis) is the one of the same scene without a bleed.
     calibration, _, clean_image, clean_mask = _bleeding_scene(slice(0, 0))
-    clean = leg_view_profile(clean_image, clean_mask, landmarks, "left", Stance.FRONT,
+    clean = leg_view_profile(clean_image, clean_mask, landmarks, Leg.LEFT, Stance.FRONT,
                              calibration, MAT)
     heights = (HEIGHTS_MM > 120) & (HEIGHTS_MM < 500)
     assert np.isfinite(profile.width_mm[heights]).all()
@@ -183,9 +183,9 @@ def test_an_edge_lost_over_skin_coloured_background_is_filled_from_the_mask(lo_m
     lost = _rows_between_mm(calibration, cyl, lo_mm, hi_mm)
     calibration, cyl, image, mask = _vanishing_edge_scene(lost)
     landmarks = _landmarks(calibration, cyl)
-    profile = leg_view_profile(image, mask, landmarks, "left", Stance.FRONT, calibration, MAT)
+    profile = leg_view_profile(image, mask, landmarks, Leg.LEFT, Stance.FRONT, calibration, MAT)
     _, _, clean_image, clean_mask = _vanishing_edge_scene(slice(0, 0))
-    clean = leg_view_profile(clean_image, clean_mask, landmarks, "left", Stance.FRONT,
+    clean = leg_view_profile(clean_image, clean_mask, landmarks, Leg.LEFT, Stance.FRONT,
                              calibration, MAT)
     h = HEIGHTS_MM
     inside = (lo_mm + 10 < h) & (h < hi_mm - 10)
@@ -244,7 +244,7 @@ def test_the_knee_point_stands_the_offset_above_the_landmark(shared_data):
     measurer = LegMeasurer(load_calibration(scene / "calibration.json"), MAT,
                            FakePoseEstimator([views["front"][1]]))
     measurer.add(Frame(views["front"][0], 0.0, 0), Stance.FRONT)
-    front = aggregate_profiles(measurer.profiles_for("left", Stance.FRONT))
+    front = aggregate_profiles(measurer.profiles_for(Leg.LEFT, Stance.FRONT))
     at_landmark = leg_girths(front, None)
     raised = leg_girths(front, None, KNEE_POINT_ABOVE_LANDMARK_MM)
     assert raised.knee_high_length_mm - at_landmark.knee_high_length_mm == pytest.approx(
@@ -328,7 +328,7 @@ def test_a_leg_the_side_view_cannot_outline_takes_its_depth_from_the_front(share
     measurer.pose_estimator = FakePoseEstimator([side_pose])
     assert measurer.add(Frame(image, 1.0, 1), Stance.SIDE).accepted
     result = measurer.result()
-    assert result.girths["left"].front_only and not result.girths["right"].front_only
+    assert result.girths[Leg.LEFT].front_only and not result.girths[Leg.RIGHT].front_only
     assert "left leg: not seen in the side view: depth from a prior" in \
         result.diagnostics["lower_confidence_reasons"]
     left = result.measurement.left

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from fitting.measurement import Leg
 from vision.aggregate import LegGirths, SitePoint
 from vision.plausibility import (
     ANKLE_PAIR_SD_MM,
@@ -37,7 +38,7 @@ def _leg(ankle=(220.0, 3.0, 55.0, 80.0), calf=(370.0, 4.0, 105.0, 110.0)) -> Leg
     (230.0, 620.0, "calf"),
 ])
 def test_a_girth_no_adult_has_is_refused_with_the_figure_named(ankle, calf, refused):
-    why = outside_human_range("left", _leg((ankle, 3.0, 55.0, 80.0), (calf, 4.0, 105, 110)))
+    why = outside_human_range(Leg.LEFT, _leg((ankle, 3.0, 55.0, 80.0), (calf, 4.0, 105, 110)))
     if refused is None:
         assert why is None
     else:
@@ -51,11 +52,11 @@ def test_a_difference_only_the_front_view_shows_widens_both_legs_sd():
     # view sees two equal depths. One leg or the other is misread.
     left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
-    out, reasons = unsupported_difference({"left": left, "right": right})
+    out, reasons = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
     assert len(reasons) == 1 and "ankles differ by 25 mm" in reasons[0]
-    for leg in ("left", "right"):
+    for leg in Leg:
         assert out[leg].ankle.sd_mm == pytest.approx(math.hypot(3.0, 12.5))
-        assert out[leg].ankle.girth_mm == pytest.approx((220.0, 195.0)[leg == "right"])
+        assert out[leg].ankle.girth_mm == pytest.approx((220.0, 195.0)[leg == Leg.RIGHT])
         assert out[leg].calf.sd_mm == 4.0
 
 
@@ -63,62 +64,62 @@ def test_a_difference_both_views_show_is_a_real_one():
     # A fuller right calf (a possible clot): wider from the front and deeper from the side.
     left = _leg(calf=(370.0, 4.0, 105.0, 110.0))
     right = _leg(calf=(405.0, 4.0, 115.0, 121.0))
-    out, reasons = unsupported_difference({"left": left, "right": right})
-    assert reasons == [] and out["right"].calf.sd_mm == 4.0
+    out, reasons = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
+    assert reasons == [] and out[Leg.RIGHT].calf.sd_mm == 4.0
 
 
 def test_a_difference_without_a_side_depth_to_check_it_is_left_alone():
     left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
     right = dataclasses.replace(right, depth_from_prior=("ankle",))
-    out, reasons = unsupported_difference({"left": left, "right": right})
-    assert reasons == [] and out["right"].ankle.sd_mm == 3.0
+    out, reasons = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
+    assert reasons == [] and out[Leg.RIGHT].ankle.sd_mm == 3.0
 
 
 def test_ankles_read_alike_are_read_together():
     left, right = _leg(ankle=(226.0, 3.0, 55, 80)), _leg(ankle=(233.0, 3.0, 57, 81))
-    out, pooled = pool_ankles({"left": left, "right": right})
+    out, pooled = pool_ankles({Leg.LEFT: left, Leg.RIGHT: right})
     assert pooled
     w_other = 1 / (3.0 ** 2 + ANKLE_PAIR_SD_MM ** 2)
     sd = math.sqrt(1 / (1 / 9 + w_other))
-    assert out["left"].ankle.sd_mm == pytest.approx(sd) and sd < 3.0
-    assert 226.0 < out["left"].ankle.girth_mm < out["right"].ankle.girth_mm < 233.0
-    assert out["left"].calf is left.calf
+    assert out[Leg.LEFT].ankle.sd_mm == pytest.approx(sd) and sd < 3.0
+    assert 226.0 < out[Leg.LEFT].ankle.girth_mm < out[Leg.RIGHT].ankle.girth_mm < 233.0
+    assert out[Leg.LEFT].calf is left.calf
 
 
 def test_ankles_far_apart_or_one_misread_are_not_pulled_together():
     # 25 mm apart with 3 mm readings: a real difference (or a misread the other checks
     # flag), never averaged away.
     left, right = _leg(ankle=(245.0, 3.0, 60, 90)), _leg(ankle=(220.0, 3.0, 55, 80))
-    out, pooled = pool_ankles({"left": left, "right": right})
-    assert not pooled and out["left"].ankle.girth_mm == 245.0
+    out, pooled = pool_ankles({Leg.LEFT: left, Leg.RIGHT: right})
+    assert not pooled and out[Leg.LEFT].ankle.girth_mm == 245.0
     # A leg whose sd was widened (12.8) hardly moves the other's.
     good, unsure = _leg(ankle=(220.0, 3.0, 55, 80)), _leg(ankle=(205.0, 12.8, 50, 80))
-    out, pooled = pool_ankles({"left": good, "right": unsure})
-    assert pooled and abs(out["left"].ankle.girth_mm - 220.0) < 1.0
-    assert abs(out["right"].ankle.girth_mm - 220.0) < 3.0
+    out, pooled = pool_ankles({Leg.LEFT: good, Leg.RIGHT: unsure})
+    assert pooled and abs(out[Leg.LEFT].ankle.girth_mm - 220.0) < 1.0
+    assert abs(out[Leg.RIGHT].ankle.girth_mm - 220.0) < 3.0
 
 
 def test_a_calf_no_bare_leg_has_for_its_ankle_is_refused():
     hi = CALF_TO_ANKLE_RANGE[1]
     calf = 190.0 * (hi + 0.1)  # both calves far too full for 190 mm ankles: a garment
     legs = {leg: _leg(ankle=(190.0, 3.0, 50, 75), calf=(calf, 4.0, 150, 160))
-            for leg in ("left", "right")}
+            for leg in Leg}
     refusal, _ = calf_to_ankle_refusal(legs)
-    assert refusal is not None and "covered" in refusal[0] and refusal[1] == "left"
+    assert refusal is not None and "covered" in refusal[0] and refusal[1] is Leg.LEFT
 
 
 def test_one_calf_fuller_in_both_views_is_a_swelling_not_a_garment():
     hi = CALF_TO_ANKLE_RANGE[1]
     swollen = _leg(ankle=(190.0, 3.0, 50, 75), calf=(190.0 * (hi + 0.1), 5.0, 150, 165))
     other = _leg(ankle=(188.0, 3.0, 50, 75), calf=(420.0, 4.0, 132, 136))
-    refusal, reasons = calf_to_ankle_refusal({"left": swollen, "right": other})
+    refusal, reasons = calf_to_ankle_refusal({Leg.LEFT: swollen, Leg.RIGHT: other})
     assert refusal is None and "swelling" in reasons[0]
     # Without a side view nothing confirms it: refused.
     alone = dataclasses.replace(swollen, front_only=True)
-    refusal, _ = calf_to_ankle_refusal({"left": alone, "right": other})
+    refusal, _ = calf_to_ankle_refusal({Leg.LEFT: alone, Leg.RIGHT: other})
     assert refusal is not None
     # Fuller from the front only (the side sees equal depths): refused.
     flat = _leg(ankle=(190.0, 3.0, 50, 75), calf=(190.0 * (hi + 0.1), 5.0, 150, 136))
-    refusal, _ = calf_to_ankle_refusal({"left": flat, "right": other})
+    refusal, _ = calf_to_ankle_refusal({Leg.LEFT: flat, Leg.RIGHT: other})
     assert refusal is not None

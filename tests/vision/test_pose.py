@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from fitting.measurement import Leg
 from vision.fakes import SyntheticScene, truth_knee_px
 from vision.pose_mediapipe import (
     MediaPipePoseEstimator,
@@ -106,8 +107,8 @@ def test_knee_and_ankle_landmarks_near_the_truth(shared_data, estimator, scene):
     for view in ("front", "side"):
         lm = estimator.estimate(_frame(s.images_bgr[view])).landmarks
         assert lm is not None, f"{scene} {view}: nobody found"
-        for side in ("left", "right"):
-            t = s.truth["landmarks_px"][view][side]
+        for side in Leg:
+            t = s.truth["landmarks_px"][view][side.value]
             knee_t, ankle_t = truth_knee_px(t), np.asarray(t["ankle_joint_px"])
             shank = np.linalg.norm(knee_t - ankle_t)
             leg = lm.leg(side)

@@ -11,6 +11,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from fitting.measurement import Leg
 from vision.fakes import (
     FakePoseEstimator,
     FakeSegmenter,
@@ -119,7 +120,7 @@ def test_segmenter_runs_every_nth_frame(scene_1000, mat, estimator, segment_ever
 
 # ---- exact geometry: feet placed on the floor in millimetres, projected by the camera ---
 
-def _feet_landmarks(cal, feet_mm: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+def _feet_landmarks(cal, feet_mm: dict[Leg, tuple[tuple[float, float], tuple[float, float]]],
                     size_wh) -> BodyLandmarks:
     """Landmarks of a person whose heels and toes stand at the given floor points (mm).
 
@@ -138,7 +139,7 @@ def _feet_landmarks(cal, feet_mm: dict[str, tuple[tuple[float, float], tuple[flo
         legs[leg] = LegLandmarks(hip=kp((hx, hy + 40, 900)), knee=kp((hx, hy + 40, 500)),
                                  ankle=kp((hx, hy + 40, 80)), heel=kp((hx, hy, 30)),
                                  toe=kp((*toe, 10)))
-    return BodyLandmarks(left=legs["left"], right=legs["right"], nose=kp((0, 100, 1650)),
+    return BodyLandmarks(left=legs[Leg.LEFT], right=legs[Leg.RIGHT], nose=kp((0, 100, 1650)),
                          left_shoulder=kp((180, 100, 1450)),
                          right_shoulder=kp((-180, 100, 1450)))
 
@@ -147,7 +148,7 @@ def _on_prints(mat, stance: str, shift_mm=(0.0, 0.0), turn_deg: float = 0.0):
     """Heel and toe floor points of the stance's footprints, shifted and turned."""
     feet = {}
     c, s = np.cos(np.radians(turn_deg)), np.sin(np.radians(turn_deg))
-    for leg in ("left", "right"):
+    for leg in Leg:
         fp = mat.stance(stance).foot(leg)
         heel = np.add(fp.heel_xy_mm, shift_mm)
         d = np.subtract(fp.toe_xy_mm, fp.heel_xy_mm)
@@ -192,8 +193,8 @@ def test_a_foot_with_one_end_astray_is_still_on_its_print(scene_1000, mat):
     scene, cal = scene_1000
     checker = StanceChecker(cal, mat, still_frames=1)
     feet = _on_prints(mat, "side")
-    heel, toe = feet["left"]
-    feet["left"] = ((heel[0], heel[1] - 150.0), toe)
+    heel, toe = feet[Leg.LEFT]
+    feet[Leg.LEFT] = ((heel[0], heel[1] - 150.0), toe)
     lm = _feet_landmarks(cal, feet, scene.size_wh())
     assert checker.footprint_check(lm, Stance.SIDE) is None
     forward = _feet_landmarks(cal, _on_prints(mat, "side", (0, -200)), scene.size_wh())
@@ -207,10 +208,10 @@ def test_a_foot_seen_too_short_to_have_a_direction_is_not_judged_turned(scene_10
     scene, cal = scene_1000
     checker = StanceChecker(cal, mat, still_frames=1)
     feet = _on_prints(mat, "front")
-    heel, _ = feet["right"]
+    heel, _ = feet[Leg.RIGHT]
     c, s = np.cos(np.radians(60)), np.sin(np.radians(60))
-    short = {**feet, "right": (heel, (heel[0] + 100 * s, heel[1] - 100 * c))}
-    whole = {**feet, "right": (heel, (heel[0] + 260 * s, heel[1] - 260 * c))}
+    short = {**feet, Leg.RIGHT: (heel, (heel[0] + 100 * s, heel[1] - 100 * c))}
+    whole = {**feet, Leg.RIGHT: (heel, (heel[0] + 260 * s, heel[1] - 260 * c))}
     assert checker.footprint_check(_feet_landmarks(cal, short, scene.size_wh()),
                                    Stance.FRONT) is None
     assert "turned" in checker.footprint_check(_feet_landmarks(cal, whole, scene.size_wh()),
@@ -308,8 +309,8 @@ def _shifted(image, result: PoseResult, dx_px: int) -> tuple[np.ndarray, PoseRes
         return dataclasses.replace(k, x_px=k.x_px + dx_px)
 
     lm = result.landmarks
-    legs = {g: LegLandmarks(*(mv(k) for k in lm.leg(g).all())) for g in ("left", "right")}
-    moved = PoseResult(BodyLandmarks(legs["left"], legs["right"], mv(lm.nose),
+    legs = {g: LegLandmarks(*(mv(k) for k in lm.leg(g).all())) for g in Leg}
+    moved = PoseResult(BodyLandmarks(legs[Leg.LEFT], legs[Leg.RIGHT], mv(lm.nose),
                                      mv(lm.left_shoulder), mv(lm.right_shoulder)),
                        np.roll(result.mask, dx_px, axis=1))
     return np.roll(image, dx_px, axis=1), moved
