@@ -19,7 +19,8 @@ DonningKind = Literal["step", "warning", "care"]
 ILLUSTRATION_KEYS: tuple[str, ...] = (
     "morning", "inside_out_to_heel", "foot_in_heel_centred", "pull_up_small_steps",
     "smooth_no_wrinkles", "behind_knee", "never_roll_top", "gloves", "remove_slowly",
-    "night_off", "drink_water", "warning_signs", "replace_remeasure", "wash_care",
+    "night_off", "drink_water", "warning_signs", "off_at_once", "off_and_call",
+    "replace_remeasure", "wash_care",
 )
 """Every illustration the UI must be able to draw, one per key."""
 
@@ -112,13 +113,13 @@ DONNING_STEPS: tuple[DonningStep, ...] = (
         "in der Apotheke oder ärztlich nachfragen. Krämpfe bedeuten meist eine falsche "
         "Größe, eine zu starke Klasse oder einen umgeschlagenen Rand."),
     DonningStep(
-        "off_at_once", "warning", "warning_signs",
+        "off_at_once", "warning", "off_at_once",
         "Toes turning blue or white, new numbness or pain that gets worse: take them off at "
         "once and ask a doctor or pharmacist today.",
         "Zehen, die blau oder weiß werden, neue Taubheit oder zunehmende Schmerzen: sofort "
         "ausziehen und heute ärztlich oder in der Apotheke nachfragen."),
     DonningStep(
-        "off_and_call", "warning", "warning_signs",
+        "off_and_call", "warning", "off_and_call",
         "Sudden breathlessness, chest pain or sweating: take them off and call the "
         "emergency number, 112.",
         "Plötzliche Atemnot, Brustschmerzen oder Schweißausbruch: ausziehen und den Notruf "

@@ -6,16 +6,24 @@ from fitting.donning import DONNING_STEPS, ILLUSTRATION_KEYS, donning_steps
 
 UI_KEYS = {"morning", "inside_out_to_heel", "foot_in_heel_centred", "pull_up_small_steps",
            "smooth_no_wrinkles", "behind_knee", "never_roll_top", "gloves", "remove_slowly",
-           "night_off", "drink_water", "warning_signs", "replace_remeasure", "wash_care"}
+           "night_off", "drink_water", "warning_signs", "off_at_once", "off_and_call",
+           "replace_remeasure", "wash_care"}
 
 
 def test_every_illustration_the_ui_draws_is_used():
     assert set(ILLUSTRATION_KEYS) == UI_KEYS
-    assert {s.illustration for s in DONNING_STEPS} == UI_KEYS
+    assert len(ILLUSTRATION_KEYS) == len(UI_KEYS)
     assert len({s.key for s in DONNING_STEPS}) == len(DONNING_STEPS)
-    # Only the warnings to take the stockings off share a picture (the warning sign).
-    shared = [s.key for s in DONNING_STEPS if s.illustration == "warning_signs"]
-    assert shared == ["warning_signs", "off_at_once", "off_and_call"]
+    # Each illustration belongs to exactly one entry: no two entries share a picture.
+    illustrations = [s.illustration for s in DONNING_STEPS]
+    assert sorted(illustrations) == sorted(UI_KEYS)
+
+
+def test_the_warnings_to_take_them_off_have_their_own_pictures():
+    pictures = {s.key: s.illustration for s in DONNING_STEPS if s.kind == "warning"}
+    assert pictures["off_at_once"] == "off_at_once"
+    assert pictures["off_and_call"] == "off_and_call"
+    assert pictures["warning_signs"] == "warning_signs"
 
 
 @pytest.mark.parametrize(("illustration", "kind", "must_say_en", "must_say_de"), [
@@ -31,6 +39,8 @@ def test_every_illustration_the_ui_draws_is_used():
     ("night_off", "care", "bedtime", "Schlafen"),                   # off at night
     ("drink_water", "care", "Drink", "Trinken"),                    # hydration
     ("warning_signs", "warning", "numbness", "Taubheit"),           # stop and ask
+    ("off_at_once", "warning", "blue or white", "blau oder weiß"),  # off at once
+    ("off_and_call", "warning", "112", "112"),                      # off, and call
     ("replace_remeasure", "care", "3 to 6 months", "3 bis 6 Monate"),  # and re-measure
     ("wash_care", "care", "tumble dryer", "Trockner"),              # care
 ])

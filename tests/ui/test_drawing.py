@@ -77,6 +77,62 @@ def test_pictures_shared_on_purpose_are_the_only_duplicates(qapp):
     assert duplicates == SHARED
 
 
+# The rules drawn as the wrong way (left half) beside the right way (right half), and the
+# pictures drawn for the warnings to take the stockings off.
+WRONG_RIGHT = ("smooth_no_wrinkles", "never_roll_top", "behind_knee")
+WARNINGS = ("warning_signs", "off_at_once", "off_and_call")
+
+
+def _red_and_green(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of clearly red pixels (the cross, the red frame and rings: the theme's
+    emergency colour) and clearly green ones (the tick, the green frame and rings: its ok
+    colour); skin, stocking blue and the teal accent are neither."""
+    b, g, r = (pixels[..., i].astype(int) for i in range(3))
+    red = (r > 120) & (r - g > 70) & (r - b > 60)
+    green = (g > 80) & (g - r > 40) & (g - b > 30)
+    return red, green
+
+
+def test_the_colour_masks_tell_the_theme_colours_apart():
+    colours = Colours()
+    named = {"emergency": colours.emergency, "ok": colours.ok, "accent": colours.accent,
+             "skin": "#E9BE9C", "skin shade": "#D49E7A", "stocking": "#5B84B1"}
+    pixels = np.array([[QColor(v).getRgb()[:3][::-1] for v in named.values()]], np.uint8)
+    red, green = _red_and_green(pixels)
+    assert dict(zip(named, red[0], strict=True)) == {k: k == "emergency" for k in named}
+    assert dict(zip(named, green[0], strict=True)) == {k: k == "ok" for k in named}
+
+
+@pytest.mark.parametrize("key", WRONG_RIGHT)
+def test_a_rule_shows_the_wrong_way_in_red_beside_the_right_way_in_green(qapp, key):
+    side = 120
+    red, green = _red_and_green(render(key, side))
+    half = side // 2
+    red_left, red_right = int(red[:, :half].sum()), int(red[:, half:].sum())
+    green_left, green_right = int(green[:, :half].sum()), int(green[:, half:].sum())
+    # A cross, a frame and a ring's worth of red on the wrong half, none on the right one;
+    # and the other way round for green.
+    assert red_left > 0.04 * half * side and red_right == 0, (red_left, red_right)
+    assert green_right > 0.04 * half * side and green_left == 0, (green_left, green_right)
+
+
+@pytest.mark.parametrize("key", WRONG_RIGHT + WARNINGS)
+def test_each_rule_and_warning_picture_differs_visibly_from_every_other(qapp, key):
+    mine = render(key, 96).astype(int)
+    for other in ALL_ILLUSTRATIONS:
+        if other == key:
+            continue
+        difference = np.mean(np.abs(mine - render(other, 96).astype(int))) / 255
+        assert difference > 0.02, f"{key} looks like {other} ({difference:.1%} apart)"
+
+
+def test_the_warnings_to_take_them_off_each_have_a_picture_of_their_own():
+    pictures = {s.key: s.illustration for s in DONNING_STEPS if s.kind == "warning"}
+    for key in WARNINGS:
+        assert pictures[key] == key and key in ALL_ILLUSTRATIONS
+    assert len({ALL_ILLUSTRATIONS[k] for k in WARNINGS}) == len(WARNINGS)
+
+
 def test_an_unknown_picture_is_an_error(qapp):
     with pytest.raises(KeyError):
         render("stock_photo")
