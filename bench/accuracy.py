@@ -41,10 +41,11 @@ from bench.conditions import breakdown, print_breakdown, scene_conditions  # noq
 from calibration.calibration_file import load_calibration  # noqa: E402
 from calibration.mat import load_mat_spec  # noqa: E402
 from fitting.measurement import Leg  # noqa: E402
+from fitting.stance import Stance  # noqa: E402
 from vision.errors import MeasurementRefused  # noqa: E402
 from vision.fakes import FakePoseEstimator, landmarks_from_truth  # noqa: E402
 from vision.measurer import LegMeasurer, measure_paths  # noqa: E402
-from vision.types import Frame, PoseResult, Stance  # noqa: E402
+from vision.types import Frame, PoseResult  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 MEASURES = (("ankle_mm", "cB"), ("calf_mm", "cC"), ("knee_high_length_mm", "lD"))

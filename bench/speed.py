@@ -58,6 +58,7 @@ from calibration.calibration_file import load_calibration  # noqa: E402
 from calibration.camera import CameraCalibration, Intrinsics  # noqa: E402
 from calibration.floor import estimate_floor_pose  # noqa: E402
 from calibration.mat import MatSpec, load_mat_spec  # noqa: E402
+from fitting.stance import Stance  # noqa: E402
 from vision.measurer import LIVE_PROFILE_INTERVAL_S, LegMeasurer  # noqa: E402
 from vision.pose_mediapipe import (  # noqa: E402
     MediaPipePoseEstimator,
@@ -66,7 +67,7 @@ from vision.pose_mediapipe import (  # noqa: E402
 )
 from vision.sources import VideoFileSource, iter_frames, read_image  # noqa: E402
 from vision.stance import StanceChecker  # noqa: E402
-from vision.types import Frame, PoseResult, Stance  # noqa: E402
+from vision.types import Frame, PoseResult  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "data"
 RESULTS = REPO / "bench" / "results" / "speed.json"

@@ -139,7 +139,7 @@ class Measurement:
                                self.right.with_default_sds(CAMERA_DEFAULT_SD_MM))
 
     def leg(self, leg: Leg) -> LegMeasurement:
-        return self.left if leg is Leg.LEFT else self.right
+        return self.left if leg == Leg.LEFT else self.right
 
     def difference_mm(self, site: Site) -> float:
         """Absolute left/right girth difference at ``site``."""

@@ -27,7 +27,7 @@ class IdleBanner(QFrame):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        set_role(self.text, "title")
+        set_role(self.text, "lead")
         self.button = QPushButton()
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         tag(self.button, height_class="large")
@@ -45,6 +45,8 @@ class IdleBanner(QFrame):
         parent = self.parentWidget()
         if parent is None:
             return
-        height = self.sizeHint().height()
+        layout = self.layout()
+        height = (layout.totalHeightForWidth(parent.width()) if layout is not None
+                  else self.sizeHint().height())
         self.setGeometry(0, parent.height() - height, parent.width(), height)
         self.raise_()

@@ -21,7 +21,7 @@ from fitting.outcome import Outcome, Purpose
 from fitting.recommend import Decision, decide
 from fitting.screener import QUESTION_IDS, Answers, Screening, screen
 from fitting.stance import Stance
-from ui.screens.staff import HistoryRow, StaffPage
+from ui.screens.staff import HistoryRow, Lookup, StaffPage
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.stance import Guidance
 
@@ -171,9 +171,10 @@ def sample_staff_page(catalogue: Catalogue | None = None,
     }
     history = (
         HistoryRow("09:14", Outcome.RECOMMEND.value, "224/362 · 226/366",
-                   "everyday knee-high, M"),
-        HistoryRow("10:02", Outcome.PHARMACIST.value),
-        HistoryRow("11:47", Outcome.STAFF_CHECK.value, "205/330 · 255/345"),
+                   "everyday knee-high, M", code="LF-2C4E-91B0"),
+        HistoryRow("10:02", Outcome.PHARMACIST.value, code="LF-8D1F-33A7"),
+        HistoryRow("11:47", Outcome.STAFF_CHECK.value, "224/361 · 237/364 (tape)",
+                   code=SAMPLE_CODE, camera_girths="221/358 · 233/362"),
     )
     from calibration.wizard import WizardStatus
 
@@ -200,4 +201,5 @@ def sample_staff_page(catalogue: Catalogue | None = None,
         calibration_status="valid, 0.31 px RMS, 2026-11-20; camera 0 1920x1080 YUYV",
         calibration_frame_bgr=None if frame is None else frame.frame_bgr,
         calibration_wizard=wizard,
-        catalogue=catalogue or load_catalogue(), history=history)
+        catalogue=catalogue or load_catalogue(), history=history,
+        lookup=Lookup(SAMPLE_CODE.lower(), history[2]))

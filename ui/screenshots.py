@@ -20,7 +20,7 @@ from typing import Unpack
 
 from PySide6.QtWidgets import QApplication
 
-from fitting.outcome import Purpose
+from fitting.outcome import Outcome, Purpose
 from fitting.recommend import Decision
 from fitting.screener import QUESTION_IDS
 from fitting.stance import Stance
@@ -80,12 +80,24 @@ def shots(lang: str) -> Iterator[Shot]:
     yield Shot(f"purpose-{lang}", status(FlowState.PURPOSE, purpose=Purpose.TRAVEL))
     yield Shot(f"screener-{lang}", status(FlowState.SCREENER, question_ids=QUESTION_IDS,
                                           question_index=QUESTION_IDS.index("one_leg_swelling")))
+    # Every referral ends with the session's code; an emergency waits for staff.
     for outcome, verdict in sorted(sample_referrals(catalogue).items()):
-        shown = (status(FlowState.REFERRAL, decision=verdict) if isinstance(verdict, Decision)
-                 else status(FlowState.REFERRAL, screening=verdict))
+        alert = verdict.outcome is Outcome.EMERGENCY
+        shown = (status(FlowState.REFERRAL, decision=verdict, fitting_code=SAMPLE_CODE)
+                 if isinstance(verdict, Decision)
+                 else status(FlowState.REFERRAL, screening=verdict, fitting_code=SAMPLE_CODE,
+                             alert=alert))
         yield Shot(f"referral-{outcome}-{lang}", shown)
     yield Shot(f"referral-possible_clot-{lang}",
-               status(FlowState.REFERRAL, decision=sample_possible_clot(catalogue)))
+               status(FlowState.REFERRAL, decision=sample_possible_clot(catalogue),
+                      fitting_code=SAMPLE_CODE))
+
+    def idle_warning(w: KioskWindow) -> None:
+        status(FlowState.SCREENER, question_ids=QUESTION_IDS, question_index=3,
+               idle_warning=True)(w)
+        w.show_idle_warning(True)
+
+    yield Shot(f"idle_warning-{lang}", idle_warning)
     for stance, progress in ((Stance.FRONT, 0.6), (Stance.SIDE, 0.25)):
         sample = sample_frame(stance)
         state = FlowState(f"measure_{stance.value}")
@@ -135,6 +147,7 @@ def render_all(outdir: Path, size_wh: tuple[int, int]) -> list[Path]:
     for lang in LANGUAGES:
         window.set_language(lang)
         for shot in shots(lang):
+            window.show_idle_warning(False)
             shot.show(window)
             if not shot.tabs:
                 written.append(_grab(app, window, outdir / f"{shot.stem}.png"))

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from fitting.measurement import Leg
-
-# ``Stance`` lives in fitting.stance; re-exported here for the modules that still import
-# it from vision.types.
-from fitting.stance import Stance as Stance
 from vision.arrays import ImageBGR, PersonMask, PointsPx
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from calibration.mat import load_mat_spec
 from fitting.measurement import Leg
+from fitting.stance import Stance
 from tests.vision.render_cylinders import Cylinder, coarse_mask, reference_camera, render
 from vision.edges import find_leg_edges
 from vision.geometry import (
@@ -28,7 +29,7 @@ from vision.geometry import (
 )
 from vision.girth import ellipse_perimeter_mm
 from vision.profile import HEIGHTS_MM, leg_view_profile
-from vision.types import Keypoint, LegLandmarks, Stance
+from vision.types import Keypoint, LegLandmarks
 
 MAT = load_mat_spec()
 HEIGHTS = (HEIGHTS_MM > 110) & (HEIGHTS_MM < 520)

@@ -18,11 +18,12 @@ import pytest
 from calibration.calibration_file import load_calibration
 from calibration.mat import load_mat_spec
 from fitting.measurement import Leg, Measurement
+from fitting.stance import Stance
 from kiosk.cli import main
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
 from vision.measurer import LegMeasurer
 from vision.stance import classify_stance
-from vision.types import Frame, PoseResult, Stance
+from vision.types import Frame, PoseResult
 
 MAT = load_mat_spec()
 

@@ -27,6 +27,7 @@ import pytest
 
 from calibration.mat import load_mat_spec
 from fitting.measurement import Leg
+from fitting.stance import Stance
 from kiosk.cli import main
 from tests.vision.render_cylinders import (
     BACKGROUND_BGR,
@@ -42,7 +43,7 @@ from vision.fakes import FakePoseEstimator, landmarks_from_truth
 from vision.geometry import LegAxis, rays_to_axis
 from vision.measurer import LegMeasurer
 from vision.profile import HEIGHTS_MM, MAX_FILL_MM, inner_outline, leg_view_profile
-from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
+from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
 MAT = load_mat_spec()
 T_MM = np.arange(60.0, 560.0, 1.0)

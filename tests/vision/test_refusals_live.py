@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from fitting.stance import Stance
 from vision.fakes import SyntheticScene, cover_lower_legs, hide_ankle, truth_knee_px, two_people
 from vision.pose_mediapipe import MediaPipeSelfieSegmenter
 from vision.sources import read_image
 from vision.stance import Guidance, StanceChecker
-from vision.types import Frame, Stance
+from vision.types import Frame
 
 pytestmark = pytest.mark.slow  # runs MediaPipe
 

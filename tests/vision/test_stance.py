@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from fitting.measurement import Leg
+from fitting.stance import Stance
 from vision.fakes import (
     FakePoseEstimator,
     FakeSegmenter,
@@ -26,7 +27,7 @@ from vision.stance import (
     StanceThresholds,
     frame_basics,
 )
-from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult, Stance
+from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
 SCENES = [f"scene_{i}" for i in range(1000, 1024)]
 MESSAGE_KEYS = {"no_person", "two_people", "step_on_footprints", "legs_out_of_frame",

@@ -70,7 +70,7 @@ class ReferralScreen(FlowScreen):
         self.emergency_code = self.label("on_emergency_body",
                                          align=Qt.AlignmentFlag.AlignHCenter)
         em.addWidget(self.emergency_code)
-        self.emergency_staff_button = self.button(OpenStaff(), role="quiet")
+        self.emergency_staff_button = self.button(OpenStaff(), role="secondary")
         em.addWidget(self.emergency_staff_button, 0, Qt.AlignmentFlag.AlignHCenter)
         self.root.addWidget(self.emergency_panel, 1)
         # Every other referral: title, what it means, what to do, and why; scrolled when
@@ -134,8 +134,10 @@ class ReferralScreen(FlowScreen):
         self.picture.setVisible(not emergency and not code)
         self.code_card.setVisible(not emergency and bool(code))
         self.code_card.refresh(code, self.model.notice, self.lang)
-        self.emergency_code.setText(self.t("referral.emergency.code", code=code) if code
-                                    else "")
+        # Never broken across lines at its dashes (non-breaking hyphens on screen).
+        self.emergency_code.setText(
+            self.t("referral.emergency.code", code=code.replace("-", "\u2011")) if code
+            else "")
         self.emergency_code.setVisible(emergency and bool(code))
         if not emergency:
             self.title.setText(self.t(f"referral.{outcome}.title"))

@@ -370,6 +370,10 @@ class StaffScreen(Screen[StaffPage]):
         self.lookup_result = self.label("body")
         layout.addWidget(self.lookup_result)
         self.history_table = _table(5)
+        # Code, time and outcome as wide as they need; girths and product share the rest.
+        header = self.history_table.horizontalHeader()
+        for column in (3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.history_table)
         self.tabs.addTab(page, "")
 
