@@ -20,8 +20,9 @@ def donning_steps(status: FlowStatus) -> tuple[DonningStep, ...]:
 
 
 class DonningScreen(FlowScreen):
-    """Pages through the donning steps. Intents: ``Next`` after the last page, ``Back``
-    from the first page, ``StartOver``.
+    """Pages through the donning steps. Intents: ``Next`` after the last page or from
+    "Skip to my code" on any page (the session goes on to the hand-off with the fitting
+    code), ``Back`` from the first page, ``StartOver``.
 
     ``show_model(status)``: the steps of ``status.decision`` (see ``donning_steps``);
     ``open_page`` opens a page."""
@@ -54,6 +55,9 @@ class DonningScreen(FlowScreen):
         row.addWidget(self.previous_button)
         row.addWidget(self.next_button, 2)
         self.root.addLayout(row)
+        # On every page, a row of its own (long in German): straight on to the code.
+        self.skip_button = self.button(Next(), role="secondary")
+        self.root.addWidget(self.skip_button)
         self.root.addLayout(self.footer(back=False, start_over=True))
 
     @property
@@ -104,4 +108,5 @@ class DonningScreen(FlowScreen):
         self.previous_button.setText(self.t("common.back" if self.page == 0
                                              else "donning.previous"))
         self.next_button.setText(self.t("donning.finish" if last else "common.next"))
+        self.skip_button.setText(self.t("donning.skip"))
         self.refresh_footer()
