@@ -25,6 +25,7 @@ from fitting.errors import LegFitError
 from fitting.stance import Stance
 from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.live_view import scale_overlay, scale_px
+from kiosk.narrator import Narrator
 from kiosk.qt_refcount import guard_singletons
 from kiosk.setup import CameraSetup, WizardFactory
 from kiosk.staff_view import lookup, staff_page
@@ -77,6 +78,7 @@ class KioskController(QObject):
         self._notifier = notifier or SystemdNotifier(None)
         self._on_quit = on_quit
         self._state: FlowState | None = None
+        self.narrator = Narrator(parts.voice, time.monotonic)
         self._lookup: Lookup | None = None
         self._alert = False
         self.frames_shown = 0
@@ -159,6 +161,7 @@ class KioskController(QObject):
             # Staff-facing: the service's status line (what a store's monitoring reads).
             self._notifier.status(EMERGENCY_STATUS if status.alert else "showing the screens")
         w.show_idle_warning(status.idle_warning)
+        self.narrator.on_status(status)
         if entering and status.state in LIVE_STATES:
             w.reset_measuring(LIVE_STATES[status.state])
         self.show(status)
@@ -259,6 +262,9 @@ class KioskController(QObject):
             image = display.get()[1] if display is not None else None
             scale = 1.0 if image is None else image.shape[0] / pumped.frame.image_bgr.shape[0]
             shown = u if fresh else None
+            if shown is not None and shown.guidance is not None:
+                self.narrator.on_guidance(shown.stance, shown.guidance,
+                                          self.flow.status.language)
             self.window.set_live_frame(
                 pumped.frame.image_bgr if image is None else image,
                 None if shown is None or shown.overlay is None
@@ -266,8 +272,9 @@ class KioskController(QObject):
                 None if shown is None else shown.guidance,
                 None if shown is None else shown.progress)
             self.frames_shown += 1
+        self.narrator.tick(self.flow.status.language)
         log = self.parts.session_log
-        if log.problem and hasattr(log, "retry") and time.monotonic() >= self._log_retry_at:
+        if log.problem and time.monotonic() >= self._log_retry_at:
             # Sessions kept in memory while the disk was full or locked: try again now and
             # then, not only when the next session ends.
             self._log_retry_at = time.monotonic() + LOG_RETRY_S

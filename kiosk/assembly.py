@@ -27,6 +27,7 @@ from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO, demo_calibr
 from kiosk.paths import KioskPaths
 from kiosk.session import KioskSession
 from kiosk.staff import StaffAuth, hash_pin
+from kiosk.voice import NullVoice, Speaker, voice_from_config
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
 from session.domain import FittingDomain
 from session.flow import SessionFlow
@@ -80,6 +81,7 @@ class KioskParts:
     measurer_factory: Callable[[CameraCalibration], StanceMeasurer]
     segmenter: Segmenter | None = None
     intrinsics_only: CameraCalibration | None = None
+    voice: Speaker = field(default_factory=NullVoice)
     closed: bool = False
     notes: list[str] = field(default_factory=list)
 
@@ -95,6 +97,8 @@ class KioskParts:
             with contextlib.suppress(Exception):
                 self.segmenter.close()
         self.session_log.close()
+        with contextlib.suppress(Exception):
+            self.voice.close()
         return stuck
 
 
@@ -120,6 +124,13 @@ def _store_catalogue(directory: Path, config: KioskConfig, notes: list[str]) -> 
     notes.append(f"{where}: selling from them, as the config allows (every recommendation "
                  "says they are illustrative)")
     return catalogue
+
+
+def _voice(options: KioskOptions, config: KioskConfig, notes: list[str]) -> Speaker:
+    """The kiosk's voice; the headless demo (lockstep, no screen) stays silent."""
+    if options.lockstep:
+        return NullVoice("the headless demo has no one to speak to")
+    return voice_from_config(config, notes=notes)
 
 
 def _load_run_calibration(path: Path) -> tuple[CameraCalibration | None,
@@ -238,6 +249,7 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
              measurer_factory: Callable[[CameraCalibration], StanceMeasurer] | None = None,
              open_source: Callable[[], FrameSource] | None = None,
              session_log: SessionLog | None = None,
+             voice: Speaker | None = None,
              clock: Callable[[], float] = time.monotonic) -> KioskParts:
     """Build every part of the kiosk; each can be replaced (tests, benchmarks)."""
     paths = paths or KioskPaths.from_environment()
@@ -290,7 +302,7 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
                       session_log=session_log, staff_auth=staff_auth, estimator=estimator,
                       measurer_factory=measurer_factory, segmenter=segmenter,
                       intrinsics_only=intrinsics_only,
-                      notes=notes)
+                      voice=voice or _voice(options, config, notes), notes=notes)
 
 
 def _source_factory(options: KioskOptions, config: KioskConfig) -> Callable[[], FrameSource]:

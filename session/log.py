@@ -145,6 +145,10 @@ class SessionLog(Protocol):
         """The session whose fitting code ``code`` is (as typed or scanned), else None."""
         ...
 
+    def retry(self) -> bool:
+        """Try records waiting in memory again; True when nothing is left waiting."""
+        ...
+
     @property
     def problem(self) -> str | None: ...
 
@@ -164,14 +168,24 @@ class MemorySessionLog:
 
     def record(self, record: SessionRecord) -> None:
         self.pending.append(record)
+        self.record_pending()
+
+    def recent(self, limit: int = 50) -> list[SessionRecord]:
+        return sorted(self.records.values(), key=lambda r: r.finished_at, reverse=True)[:limit]
+
+    def retry(self) -> bool:
+        try:
+            self.record_pending()
+        except SessionLogUnavailable:
+            return False
+        return True
+
+    def record_pending(self) -> None:
         if self.fail_with:
             raise SessionLogUnavailable(self.fail_with)
         for rec in self.pending:
             self.records[rec.session_id] = rec
         self.pending.clear()
-
-    def recent(self, limit: int = 50) -> list[SessionRecord]:
-        return sorted(self.records.values(), key=lambda r: r.finished_at, reverse=True)[:limit]
 
     def find(self, code: str) -> SessionRecord | None:
         key = code_key(code)

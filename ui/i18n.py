@@ -102,6 +102,7 @@ _EN: dict[str, str] = {
     "referral.why": "Why",
     "idle.warning": "Are you still there? This screen starts over in {seconds} seconds.",
     "idle.still_here": "I'm still here",
+    "voice.staff_call": "Staff, please come to the kiosk now: a shopper needs help.",
     "referral.code_hint": "Show this code at the counter: staff see your measurements "
                           "and this advice with it. It holds no name and no picture.",
     "referral.emergency.code": "For staff: fitting code {code}",
@@ -354,6 +355,8 @@ _DE: dict[str, str] = {
     "idle.warning": "Sind Sie noch da? Dieser Bildschirm beginnt in {seconds} Sekunden von "
                     "vorn.",
     "idle.still_here": "Ich bin noch da",
+    "voice.staff_call": "Personal, bitte sofort zum Terminal kommen: Hier braucht jemand "
+                        "Hilfe.",
     "referral.code_hint": "Zeigen Sie diesen Code an der Theke: Damit sieht das Personal "
                           "Ihre Maße und diesen Hinweis. Er enthält keinen Namen und kein "
                           "Bild.",

@@ -33,6 +33,7 @@ from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.config import KioskConfig
 from kiosk.paths import KioskPaths
 from kiosk.staff import hash_pin
+from kiosk.voice import RecordingVoice
 from session.flow import FlowState
 from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Intent, Start
 from tests.kiosk.flow_helpers import FakeClock
@@ -226,7 +227,8 @@ def start_kiosk(qtbot, root: Path, scene_dir: Path, *, kiosk_mode: bool = False,
                                                   fullscreen=kiosk_mode,
                                                   allow_demo_catalogue=True),
                      estimator=pose, measurer_factory=measurer_factory,
-                     open_source=None if use_real_camera_device else camera, clock=clock)
+                     open_source=None if use_real_camera_device else camera,
+                     voice=RecordingVoice(), clock=clock)
     window = KioskWindow(kiosk_mode=kiosk_mode)
     qtbot.addWidget(window)
     controller = KioskController(parts, window, pump_interval_ms=5,

@@ -10,6 +10,7 @@ from typing import Any
 from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
 from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, KioskParts, assemble
+from kiosk.voice import RecordingVoice
 from session.intents import AnswerQuestion, Intent
 from session.log import MemorySessionLog
 from tests.kiosk.flow_helpers import FakeClock
@@ -56,6 +57,7 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
                 measurer_factory: Callable | None = None,
                 wizard_factory: Callable | None = None,
                 notifier: Any = None) -> RunningKiosk:
+    voice = RecordingVoice()
     from ui.main_window import KioskWindow
 
     clock = FakeClock()
@@ -72,7 +74,7 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
                      estimator=estimator, measurer_factory=measurer_factory or fake_measurer,
                      open_source=open_source or (
                          lambda: ScriptedFrameSource(blank_frames(8), then="loop")),
-                     session_log=log, clock=clock)
+                     session_log=log, voice=voice, clock=clock)
     window = KioskWindow(kiosk_mode=False)
     qtbot.addWidget(window)
     slip_dir = tmp_path / "slips"

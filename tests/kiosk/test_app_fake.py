@@ -37,6 +37,7 @@ from session.intents import (
 from tests.kiosk.app_helpers import measurement, start_kiosk
 from tests.kiosk.flow_helpers import TAPE_ENTRY
 from tests.kiosk.vision_helpers import NOBODY, blank_frames
+from ui.i18n import tr
 from vision.errors import CameraUnavailable
 from vision.fakes import FakePoseEstimator, ScriptedFrameSource
 
@@ -78,6 +79,10 @@ def test_happy_path_to_handoff_and_back_to_attract(qtbot, kiosk):
     on_screen(qtbot, k, "review")  # front, turn and side measured by themselves
     assert k.window.screen_named("review").model.measurement == measurement()
     assert k.controller.frames_shown > 0  # the live view got camera frames
+    # A shopper standing sideways hears what the screen says.
+    said = [text for text, lang in k.parts.voice.said if lang == "de"]
+    assert tr("measure.instructions", "de") in said
+    assert f"{tr('turn.title', 'de')}. {tr('turn.body', 'de')}" in said
     k.send(Next())
     on_screen(qtbot, k, "recommendation")
     (choice,) = k.flow.status.decision.recommendations
