@@ -20,6 +20,8 @@ import numpy as np
 from calibration.camera import CameraCalibration, FloorPose, Intrinsics
 from calibration.errors import CalibrationInvalid
 from fitting.atomic_file import write_text_atomic
+from fitting.errors import InputInvalid
+from fitting.json_input import FOCAL_LENGTH_RANGE_PX, IMAGE_SIDE_RANGE_PX, parse_json
 
 SCHEMA_VERSION = 1
 
@@ -53,12 +55,21 @@ def calibration_from_dict(raw: Any, where: str = "calibration") -> CameraCalibra
     if (not isinstance(size, list | tuple) or len(size) != 2
             or not all(isinstance(v, int) and not isinstance(v, bool) for v in size)):
         raise CalibrationInvalid(f"{where}: image_size_wh must be two whole numbers [w, h]")
+    low, high = IMAGE_SIDE_RANGE_PX
+    if not all(low <= v <= high for v in size):
+        raise CalibrationInvalid(
+            f"{where}: image_size_wh sides must lie between {low} and {high} px, not {size}")
     k = _number_matrix(raw["camera_matrix"], (3, 3), "camera_matrix", where)
     dist = _number_matrix(raw["dist_coeffs"], (), "dist_coeffs", where).reshape(-1)
     try:
         intrinsics = Intrinsics(image_size_wh=(size[0], size[1]), k_3x3=k, dist_coeffs=dist)
     except CalibrationInvalid as exc:
         raise CalibrationInvalid(f"{where}: {exc}") from None
+    low_f, high_f = FOCAL_LENGTH_RANGE_PX
+    if not (low_f <= k[0, 0] <= high_f and low_f <= k[1, 1] <= high_f):
+        raise CalibrationInvalid(
+            f"{where}: focal lengths must lie between {low_f:g} and {high_f:g} px, not "
+            f"{k[0, 0]:g} and {k[1, 1]:g}")
 
     pose = None
     if raw.get("floor_pose") is not None:
@@ -150,11 +161,9 @@ def load_calibration(path: str | os.PathLike) -> CameraCalibration:
     if not text.strip():
         raise CalibrationInvalid(f"calibration file {path} is empty")
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CalibrationInvalid(
-            f"calibration file {path} is corrupt or truncated: {exc.msg} at line {exc.lineno}"
-        ) from None
+        raw = parse_json(text, f"calibration file {path}")
+    except InputInvalid as exc:
+        raise CalibrationInvalid(f"{exc} (corrupt or truncated?)") from None
     return calibration_from_dict(raw, where=f"calibration file {path}")
 
 

@@ -6,7 +6,6 @@ from the camera, z up, millimetres. The spec ships as package data (``data/mat_v
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -14,6 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from calibration.errors import CalibrationInvalid
+from fitting.errors import InputInvalid
+from fitting.json_input import parse_json
 from fitting.measurement import Leg
 from fitting.stance import Stance
 
@@ -78,7 +79,9 @@ def _footprint(raw: dict) -> Footprint:
     return Footprint(heel_xy_mm=tuple(raw["heel_xy_mm"]), toe_xy_mm=tuple(raw["toe_xy_mm"]))
 
 
-def parse_mat_spec(raw: dict, where: str = "mat spec") -> MatSpec:
+def parse_mat_spec(raw: object, where: str = "mat spec") -> MatSpec:
+    if not isinstance(raw, dict):
+        raise CalibrationInvalid(f"{where} must hold a JSON object")
     try:
         return MatSpec(
             name=raw["name"],
@@ -109,7 +112,7 @@ def load_mat_spec(path: Path | None = None) -> MatSpec:
             raise CalibrationInvalid(f"cannot read mat spec {path}: {exc.strerror}") from None
         where = str(path)
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CalibrationInvalid(f"{where} is not valid JSON: {exc.msg}") from None
+        raw = parse_json(text, where)
+    except InputInvalid as exc:
+        raise CalibrationInvalid(str(exc)) from None
     return parse_mat_spec(raw, where)

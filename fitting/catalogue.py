@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from fitting.errors import LegFitError
+from fitting.errors import InputInvalid, LegFitError
+from fitting.json_input import LENGTH_RANGE_MM, JsonInvalid, parse_json
 from fitting.json_lines import Path as JsonPath
 from fitting.json_lines import line_of, value_lines
 from fitting.outcome import Purpose
@@ -60,10 +60,14 @@ def _half_open(value: tuple[float, float]) -> tuple[float, float]:
     low, high = value
     if not 0 <= low < high:
         raise ValueError(f"a range [low, high) needs 0 <= low < high, not [{low:g}, {high:g}]")
+    if high > RANGE_LIMIT_MM:
+        raise ValueError(f"a range ends by {RANGE_LIMIT_MM:g} mm, not {high:g}")
     return value
 
 
 MmRange = Annotated[tuple[float, float], AfterValidator(_half_open)]
+RANGE_LIMIT_MM = LENGTH_RANGE_MM[1]
+"""No size range reaches past the longest leg LegFit measures (a typo such as 37000)."""
 """A half-open millimetre interval ``[low, high)``."""
 
 _STRICT = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -393,9 +397,12 @@ def parse_product_file(path: Path) -> tuple[Product | None, SourceStatus]:
         problem = CatalogueProblem(name, f"cannot be read ({exc.__class__.__name__})")
         return None, SourceStatus(name, None, None, None, None, (problem,))
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        problem = CatalogueProblem(name, f"not valid JSON ({exc.msg})", line=exc.lineno)
+        raw = parse_json(text, "the file")
+    except JsonInvalid as exc:
+        problem = CatalogueProblem(name, f"not valid JSON ({exc.reason})", line=exc.line)
+        return None, SourceStatus(name, None, None, None, None, (problem,))
+    except InputInvalid as exc:
+        problem = CatalogueProblem(name, str(exc).removeprefix("the file "))
         return None, SourceStatus(name, None, None, None, None, (problem,))
     lines = value_lines(text)
     product: Product | None = None

@@ -29,6 +29,12 @@ from enum import StrEnum
 from typing import Any
 
 from fitting.errors import InputInvalid
+from fitting.json_input import (
+    GIRTH_RANGE_MM,
+    LENGTH_RANGE_MM,
+    SD_RANGE_MM,
+    check_range,
+)
 
 
 class Leg(StrEnum):
@@ -54,6 +60,10 @@ usual sd on unseen shoppers (cB 3-4 mm, cC 4-6 mm; lD from the knee keypoint, 21
 
 LEG_KEYS = ("ankle_mm", "calf_mm", "knee_high_length_mm", "ankle_sd_mm", "calf_sd_mm",
             "knee_high_length_sd_mm")
+# What a leg read from a file or typed by staff may be: a human lower leg's figures.
+_PHYSICAL_RANGES = {"ankle_mm": GIRTH_RANGE_MM, "calf_mm": GIRTH_RANGE_MM,
+                    "knee_high_length_mm": LENGTH_RANGE_MM, "ankle_sd_mm": SD_RANGE_MM,
+                    "calf_sd_mm": SD_RANGE_MM, "knee_high_length_sd_mm": SD_RANGE_MM}
 DIFFERENCE_SD_KEYS = {Site.ANKLE: "ankle_difference_sd_mm", Site.CALF: "calf_difference_sd_mm"}
 
 
@@ -98,7 +108,7 @@ class LegMeasurement:
         return replace(self, **changes) if changes else self
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], where: str = "leg") -> LegMeasurement:
+    def from_dict(cls, data: object, where: str = "leg") -> LegMeasurement:
         if not isinstance(data, Mapping):
             raise InputInvalid(f"{where} must be an object with ankle_mm and calf_mm")
         unknown = sorted(str(k) for k in data if k not in LEG_KEYS)
@@ -106,13 +116,18 @@ class LegMeasurement:
             raise InputInvalid(
                 f"{where}: unknown key {unknown[0]!r} (a leg has {', '.join(LEG_KEYS)})")
         for key in ("ankle_mm", "calf_mm"):
-            if key not in data:
+            if data.get(key) is None:
                 raise InputInvalid(f"{where}.{key} is missing")
         kwargs = {k: data[k] for k in LEG_KEYS if k in data and data[k] is not None}
         try:
-            return cls(**kwargs)
+            leg = cls(**kwargs)
+            for name, bounds in _PHYSICAL_RANGES.items():
+                value = getattr(leg, name)
+                if value is not None:
+                    check_range(name, value, bounds)
         except InputInvalid as exc:
             raise InputInvalid(f"{where}: {exc}") from None
+        return leg
 
 
 @dataclass(frozen=True)
@@ -169,7 +184,7 @@ class Measurement:
         return out
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Measurement:
+    def from_dict(cls, data: object) -> Measurement:
         if not isinstance(data, Mapping):
             raise InputInvalid("a measurement must be a JSON object with left, right and source")
         for key in ("left", "right"):
@@ -186,6 +201,9 @@ class Measurement:
                 f"measurement: source must be 'camera' or 'tape', not {source_raw!r}") from None
         differences = {key: data[key] for key in DIFFERENCE_SD_KEYS.values()
                        if data.get(key) is not None}
+        for key, value in differences.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                check_range(f"measurement: {key}", value, SD_RANGE_MM)
         try:
             return cls(left=LegMeasurement.from_dict(data["left"], "left"),
                        right=LegMeasurement.from_dict(data["right"], "right"),

@@ -265,7 +265,7 @@ class Answers:
         return self.prescription_mmhg if self.staff_confirmed else None
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Answers:
+    def from_dict(cls, data: object) -> Answers:
         """Read the answers file (A.json); every question must be answered."""
         if not isinstance(data, Mapping):
             raise InputInvalid("answers must be a JSON object with answers and purpose")

@@ -8,14 +8,14 @@ never silently replaced: a kiosk with broken settings must not pretend to be set
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fitting.atomic_file import write_text_atomic
-from fitting.errors import LegFitError
+from fitting.errors import InputInvalid, LegFitError
+from fitting.json_input import parse_json
 from kiosk.staff import PinHash
 
 SCHEMA_VERSION = 1
@@ -88,10 +88,9 @@ def load_config(path: Path) -> KioskConfig:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigInvalid(f"cannot read config file {path}: {exc}") from None
     try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigInvalid(
-            f"config file {path} is corrupt: {exc.msg} at line {exc.lineno}") from None
+        raw = parse_json(text, f"config file {path}")
+    except InputInvalid as exc:
+        raise ConfigInvalid(str(exc)) from None
     if not isinstance(raw, dict):
         raise ConfigInvalid(f"config file {path} must hold a JSON object")
     raw = migrate(raw, f"config file {path}")

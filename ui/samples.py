@@ -8,7 +8,6 @@ repository (../shared/data); without them the measuring screens show a plain fra
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from fitting.catalogue import Catalogue, load_catalogue
+from fitting.json_input import read_json_file
 from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
 from fitting.outcome import Outcome, Purpose
 from fitting.recommend import Decision, decide
@@ -129,7 +129,9 @@ def sample_frame(stance: Stance) -> SampleFrame:
         return SampleFrame(np.full((1920, 1080, 3), 40, np.uint8), None, [])
     frame = cv2.imread(str(image_path), cv2.IMREAD_COLOR)
     mask = cv2.imread(str(SHARED_SCENE / f"{stance.value}_mask.png"), cv2.IMREAD_GRAYSCALE)
-    truth = json.loads((SHARED_SCENE / "truth.json").read_text("utf-8"))
+    truth = read_json_file(SHARED_SCENE / "truth.json", "scene truth")
+    if not isinstance(truth, dict):
+        return SampleFrame(np.full((1920, 1080, 3), 40, np.uint8), None, [])
     mat = load_mat_spec()
     calibration = load_calibration(SHARED_SCENE / "calibration.json")
     pose = estimate_floor_pose(frame, calibration.intrinsics, mat)

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,6 +28,8 @@ from calibration.calibration_file import load_calibration
 from calibration.camera import CameraCalibration
 from calibration.floor import estimate_floor_pose
 from calibration.mat import MatSpec
+from fitting.errors import InputInvalid
+from fitting.json_input import read_json_file
 from fitting.measurement import Leg
 from vision.arrays import ImageBGR, ImageU8, PersonMask, PointsPx
 from vision.errors import CameraUnavailable
@@ -297,7 +298,9 @@ class SyntheticScene:
         masks = {v: np.asarray(cv2.imread(str(scene_dir / f"{v}_mask.png"),
                                           cv2.IMREAD_GRAYSCALE), np.uint8)
                  for v in ("front", "side")}
-        truth = json.loads((scene_dir / "truth.json").read_text("utf-8"))
+        truth = read_json_file(scene_dir / "truth.json", "scene truth")
+        if not isinstance(truth, dict):
+            raise InputInvalid(f"scene truth {scene_dir / 'truth.json'} is not a JSON object")
         return cls(scene_dir.name, images, masks, truth,
                    load_calibration(scene_dir / "calibration.json"))
 

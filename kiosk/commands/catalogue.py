@@ -1,8 +1,9 @@
 """`legfit catalogue`: show the normalised catalogue, or check a folder of product files.
 
 ``show`` prints what the kiosk would sell from (``--json`` for the machine form);
-``check`` validates every file and lists every problem with its file, line and field;
-it exits 2 when any file is refused.
+``check`` validates every file and lists every problem with its file, line and field
+(``--json``: a list of problems, empty when there are none); it exits 2 when any file
+is refused.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=run_show)
     check = actions.add_parser("check", help="validate every product file in DIR")
     check.add_argument("directory", type=Path, metavar="DIR")
+    check.add_argument("--json", action="store_true",
+                       help="print the problems as JSON (an empty list when there are none)")
     check.set_defaults(handler=run_check)
 
 
@@ -62,6 +65,11 @@ def _rng(mm_range: tuple[float, float] | None) -> str:
 def run_check(args: argparse.Namespace) -> int:
     products, statuses = check_catalogue(args.directory)
     bad = [s for s in statuses if not s.ok]
+    if args.json:
+        problems = [{"file": p.file, "line": p.line, "field": p.field, "message": p.message}
+                    for s in statuses for p in s.problems]
+        sys.stdout.write(json.dumps(problems, indent=2, ensure_ascii=False) + "\n")
+        return 2 if bad else 0
     for status in statuses:
         if status.ok:
             demo = " (illustrative)" if status.illustrative else ""

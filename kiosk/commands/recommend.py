@@ -11,10 +11,9 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 from fitting.catalogue import STYLES, load_catalogue
-from fitting.errors import InputInvalid
+from fitting.json_input import read_json_file
 from fitting.measurement import Measurement
 from fitting.outcome import LANGUAGES, Outcome
 from fitting.recommend import Decision, decide
@@ -56,22 +55,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the texts")
     p.add_argument("--json", action="store_true", help="print the decision as JSON")
     p.set_defaults(handler=run)
-
-
-def read_json_file(path: Path, what: str) -> Any:
-    """Read a JSON input file; every failure is one clear ``InputInvalid`` sentence."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputInvalid(f"{what} file {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputInvalid(f"{what} file {path} cannot be read ({exc.__class__.__name__})") \
-            from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputInvalid(
-            f"{what} file {path} is not valid JSON (line {exc.lineno}: {exc.msg})") from None
 
 
 def run(args: argparse.Namespace) -> int:

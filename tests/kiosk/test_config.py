@@ -50,7 +50,7 @@ def test_round_trip_with_a_pin_hash_is_private_to_the_kiosk_user(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("{not json", "is corrupt"),                                       # truncated / corrupt
+    ("{not json", "is not valid JSON"),                                       # truncated / corrupt
     ("[]", "must hold a JSON object"),                                 # wrong shape
     ('{"schema_version": 2}', "newer LegFit"),                         # from the future
     ('{"schema_version": "one"}', "schema_version must be"),           # nonsense version
