@@ -21,6 +21,7 @@ import numpy as np
 from calibration.boards import BoardDetector, BoardSpec, BoardView
 from calibration.camera import CameraCalibration, Intrinsics
 from calibration.errors import CalibrationFailed, CalibrationInvalid, ImageUnreadable
+from calibration.image_header import check_image_file
 
 # Below this many views the focal length, centre and distortion are not pinned down.
 MIN_VIEWS = 4
@@ -127,6 +128,7 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
     path = Path(path)
     if not path.is_file():
         raise ImageUnreadable(f"image {path} does not exist")
+    check_image_file(path)  # before decoding: a small file can hold a huge image
     data = np.fromfile(str(path), dtype=np.uint8)
     image = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if image is None:

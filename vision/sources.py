@@ -25,6 +25,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from calibration.image_header import check_image_file, check_image_size
 from fitting.errors import InputInvalid
 from vision.arrays import ImageBGR
 from vision.errors import CameraUnavailable, VideoUnreadable
@@ -33,6 +34,15 @@ from vision.types import Frame
 
 # The non-headless cv2 wheel points Qt at its own plugins on import; PySide6 must not see it.
 os.environ.pop("QT_QPA_PLATFORM_PLUGIN_PATH", None)
+
+# A fitting's recording is seconds long: anything far longer is not one.
+MAX_VIDEO_FRAMES = 20_000
+MAX_VIDEO_S = 15 * 60.0
+
+
+class VideoTooLong(InputInvalid):
+    """A video with more frames, or minutes, than any fitting's recording."""
+
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"})
 
@@ -265,6 +275,11 @@ class VideoFileSource:
         self.fps = float(fps) if np.isfinite(fps) and 1.0 <= fps <= 1000.0 else 30.0
         count = self._capture.get(cv2.CAP_PROP_FRAME_COUNT)
         self.frame_count = int(count) if np.isfinite(count) and count > 0 else None
+        try:
+            self._check_size()
+        except InputInvalid:
+            self._capture.release()
+            raise
         self._index = 0
         self._pos_in_file = 0
         self._started_at: float | None = None
@@ -273,6 +288,21 @@ class VideoFileSource:
             self._capture.release()
             raise VideoUnreadable(f"video has no readable frame (corrupt or empty): {self.path}")
         self._pending: ImageBGR | None = first
+
+    def _check_size(self) -> None:
+        """Refuse what the container declares beyond any fitting's recording."""
+        w = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
+        h = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
+        check_image_size((w, h), f"each frame of {self.path}")
+        if self.frame_count is None:
+            return
+        if self.frame_count > MAX_VIDEO_FRAMES:
+            raise VideoTooLong(f"{self.path} has {self.frame_count} frames; LegFit reads "
+                               f"videos of at most {MAX_VIDEO_FRAMES}")
+        seconds = self.frame_count / self.fps
+        if seconds > MAX_VIDEO_S:
+            raise VideoTooLong(f"{self.path} lasts {seconds / 60:.0f} minutes; LegFit reads "
+                               f"videos of at most {MAX_VIDEO_S / 60:.0f} minutes")
 
     def _next_image(self) -> ImageBGR | None:
         ok, image = self._capture.read()
@@ -335,6 +365,7 @@ def read_image(path: str | os.PathLike[str]) -> ImageBGR:
     p = Path(path)
     if not p.is_file():
         raise VideoUnreadable(f"image not found: {p}")
+    check_image_file(p)  # before decoding: a small file can hold a huge image
     image = cv2.imread(str(p), cv2.IMREAD_COLOR)
     if image is None:
         raise VideoUnreadable(f"image cannot be read (corrupt or not an image): {p}")

@@ -211,3 +211,72 @@ def test_a_damaged_calibration_at_kiosk_start_opens_the_set_up_screen_with_the_r
         assert "nested more than" in parts.calibration_problem
     finally:
         parts.close()
+
+
+# -- images and videos: sized from the header before anything is decoded ----------------
+
+def _png_header(w: int, h: int) -> bytes:
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + struct.pack(
+        ">I", zlib.crc32(b"IHDR" + ihdr) & 0xFFFFFFFF)
+    return b"\x89PNG\r\n\x1a\n" + chunk + b"\x00" * 64  # no pixel data at all
+
+
+def _jpeg_header(w: int, h: int) -> bytes:
+    import struct
+
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00" + b"\x00" * 9
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, h, w, 1) + b"\x01\x11\x00"
+    return b"\xff\xd8" + app0 + sof + b"\x00" * 64
+
+
+@pytest.mark.parametrize(("head", "size"), [
+    (_png_header(20000, 20000), (20000, 20000)),
+    (_jpeg_header(1920, 1080), (1920, 1080)),
+    (b"BM" + b"\x00" * 16 + (4000).to_bytes(4, "little") + (-3000).to_bytes(4, "little",
+                                                                            signed=True),
+     (4000, 3000)),
+    (b"GIF89a" + (640).to_bytes(2, "little") + (480).to_bytes(2, "little"), (640, 480)),
+    (b"not an image at all", None),
+])
+def test_image_sizes_come_from_the_header(head, size):
+    from calibration.image_header import header_size_wh
+
+    assert header_size_wh(head) == size
+
+
+@pytest.mark.parametrize("reader", ["vision", "calibration"])
+def test_an_image_bomb_is_refused_before_it_is_decoded(tmp_path, reader):
+    from calibration.image_header import ImageTooLarge
+    from calibration.intrinsics import read_image as read_board_image
+    from vision.sources import read_image
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_header(20000, 20000))
+    with pytest.raises(ImageTooLarge, match="400 megapixels"):
+        (read_image if reader == "vision" else read_board_image)(bomb)
+
+
+def test_an_image_bomb_given_to_measure_is_one_line(tmp_path, capsys):
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(_png_header(20000, 20000))
+    code = main(["measure", "--front", str(bomb), "--height-mm", "1700"])
+    _, err = capsys.readouterr()
+    _one_line(code, err)
+    assert "megapixels" in err
+
+
+@pytest.mark.parametrize(("limit", "value", "words"), [
+    ("MAX_VIDEO_FRAMES", 10, "frames; LegFit reads videos of at most 10"),
+    ("MAX_VIDEO_S", 0.5, "minutes"),
+])
+def test_a_video_longer_than_any_fitting_is_refused(monkeypatch, limit, value, words):
+    import vision.sources as sources
+    from kiosk.demo import DEMO_VIDEO
+
+    monkeypatch.setattr(sources, limit, value)
+    with pytest.raises(sources.VideoTooLong, match=words):
+        sources.VideoFileSource(DEMO_VIDEO)
