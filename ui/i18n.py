@@ -207,6 +207,23 @@ _EN: dict[str, str] = {
     "staff.tape.ankle": "Ankle cB (cm)",
     "staff.tape.calf": "Calf cC (cm)",
     "staff.tape.length": "Length lD (cm)",
+    "staff.tape.hint": "Tape values replace the camera's.",
+    "staff.tape.field.ankle_mm": "Ankle cB",
+    "staff.tape.field.calf_mm": "Calf cC",
+    "staff.tape.field.knee_high_length_mm": "Length lD",
+    "staff.tape.value": "{value}\u00a0cm",
+    "staff.tape.decimal": ".",
+    "staff.tape.backspace": "Delete the last digit",
+    "staff.tape.clear": "Clear",
+    "staff.tape.next": "Next field",
+    "staff.tape.apply_anyway": "Apply anyway",
+    "staff.tape.range": "Outside {low}–{high}\u00a0cm",
+    "staff.tape.swelling.ankle_mm": "Ankles differ by {difference} \u2013 possible one-sided "
+                                    "swelling: re-measure both legs",
+    "staff.tape.swelling.calf_mm": "Calves differ by {difference} \u2013 possible one-sided "
+                                   "swelling: re-measure both legs",
+    "staff.tape.swelling.both": "Ankles differ by {ankle}, calves by {calf} \u2013 possible "
+                                "one-sided swelling: re-measure both legs",
     "staff.review.none": "No camera measurement in this session.",
     "staff.review.profile": "Width profile (mm) by height above the floor (mm)",
     "staff.review.girths": "{leg}: ankle cB {ankle}\u00a0±\u00a0{ankle_sd}\u00a0mm, "
@@ -459,6 +476,24 @@ _DE: dict[str, str] = {
     "staff.tape.ankle": "Knöchel cB (cm)",
     "staff.tape.calf": "Wade cC (cm)",
     "staff.tape.length": "Länge lD (cm)",
+    "staff.tape.hint": "Maßbandwerte ersetzen die Kamerawerte.",
+    "staff.tape.field.ankle_mm": "Knöchel cB",
+    "staff.tape.field.calf_mm": "Wade cC",
+    "staff.tape.field.knee_high_length_mm": "Länge lD",
+    "staff.tape.value": "{value}\u00a0cm",
+    "staff.tape.decimal": ",",
+    "staff.tape.backspace": "Letzte Ziffer löschen",
+    "staff.tape.clear": "Löschen",
+    "staff.tape.next": "Nächstes Feld",
+    "staff.tape.apply_anyway": "Trotzdem verwenden",
+    "staff.tape.range": "Außerhalb {low}–{high}\u00a0cm",
+    "staff.tape.swelling.ankle_mm": "Knöchel unterscheiden sich um {difference} \u2013 "
+                                    "mögliche einseitige Schwellung: beide Beine neu messen",
+    "staff.tape.swelling.calf_mm": "Waden unterscheiden sich um {difference} \u2013 "
+                                   "mögliche einseitige Schwellung: beide Beine neu messen",
+    "staff.tape.swelling.both": "Knöchel unterscheiden sich um {ankle}, Waden um {calf} "
+                                "\u2013 mögliche einseitige Schwellung: beide Beine neu "
+                                "messen",
     "staff.review.none": "Keine Kameramessung in dieser Sitzung.",
     "staff.review.profile": "Breitenprofil (mm) nach Höhe über dem Boden (mm)",
     "staff.review.girths": "{leg}: Knöchel cB {ankle}\u00a0±\u00a0{ankle_sd}\u00a0mm, "

@@ -9,7 +9,6 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from calibration.wizard import WizardStatus
 from fitting.catalogue import Catalogue
 from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource
+from fitting.swelling import ANKLE_RULE, CALF_RULE, SwellingRule, reaches
 from session.intents import (
     Back,
     CaptureCalibration,
@@ -39,12 +39,30 @@ from session.intents import (
 from ui.camera_view import CameraView
 from ui.i18n import STRINGS
 from ui.illustrations import IllustrationView
+from ui.numpad import NEXT, NumberBox, NumberPad, cm_text, could_reach, decimal_text
 from ui.screen_base import Screen, card
 from ui.theme import set_role, tag
 from ui.widgets import ProfilePlot, ProgressRing
 from vision.overlay import FrameOverlay
 
 MAX_PIN_DIGITS = 8
+
+# The human range of each tape figure (mm), checked as staff type: wider than any adult
+# leg, so a value outside it is almost always a slip (millimetres typed as centimetres, a
+# digit lost, the tape read at the wrong mark). It can still be applied, once confirmed.
+TAPE_RANGES_MM: dict[str, tuple[float, float]] = {
+    "ankle_mm": (150.0, 400.0),
+    "calf_mm": (220.0, 650.0),
+    "knee_high_length_mm": (280.0, 600.0),
+}
+# A left/right difference that reaches the clinical one-sided swelling threshold (the
+# rules' own ``refer_mm``) is flagged: a possible clot, so both legs are taped again.
+SWELLING_RULES: dict[str, SwellingRule] = {"ankle_mm": ANKLE_RULE, "calf_mm": CALF_RULE}
+# The order "next field" follows, the one leg order of the screen: the left leg's
+# figures, then the right leg's.
+TAPE_LEGS = (Leg.LEFT, Leg.RIGHT)
+TAPE_ORDER: tuple[tuple[Leg, str], ...] = tuple(
+    (leg, name) for leg in TAPE_LEGS for name in TAPE_RANGES_MM)
 
 
 @dataclass(frozen=True)
@@ -223,6 +241,11 @@ def _tape_field_mm(leg: LegMeasurement, name: str) -> float | None:
     return leg.knee_high_length_mm
 
 
+def _whole_cm(mm: float, lang: str) -> str:
+    """A range's end in centimetres, without a decimal when it is a whole number."""
+    return decimal_text(mm / 10.0, lang, decimals=0 if mm % 10 == 0 else 1)
+
+
 def _table(columns: int) -> QTableWidget:
     table = QTableWidget(0, columns)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -273,40 +296,61 @@ class StaffScreen(Screen[StaffPage]):
 
     # --- tabs ---------------------------------------------------------------------------
     def _build_tape(self) -> None:
+        """Six big boxes (left leg, then right leg), a number pad and the apply button.
+
+        Warnings appear under the boxes; the pad and the button sit at the bottom of the
+        tab, so a warning that appears while staff type never moves a key under a finger."""
         page = QWidget()
+        page.setObjectName("tape_page")
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, self.theme.px(16), 0, 0)
+        layout.setSpacing(self.theme.px(16))
         self.tape_body = self.label("small")
         layout.addWidget(self.tape_body)
         grid = QGridLayout()
-        grid.setHorizontalSpacing(self.theme.px(20))
-        grid.setVerticalSpacing(self.theme.px(20))
+        grid.setHorizontalSpacing(self.theme.px(24))
+        grid.setVerticalSpacing(self.theme.px(8))
         self.tape_leg_labels: dict[Leg, QLabel] = {}
-        self.tape_row_labels = {}
-        self.tape_inputs: dict[tuple[Leg, str], QDoubleSpinBox] = {}
+        self.tape_inputs: dict[tuple[Leg, str], NumberBox] = {}
+        self.tape_warnings: dict[tuple[Leg, str], QLabel] = {}
         self._tape_filled_from: Measurement | None = None
-        for col, leg in enumerate(Leg, start=1):
+        # The box the pad types into, and the out-of-range values staff were warned of
+        # on pressing apply (pressing it again with the same values applies them).
+        self._tape_selected = TAPE_ORDER[0]
+        self._tape_pending: frozenset[tuple[Leg, str, str]] = frozenset()
+        for col, leg in enumerate(TAPE_LEGS):
             head = QLabel()
             set_role(head, "step")
             self.tape_leg_labels[leg] = head
             grid.addWidget(head, 0, col)
-        for row, (name, key) in enumerate(self.TAPE_FIELDS, start=1):
-            label = QLabel()
-            label.setWordWrap(True)
-            self.tape_row_labels[key] = label
-            grid.addWidget(label, row, 0)
-            for col, leg in enumerate(Leg, start=1):
-                box = QDoubleSpinBox()
-                box.setDecimals(1)
-                box.setRange(0.0, 99.9)
-                box.setSingleStep(0.5)
-                box.setSpecialValueText("–")  # 0 means "not entered"
+        for i, (name, _) in enumerate(self.TAPE_FIELDS):
+            row = 1 + 2 * i
+            for col, leg in enumerate(TAPE_LEGS):
+                box = NumberBox()
+                box.clicked.connect(lambda _=False, k=(leg, name): self.select_tape_field(k))
+                box.changed.connect(self._refresh_tape_checks)
                 self.tape_inputs[(leg, name)] = box
                 grid.addWidget(box, row, col)
+                warning = self.label("error")
+                warning.setVisible(False)
+                self.tape_warnings[(leg, name)] = warning
+                grid.addWidget(warning, row + 1, col)
+        for col in range(len(TAPE_LEGS)):
+            grid.setColumnStretch(col, 1)
         layout.addLayout(grid)
+        # One line for both sites: ankles and calves can both differ, and two long
+        # sentences would not leave the pad its room.
+        self.tape_swelling = self.label("error")
+        self.tape_swelling.setVisible(False)
+        layout.addWidget(self.tape_swelling)
+        layout.addStretch(1)
+        self.tape_pad = NumberPad()
+        self.tape_pad.key_pressed.connect(self.press_tape_key)
+        layout.addWidget(self.tape_pad)
         self.tape_apply = self.button()
         self.tape_apply.clicked.connect(self.submit_tape)
         layout.addWidget(self.tape_apply)
-        layout.addStretch(1)
+        self._select_tape(self._tape_selected)
         self.tabs.addTab(page, "")
 
     def _build_review(self) -> None:
@@ -378,15 +422,36 @@ class StaffScreen(Screen[StaffPage]):
         self.tabs.addTab(page, "")
 
     # --- intents ------------------------------------------------------------------------
+    def select_tape_field(self, key: tuple[Leg, str]) -> None:
+        """Staff tapped a box: the pad types into it (the first key replaces its value)."""
+        self._select_tape(key)
+        self._refresh_tape_checks()
+
+    def press_tape_key(self, key: str) -> None:
+        """A key of the pad: next field moves on, anything else types into the box."""
+        if key == NEXT:
+            at = TAPE_ORDER.index(self._tape_selected)
+            self.select_tape_field(TAPE_ORDER[(at + 1) % len(TAPE_ORDER)])
+        else:
+            self.tape_inputs[self._tape_selected].press(key)
+
     def submit_tape(self) -> None:
-        """Emit the typed girths as the measurement contract (mm); blanks are left out."""
+        """Emit the typed girths as the measurement contract (mm); blanks are left out.
+
+        A value outside the human range is applied only when staff press apply a second
+        time with the same values (the button then says so)."""
+        outliers = self._tape_outliers()
+        if outliers and outliers != self._tape_pending:
+            self._tape_pending = outliers
+            self._refresh_tape_checks()
+            return
         legs: dict[str, dict[str, float]] = {}
-        for leg in Leg:
+        for leg in TAPE_LEGS:
             values = {}
             for name, _ in self.TAPE_FIELDS:
-                cm = self.tape_inputs[(leg, name)].value()
-                if cm > 0:
-                    values[name] = round(cm * 10.0, 1)
+                mm = self.tape_inputs[(leg, name)].mm()
+                if mm is not None:
+                    values[name] = mm
             legs[leg.value] = values
         self.emit_intent(EnterTape(legs))
 
@@ -415,24 +480,83 @@ class StaffScreen(Screen[StaffPage]):
         self.quit_button.setText(self.t("staff.quit"))
 
     def _refresh_tape(self, measurement: Measurement | None) -> None:
-        self.tape_body.setText(self.t("staff.tape.body"))
+        self.tape_body.setText(self.t("staff.tape.hint"))
         for leg, label in self.tape_leg_labels.items():
             label.setText(self.t(f"common.{leg.value}"))
-        for _, key in self.TAPE_FIELDS:
-            self.tape_row_labels[key].setText(self.t(key))
-        self.tape_apply.setText(self.t("staff.tape.apply"))
+        self.tape_pad.retranslate(self.lang)
         # Fill the boxes only when the measurement changes, so a re-render never wipes
         # what staff are typing.
         if measurement != self._tape_filled_from:
             # A new measurement fills the boxes; a session without one (the next
-            # shopper) empties them.
+            # shopper) empties them. Either way staff start again at the first box.
             self._tape_filled_from = measurement
+            self._tape_pending = frozenset()
             for leg in Leg:
                 values = None if measurement is None else measurement.leg(leg)
                 for name, _ in self.TAPE_FIELDS:
                     mm = None if values is None else _tape_field_mm(values, name)
-                    self.tape_inputs[(leg, name)].setValue(
-                        0.0 if mm is None else mm / 10.0)
+                    self.tape_inputs[(leg, name)].setValue(0.0 if mm is None else mm / 10.0)
+            self._select_tape(TAPE_ORDER[0])
+        for (_, name), box in self.tape_inputs.items():
+            box.retranslate(self.lang, self.t(f"staff.tape.field.{name}"))
+        self._refresh_tape_checks()
+
+    def _select_tape(self, key: tuple[Leg, str]) -> None:
+        self._tape_selected = key
+        for k, box in self.tape_inputs.items():
+            box.set_selected(k == key)
+
+    def _tape_unfinished(self, key: tuple[Leg, str]) -> bool:
+        """The box is being typed into and more keys could still make its value
+        plausible: no warning yet ("2" on the way to "22,4"; "9" for an ankle is wrong
+        whatever follows)."""
+        box = self.tape_inputs[key]
+        low, high = TAPE_RANGES_MM[key[1]]
+        warned = (*key, box.text_typed) in self._tape_pending  # apply was pressed on it
+        return (box.typing and not warned
+                and could_reach(box.text_typed, low / 10.0, high / 10.0))
+
+    def _tape_outliers(self) -> frozenset[tuple[Leg, str, str]]:
+        """The filled boxes whose value is outside its human range."""
+        out = set()
+        for (leg, name), box in self.tape_inputs.items():
+            mm = box.mm()
+            low, high = TAPE_RANGES_MM[name]
+            if box.text_typed.strip(".") and not (mm is not None and low <= mm <= high):
+                out.add((leg, name, box.text_typed))
+        return frozenset(out)
+
+    def _refresh_tape_checks(self) -> None:
+        """The plausibility warnings under the boxes, the one-sided swelling line and the
+        apply button, for the values as they stand."""
+        current = self._tape_outliers()
+        outliers = {(leg, name) for leg, name, _ in current}
+        for key, warning in self.tape_warnings.items():
+            shown = key in outliers and not self._tape_unfinished(key)
+            low, high = TAPE_RANGES_MM[key[1]]
+            warning.setText(self.t("staff.tape.range", low=_whole_cm(low, self.lang),
+                                   high=_whole_cm(high, self.lang)) if shown else "")
+            warning.setVisible(shown)
+        differences = {}
+        for name, rule in SWELLING_RULES.items():
+            # Only two plausible values are compared: a difference made by a slip of the
+            # finger (or a value half typed) is the range warning's business.
+            left, right = (self.tape_inputs[(leg, name)].mm() for leg in TAPE_LEGS)
+            plausible = not any((leg, name) in outliers for leg in TAPE_LEGS)
+            difference = abs(left - right) if plausible and left and right else 0.0
+            if reaches(rule, difference):
+                differences[name] = cm_text(difference / 10.0, self.lang)
+        if len(differences) == len(SWELLING_RULES):
+            text = self.t("staff.tape.swelling.both", ankle=differences["ankle_mm"],
+                          calf=differences["calf_mm"])
+        else:
+            text = "".join(self.t(f"staff.tape.swelling.{name}", difference=shown_cm)
+                           for name, shown_cm in differences.items())
+        self.tape_swelling.setText(text)
+        self.tape_swelling.setVisible(bool(text))
+        confirming = bool(current) and current == self._tape_pending
+        self.tape_apply.setText(self.t("staff.tape.apply_anyway" if confirming
+                                       else "staff.tape.apply"))
 
     def _refresh_review(self, d: StaffPage) -> None:
         profiles = d.profiles_mm
