@@ -7,6 +7,12 @@ coordinates, scaled with the image, so overlays stay on the leg at any window si
 
 The footprints come from the calibration: the printed outlines of mat v1 projected into
 the image, so the shopper sees where to stand on the picture of themselves.
+
+On the shopper's screen the view shows the lower legs only (``legs_only``): a public
+screen never shows the whole body. The part shown is fixed by the footprints (the mat
+does not move, so neither does the picture) and reaches from a little above the knees to
+a little below the feet (``leg_crop_px``); until the footprints are known the view shows
+no picture at all.
 """
 
 from __future__ import annotations
@@ -31,6 +37,19 @@ if TYPE_CHECKING:  # the wizard module pulls in OpenCV; the view only reads its 
     from calibration.wizard import WizardStatus
 
 FOOT_OUTLINE_POINTS = 28
+# The printed footprint's length over its width (mat v1: 260 x 100 mm; a test holds it to
+# the mat's spec). A footprint seen end-on is foreshortened, one seen side-on is not: the
+# larger of its image length and its image width times this is its unforeshortened length.
+FOOTPRINT_LENGTH_PER_WIDTH = 2.6
+# The legs-only crop, in unforeshortened footprint lengths (``footprint_length_px``) from
+# the footprints' bounding box. On the 24 synthetic development scenes (people 1.50-1.92 m,
+# the kiosk's camera set-ups) the knee stood at most 2.05 lengths above the prints' top
+# edge and the top of the head at least 5.6: 2.4 shows a 1.92 m person's knee with ~90 mm
+# of thigh above it (by the same proportions a 2 m person's knee, with ~70 mm). Toes and
+# heels stood at most 0.08 lengths beyond the prints.
+LEG_CROP_ABOVE = 2.4
+LEG_CROP_BELOW = 0.35
+LEG_CROP_SIDES = 0.4
 
 # What the camera view can draw over a frame: both legs' outlines, one leg's, or the
 # pose model's landmarks before any outline exists.
@@ -90,11 +109,74 @@ def footprint_outlines_px(calibration: CameraCalibration, mat: MatSpec,
     return outlines
 
 
-class CameraView(QWidget):
-    """Shows the newest frame with footprints and the measurement overlay on top."""
+def footprint_length_px(outlines_px: Sequence[np.ndarray],
+                        length_per_width: float = FOOTPRINT_LENGTH_PER_WIDTH) -> float:
+    """One printed footprint's length in image pixels, as if seen side-on (mean of the
+    outlines), from outlines made as ``footprint_outlines_px`` makes them: the heel first,
+    the toe half-way round, each point's mirror across the foot at ``n - i``."""
+    lengths = []
+    for outline in outlines_px:
+        points = np.asarray(outline, float).reshape(-1, 2)
+        n = len(points)
+        if n < 4 or not np.isfinite(points).all():
+            continue
+        heel_to_toe = float(np.linalg.norm(points[n // 2] - points[0]))
+        across = np.linalg.norm(points[1:(n + 1) // 2] - points[n - 1:n // 2:-1], axis=1)
+        lengths.append(max(heel_to_toe, float(across.max()) * length_per_width))
+    return float(np.mean(lengths)) if lengths else 0.0
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+
+def leg_crop_px(outlines_px: Sequence[np.ndarray], image_wh: tuple[int, int],
+                view_wh: tuple[float, float] | None = None
+                ) -> tuple[float, float, float, float] | None:
+    """The part of the frame the shopper's live view shows: ``(x, y, width, height)`` in
+    image pixels, or None when the footprints give none (not known, or out of the frame).
+
+    From ``LEG_CROP_ABOVE`` footprint lengths above the footprints' top edge (a little
+    above a tall person's knees, far below any head) to ``LEG_CROP_BELOW`` below their
+    bottom edge, ``LEG_CROP_SIDES`` beyond either side. With ``view_wh`` the crop takes the
+    view's aspect where the frame allows, by growing sideways or downwards, never upwards;
+    it always lies within the frame. It depends on the footprints, the frame size and the
+    view size only, so it stays put from frame to frame.
+    """
+    points = [np.asarray(o, float).reshape(-1, 2) for o in outlines_px]
+    points = [p[np.isfinite(p).all(axis=1)] for p in points]
+    points = [p for p in points if len(p)]
+    length = footprint_length_px(outlines_px)
+    if not points or length <= 0:
+        return None
+    xy = np.vstack(points)
+    width, height = float(image_wh[0]), float(image_wh[1])
+    x0 = max(0.0, float(xy[:, 0].min()) - LEG_CROP_SIDES * length)
+    x1 = min(width, float(xy[:, 0].max()) + LEG_CROP_SIDES * length)
+    y0 = max(0.0, float(xy[:, 1].min()) - LEG_CROP_ABOVE * length)
+    y1 = min(height, float(xy[:, 1].max()) + LEG_CROP_BELOW * length)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
+    if view_wh is not None and view_wh[0] > 0 and view_wh[1] > 0:
+        aspect = view_wh[0] / view_wh[1]
+        if (x1 - x0) / (y1 - y0) < aspect:  # too narrow: wider, about its centre
+            w = min(width, (y1 - y0) * aspect)
+            x0 = min(max(0.0, (x0 + x1 - w) / 2), width - w)
+            x1 = x0 + w
+        else:  # too wide: taller, downwards only (the top keeps the body out)
+            y1 = min(height, y0 + (x1 - x0) / aspect)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+class CameraView(QWidget):
+    """Shows the newest frame with footprints and the measurement overlay on top.
+
+    ``legs_only``: show only the part of the frame the footprints fix (``leg_crop_px``),
+    and no picture before they are known (``waiting_text`` instead).
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, legs_only: bool = False) -> None:
         super().__init__(parent)
+        self.legs_only = legs_only
+        self._waiting_text = ""
+        self._crop_key: tuple[int, int, int, int] | None = None
+        self._crop: tuple[float, float, float, float] | None = None
         self._image: QImage | None = None
         self._frame_bgr: np.ndarray | None = None
         self._size_wh: tuple[int, int] | None = None
@@ -127,7 +209,14 @@ class CameraView(QWidget):
 
     def set_footprints(self, outlines_px: Sequence[np.ndarray]) -> None:
         self._footprints_px = [np.asarray(o, float).reshape(-1, 2) for o in outlines_px]
+        self._crop_key = None
         self.update()
+
+    def set_waiting_text(self, text: str) -> None:
+        """What a ``legs_only`` view says while it may show no picture (no footprints)."""
+        if text != self._waiting_text:
+            self._waiting_text = text
+            self.update()
 
     def set_wizard(self, status: WizardStatus | None) -> None:
         """The calibration wizard's state: covered image regions are shaded and the board
@@ -148,12 +237,27 @@ class CameraView(QWidget):
     def has_frame(self) -> bool:
         return self._image is not None
 
+    def shown_region(self) -> QRectF | None:
+        """The part of the frame on the screen, in image pixels: all of it, the legs'
+        crop (``legs_only``), or None when no picture is shown."""
+        if self._size_wh is None:
+            return None
+        if not self.legs_only:
+            return QRectF(0, 0, *self._size_wh)
+        key = (*self._size_wh, self.width(), self.height())
+        if key != self._crop_key:  # footprints, frame size and view size fix it
+            self._crop_key = key
+            self._crop = leg_crop_px(self._footprints_px, self._size_wh,
+                                     (self.width(), self.height()))
+        return None if self._crop is None else QRectF(*self._crop)
+
     # --- painting -----------------------------------------------------------------------
     def image_rect(self) -> QRectF:
-        """Where the frame is drawn: as large as fits, aspect kept, centred."""
-        if self._size_wh is None:
+        """Where the shown region is drawn: as large as fits, aspect kept, centred."""
+        region = self.shown_region()
+        if region is None:
             return QRectF(self.rect())
-        w, h = self._size_wh
+        w, h = region.width(), region.height()
         scale = min(self.width() / w, self.height() / h)
         return QRectF((self.width() - w * scale) / 2, (self.height() - h * scale) / 2,
                       w * scale, h * scale)
@@ -163,30 +267,38 @@ class CameraView(QWidget):
         c = theme.colours
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#10181F"))
-        if self._image is None or self._message:
+        region = None if self._message else self.shown_region()
+        if self._image is None or region is None:
             font = QFont("DejaVu Sans")
             font.setPixelSize(theme.body_px)
             painter.setFont(font)
             painter.setPen(QColor("#FFFFFF"))
             painter.drawText(QRectF(self.rect()).adjusted(20, 20, -20, -20),
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self._message)
+                             self._message or self._waiting_text)
             painter.end()
             return
         try:
-            self._paint_frame(painter, self._image, c)
+            self._paint_frame(painter, self._image, region, c)
         finally:
             painter.end()
 
-    def _paint_frame(self, painter: QPainter, image: QImage, c: Colours) -> None:
-        """The frame, the footprints, the wizard's coverage and the overlay, scaled."""
+    def _paint_frame(self, painter: QPainter, image: QImage, region: QRectF,
+                     c: Colours) -> None:
+        """The shown region of the frame, the footprints, the wizard's coverage and the
+        overlay, scaled; nothing is drawn outside the region."""
         target = self.image_rect()
-        painter.drawImage(target, image)
+        scale = target.width() / region.width()
+        # The legs' crop is shown enlarged: filtered, a camera pixel is no visible square
+        # (~1.5 ms a frame at the design size; a frame shown smaller needs none).
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, scale > 1.0)
+        painter.drawImage(target, image, region)
+        painter.setClipRect(target)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         size_wh = (image.width(), image.height())
-        scale = target.width() / size_wh[0]
         painter.translate(target.topLeft())
         painter.scale(scale, scale)
+        painter.translate(-region.topLeft())
         line_px = 2.5 / scale  # lines stay ~2.5 screen px thick at any zoom
         fill = QColor(c.footprint)
         fill.setAlpha(90)

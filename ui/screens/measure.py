@@ -1,5 +1,9 @@
 """Measuring: the live camera with footprints and overlay, guidance in words and a
-picture, a progress ring; and the turn from the front to the side footprints."""
+picture, a progress ring; and the turn from the front to the side footprints.
+
+Read from two metres away on the mat: the instruction and the live guidance are title
+size, and the picture shows the lower legs only (a public screen never shows the body).
+"""
 
 from __future__ import annotations
 
@@ -26,9 +30,10 @@ class MeasureScreen(FlowScreen):
 
     Intents: ``Back``, ``StartOver``. The kiosk feeds it with
     ``set_live(frame_bgr, overlay, guidance, progress)`` many times a second and with
-    ``set_footprints(outlines_px)`` once per calibration. ``show_model(status)``:
-    ``status.camera_ok`` (False shows the camera message instead of the picture) and a
-    refused measurement's notice.
+    ``set_footprints(outlines_px)`` once per calibration (in the live frames' pixels):
+    the picture shows the legs the footprints fix, and none before they are known.
+    ``show_model(status)``: ``status.camera_ok`` (False shows the camera message instead
+    of the picture) and a refused measurement's notice.
     """
 
     def __init__(self, stance: Stance, parent: QWidget | None = None) -> None:
@@ -41,7 +46,7 @@ class MeasureScreen(FlowScreen):
 
     def build(self) -> None:
         self.title = self.label("title")
-        self.instructions = self.label("small")
+        self.instructions = self.label("title")
         self.root.addWidget(self.title)
         self.root.addWidget(self.instructions)
         self.notice_card, notice = card("notice")
@@ -50,14 +55,16 @@ class MeasureScreen(FlowScreen):
         notice.addWidget(self.notice_text)
         notice.addWidget(self.notice_detail)
         self.root.addWidget(self.notice_card)
-        self.camera = CameraView()
+        self.camera = CameraView(legs_only=True)
         self.root.addWidget(self.camera, 1)
         panel, inner = card()
         row = QHBoxLayout()
         row.setSpacing(self.theme.px(24))
-        self.guidance_picture = IllustrationView("guidance.step_on_footprints",
-                                                 self.theme.px(190))
-        self.guidance_picture.setFixedSize(self.theme.px(190), self.theme.px(190))
+        # The words are title size: the picture and the ring leave them the room of the
+        # longest word ("Unterschenkel" at 768 px wide).
+        side = self.theme.px(160)
+        self.guidance_picture = IllustrationView("guidance.step_on_footprints", side)
+        self.guidance_picture.setFixedSize(side, side)
         row.addWidget(self.guidance_picture)
         texts = QVBoxLayout()
         self.guidance_text = self.label("guidance")
@@ -66,6 +73,7 @@ class MeasureScreen(FlowScreen):
         texts.addStretch(1)
         row.addLayout(texts, 1)
         self.ring = ProgressRing()
+        self.ring.setMinimumSize(self.theme.px(170), self.theme.px(170))
         row.addWidget(self.ring, 0, Qt.AlignmentFlag.AlignVCenter)
         inner.addLayout(row)
         self.root.addWidget(panel)
@@ -122,6 +130,7 @@ class MeasureScreen(FlowScreen):
     def refresh(self) -> None:
         self.title.setText(self.t(f"measure_{self.stance.value}.title"))
         self.instructions.setText(self.t("measure.instructions"))
+        self.camera.set_waiting_text(self.t("measure.waiting"))
         if not self.model.camera_ok:
             self.camera.set_message(self.t("error.camera"))
         elif not self.camera.has_frame:
