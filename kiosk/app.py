@@ -50,6 +50,8 @@ from ui.screens.staff import Lookup, PinPage, SetupPage, StaffPage
 PUMP_INTERVAL_MS = 15
 # The measuring screens that show the live camera, and the stance each measures.
 LIVE_STATES = {FlowState.MEASURE_FRONT: Stance.FRONT, FlowState.MEASURE_SIDE: Stance.SIDE}
+# The share of the camera frame's height the legs-only live view shows (knees down).
+LEGS_CROP_SHARE = 0.5
 # How much older than the frame shown an overlay (and its guidance) may be.
 MAX_OVERLAY_AGE_S = 0.5
 LOG_RETRY_S = 30.0
@@ -122,12 +124,14 @@ class KioskController(QObject):
         self._started = True
         calibration = self.parts.calibration or self.parts.intrinsics_only
         if calibration is not None:
-            # The live view is never taller than the window: no need for more pixels.
+            # The live view shows the legs only (about the frame's lower half) in a picture
+            # never taller than the window: no need for more pixels than that.
             view_h = self.window.height()
             if self.window.kiosk_mode:
                 screen = QApplication.primaryScreen()
                 view_h = max(view_h, screen.size().height() if screen is not None else 0)
-            self.set_display_scale(max(view_h, 1) / calibration.intrinsics.image_size_wh[1])
+            frame_h = calibration.intrinsics.image_size_wh[1]
+            self.set_display_scale(min(1.0, max(view_h, 1) / (LEGS_CROP_SHARE * frame_h)))
         self.session.start()
         self._on_status(self.flow.status)
         self._timer.start()
