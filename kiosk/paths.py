@@ -3,7 +3,8 @@
 - config dir (``$XDG_CONFIG_HOME/legfit``, default ``~/.config/legfit``): ``config.json``
   (settings and the staff PIN hash) and ``calibration.json`` (this kiosk's camera);
 - data dir (``$XDG_DATA_HOME/legfit``, default ``~/.local/share/legfit``): the store's
-  ``catalogues/`` and ``sessions.sqlite3`` (the session log).
+  ``catalogues/``, ``sessions.sqlite3`` (the session log) and ``staff_pin_state.json``
+  (the staff PIN's wrong tries and lock, kept across restarts).
 
 ``LEGFIT_CONFIG_DIR`` and ``LEGFIT_DATA_DIR`` override each directory outright (a
 kiosk image can point them at /etc and /var/lib; tests point them at a temporary dir).
@@ -40,6 +41,10 @@ class KioskPaths:
     @property
     def session_log_file(self) -> Path:
         return self.data_dir / "sessions.sqlite3"
+
+    @property
+    def staff_pin_state_file(self) -> Path:
+        return self.data_dir / "staff_pin_state.json"
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] | None = None) -> KioskPaths:

@@ -2,14 +2,18 @@
 
 Without a valid calibration with a floor pose it cannot measure: it opens the set-up
 screen, from which staff (behind the PIN) find the mat. ``--set-staff-pin`` stores a new
-staff PIN (scrypt-hashed) in the settings and exits.
+staff PIN (scrypt-hashed) in the settings, clears its wrong tries and exits; run as root
+it writes them for the kiosk's user.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
+import pwd
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from fitting.errors import InputInvalid, LegFitError
@@ -33,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--windowed", action="store_true",
                    help="an ordinary window instead of fullscreen (for set-up and testing)")
     p.add_argument("--set-staff-pin", action="store_true",
-                   help="store a new staff PIN (asked twice; 4-12 digits) and exit")
+                   help="store a new staff PIN (asked twice; 6-12 digits, no runs, no "
+                        "repeats, not a common PIN) and exit")
     p.set_defaults(handler=run)
 
 
@@ -43,19 +48,69 @@ def _camera(value: str | None) -> int | str | None:
     return int(value) if value.isdigit() else value
 
 
-def set_staff_pin(read_pin=None) -> int:
-    from kiosk.config import load_config, save_config
-    from kiosk.paths import KioskPaths
-    from kiosk.staff import hash_pin, validate_pin
+# The user the installed kiosk runs as (packaging/install.sh creates it).
+KIOSK_USER = "legfit"
 
-    read_pin = read_pin or getpass.getpass  # looked up now: a terminal, or a test's stand-in
+
+class KioskUserMissing(LegFitError):
+    """Run as root, --set-staff-pin has no kiosk user to hand its files to."""
+
+
+def _kiosk_owner(euid: Callable[[], int],
+                 getpwnam: Callable[[str], pwd.struct_passwd]) -> tuple[int, int] | None:
+    """Who the written files must belong to: the kiosk's user when run as root (a config
+    left to root is one the kiosk cannot read: a black screen), else whoever runs it."""
+    if euid() != 0:
+        return None
+    try:
+        user = getpwnam(KIOSK_USER)
+    except KeyError:
+        raise KioskUserMissing(
+            f"there is no user '{KIOSK_USER}' to own the kiosk's settings; install the "
+            f"kiosk first, then run as its user: sudo -u {KIOSK_USER} legfit run "
+            "--set-staff-pin") from None
+    return user.pw_uid, user.pw_gid
+
+
+def set_staff_pin(read_pin: Callable[[str], str] | None = None, *,
+                  euid: Callable[[], int] | None = None,
+                  getpwnam: Callable[[str], pwd.struct_passwd] | None = None,
+                  chown: Callable[[Path, int, int], None] | None = None) -> int:
+    """Ask for a new PIN twice, check it against the policy, store its hash in the config
+    file (only the PIN field changes; mode 0640, owned by the kiosk's user even when run
+    as root) and clear the wrong tries and any lock."""
+    from kiosk.config import load_config
+    from kiosk.paths import KioskPaths
+    from kiosk.staff import (
+        FILE_MODE,
+        MAX_PIN_DIGITS,
+        MIN_PIN_DIGITS,
+        hash_pin,
+        reset_pin_state,
+        validate_pin,
+        write_pin_hash,
+    )
+
+    # Looked up now, not at import: a terminal and the system's, or a test's stand-ins.
+    read_pin = read_pin or getpass.getpass
+    chown = chown or os.chown
     paths = KioskPaths.from_environment()
-    config = load_config(paths.config_file)
-    pin = validate_pin(read_pin("New staff PIN (4-12 digits): ").strip())
+    owner = _kiosk_owner(euid or os.geteuid, getpwnam or pwd.getpwnam)
+    load_config(paths.config_file)  # a broken config is refused before any question
+    pin = validate_pin(read_pin(
+        f"New staff PIN ({MIN_PIN_DIGITS}-{MAX_PIN_DIGITS} digits): ").strip())
     if read_pin("The same PIN again: ").strip() != pin:
         raise InputInvalid("the two PINs differ; nothing was changed")
-    save_config(config.model_copy(update={"staff_pin": hash_pin(pin)}), paths.config_file)
-    sys.stdout.write(f"staff PIN saved (scrypt hash) in {paths.config_file}\n")
+    write_pin_hash(paths.config_file, hash_pin(pin), mode=FILE_MODE, owner=owner,
+                   chown=chown)
+    try:
+        reset_pin_state(paths.staff_pin_state_file, owner=owner, chown=chown)
+    except OSError as exc:
+        raise InputInvalid(
+            f"the staff PIN is saved, but its wrong tries could not be cleared in "
+            f"{paths.staff_pin_state_file}: {exc.strerror or exc}") from None
+    sys.stdout.write(f"staff PIN saved (scrypt hash) in {paths.config_file}; restart the "
+                     "kiosk to use it: systemctl restart legfit-kiosk\n")
     return 0
 
 
