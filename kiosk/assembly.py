@@ -268,8 +268,9 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
         config = config or load_config(paths.config_file)
         cal_path = options.calibration_file or config.calibration_file or paths.calibration_file
         calibration, intrinsics_only, problem = _load_run_calibration(cal_path)
-        session_log = session_log or SqliteSessionLog(config.session_log_file
-                                                      or paths.session_log_file)
+        session_log = session_log or SqliteSessionLog(
+            config.session_log_file or paths.session_log_file,
+            retention_days=config.session_retention_days)
         catalogue = _store_catalogue(
             options.catalogue_dir or config.catalogue_dir or paths.catalogue_dir, config,
             notes)

@@ -49,6 +49,8 @@ class KioskConfig(BaseModel):
     calibration_file: Path | None = None
     catalogue_dir: Path | None = None
     session_log_file: Path | None = None
+    # Days a session stays in the log (by when it finished); the backup unit's is the same.
+    session_retention_days: int = Field(default=400, ge=1, le=3650)
     staff_pin: PinHash | None = None
     # The board staff hold up for the on-screen intrinsics calibration (the printable
     # board of 'legfit printables' by default): kind:colsxrows:square_mm[:marker_mm:dict].

@@ -8,22 +8,33 @@ outcome category: "see_doctor", not which question). Staff find a row by the fit
 code the shopper brings (``find``).
 
 ``SqliteSessionLog`` writes to SQLite in WAL mode (a reader, such as the staff history
-screen, never blocks the kiosk). A locked database or a full disk must not lose a
-session nor stop the shopper: records that cannot be written are kept in memory, the
-next write retries them, and ``SessionLogUnavailable`` says what is wrong in one line.
+screen, never blocks the kiosk) with ``synchronous=FULL``: once ``record`` returned, the
+session is on the disk and survives a power cut. A locked database, a full disk or a
+read-only one must not lose a session nor stop the shopper: records that cannot be
+written are kept in memory, the next write retries them, and ``SessionLogUnavailable``
+says what is wrong in one line. A corrupt file (not SQLite's, damaged pages, truncated, or
+a ``sessions`` table that is not ours) is different, since waiting would never help: it
+is renamed aside as ``<name>.corrupt-<UTC time>`` with its -wal and -shm, the rows it
+still gives up and those waiting in memory go into a fresh file, and the next ``record``
+says so once with ``SessionLogSetAside`` (the record itself is written).
+
+Retention: sessions that finished more than ``retention_days`` ago are deleted when the
+log opens and again once a day (checked after each write).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+from fitting.atomic_file import fsync_directory
 from fitting.errors import LegFitError
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.recommend import Decision
@@ -32,10 +43,30 @@ from session.codes import code_key, fitting_code_for
 SCHEMA_VERSION = 2  # 2: the camera's girths beside a tape's
 # How long a write waits for another process's lock before the record is kept for later.
 LOCK_TIMEOUT_S = 0.5
+# Sessions that finished longer ago than this are deleted (the store's config can change it).
+DEFAULT_RETENTION_DAYS = 400
+# How often the log looks for sessions past their retention (and at most how often a
+# corrupt file is set aside: a disk that corrupts every new file gets one, not hundreds).
+PURGE_EVERY = timedelta(hours=24)
+SET_ASIDE_EVERY = timedelta(hours=24)
+# The files SQLite keeps beside a database, renamed together with it.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+_T = TypeVar("_T")
 
 
 class SessionLogUnavailable(LegFitError):
     """The session log cannot be written just now; the records wait in memory."""
+
+
+class SessionLogSetAside(LegFitError):
+    """The log file was corrupt and has been set aside; the record was written to a fresh one.
+
+    Raised once, by the first ``record`` after it happened, so that staff see it."""
+
+
+class _NotOurLog(sqlite3.DatabaseError):
+    """A file SQLite opens that is not a usable session log (damaged, or a foreign table)."""
 
 
 @dataclass(frozen=True)
@@ -212,6 +243,46 @@ _CREATE = "CREATE TABLE IF NOT EXISTS sessions ({})".format(", ".join(
     for c in _COLUMNS))
 
 
+# The columns of the first schema: a ``sessions`` table without all of them is not ours.
+_FIRST_COLUMNS = tuple(c for c in _COLUMNS if not c.startswith("camera_"))
+_CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _is_corrupt(exc: BaseException) -> bool:
+    """SQLite says the file is damaged or not a database (as opposed to locked, full,
+    read-only or unreachable, which the next try may overcome)."""
+    if isinstance(exc, _NotOurLog):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None) if isinstance(exc, sqlite3.Error) else None
+    return isinstance(code, int) and code & 0xFF in _CORRUPT_CODES
+
+
+def _check_intact(conn: sqlite3.Connection) -> None:
+    """Raise ``_NotOurLog`` (or SQLite's own corruption error) unless the file reads whole
+    and any ``sessions`` table in it has the columns and key the log writes."""
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        found = " ".join(" ".join(str(p).split()) for p in problems[:2])
+        raise _NotOurLog(f"damaged: {found}")
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'sessions'").fetchone()
+    if kind is None:
+        return
+    if kind[0] != "table":
+        raise _NotOurLog(f"its sessions is a {kind[0]}, not a table")
+    info = conn.execute("PRAGMA table_info(sessions)").fetchall()
+    have = {row[1] for row in info}
+    missing = [c for c in _FIRST_COLUMNS if c not in have]
+    if missing:
+        raise _NotOurLog(f"its sessions table has no column {missing[0]}")
+    keys = [row[1] for row in info if row[5]]
+    if keys != ["session_id"]:
+        raise _NotOurLog("its sessions table is not keyed by session_id")
+
+
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
     """An older log gains the columns added since (empty in its old rows)."""
     have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
@@ -223,14 +294,28 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 class SqliteSessionLog:
     """The session log in one SQLite file (WAL). Opened lazily, so a bad disk at start-up
-    does not stop the kiosk; every failure keeps the records in memory for a retry."""
+    does not stop the kiosk; every failure keeps the records in memory for a retry, and a
+    corrupt file is set aside for a fresh one.
 
-    def __init__(self, path: Path, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+    ``clock`` gives the time (aware, UTC) for the retention and the set-aside file's name.
+    """
+
+    def __init__(self, path: Path, lock_timeout_s: float = LOCK_TIMEOUT_S, *,
+                 retention_days: int = DEFAULT_RETENTION_DAYS,
+                 clock: Callable[[], datetime] = _utc_now) -> None:
+        if retention_days < 1:
+            raise ValueError(f"retention_days must be at least 1, not {retention_days}")
         self._path = Path(path)
         self._lock_timeout_s = lock_timeout_s
+        self._retention = timedelta(days=retention_days)
+        self._clock = clock
         self._conn: sqlite3.Connection | None = None
         self._pending: list[SessionRecord] = []
         self._problem: str | None = None
+        self._last_purge: datetime | None = None
+        self._last_set_aside: datetime | None = None
+        self._set_aside_notice: str | None = None  # not yet raised by ``record``
+        self._set_aside_shown: str | None = None  # raised; shown until the next record
 
     @property
     def path(self) -> Path:
@@ -238,64 +323,164 @@ class SqliteSessionLog:
 
     @property
     def problem(self) -> str | None:
-        return self._problem
+        """What is wrong, in one line: the log cannot be written (records wait in memory),
+        or the file was corrupt and has been set aside (until the record after the one
+        that said so)."""
+        return self._problem or self._set_aside_notice or self._set_aside_shown
 
     @property
     def pending(self) -> Sequence[SessionRecord]:
         """Records not yet on disk (kept in memory until a write succeeds)."""
         return tuple(self._pending)
 
+    def _now(self) -> datetime:
+        now = self._clock()
+        return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+    def _inspect(self) -> None:
+        """Look at an existing file read-only before anything writes to it: one from a
+        newer LegFit is refused, a damaged one raises (to be set aside). Read-only, so
+        that nothing (SQLite's checkpoint when a connection closes) changes a file that
+        is to be kept as it was found."""
+        if not self._path.exists():
+            return
+        conn = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=ro", uri=True,
+                               timeout=self._lock_timeout_s)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SessionLogUnavailable(
+                    f"session log {self._path} is from a newer LegFit "
+                    f"(schema {version}); it is left untouched")
+            _check_intact(conn)
+        finally:
+            conn.close()
+
     def _connect(self) -> sqlite3.Connection:
         if self._conn is None:
             self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._inspect()
             conn = sqlite3.connect(self._path, timeout=self._lock_timeout_s)
             try:
                 conn.row_factory = sqlite3.Row
-                # The version first: switching to WAL rewrites the file's header, and a
-                # log from a newer LegFit must be left exactly as it is.
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise SessionLogUnavailable(
-                        f"session log {self._path} is from a newer LegFit "
-                        f"(schema {version}); it is left untouched")
                 conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
+                # Every commit reaches the disk before ``record`` returns (NORMAL would
+                # let a power cut take the last sessions back).
+                conn.execute("PRAGMA synchronous=FULL")
+                # A deleted (or replaced) row is overwritten, not left in the file.
+                conn.execute("PRAGMA secure_delete=ON")
                 with conn:
                     conn.execute(_CREATE)
                     _add_missing_columns(conn)
                     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                self._purge(conn)
             except BaseException:
                 conn.close()
                 raise
+            # A new file's name (and a set-aside's renames) must outlive a power cut too.
+            fsync_directory(self._path.parent)
             self._conn = conn
         return self._conn
 
+    def _cutoff(self, now: datetime) -> str:
+        return (now - self._retention).isoformat(timespec="seconds")
+
+    def _purge(self, conn: sqlite3.Connection) -> None:
+        """Delete the sessions that finished before the retention period (a row whose time
+        cannot be read is kept)."""
+        now = self._now()
+        with conn:
+            conn.execute("DELETE FROM sessions WHERE julianday(finished_at) < julianday(?)",
+                         (self._cutoff(now),))
+        self._last_purge = now
+
+    def _purge_if_due(self) -> None:
+        now = self._now()
+        last = self._last_purge
+        if last is not None and last <= now < last + PURGE_EVERY:
+            return
+        try:
+            self._purge(self._connect())
+        except (sqlite3.Error, OSError, SessionLogUnavailable):
+            # The sessions are written; the purge tries again after the next write.
+            self._drop_connection()
+
     def _describe(self, exc: BaseException) -> str:
-        text = str(exc).strip() or type(exc).__name__
+        text = " ".join((str(exc).strip() or type(exc).__name__).split())
         n = len(self._pending)
         kept = f"{n} session{'s' if n != 1 else ''} kept in memory and retried later"
         return f"session log {self._path} cannot be written ({text}); {kept}"
+
+    def _using(self, use: Callable[[sqlite3.Connection], _T]) -> _T:
+        """``use`` on the open log. A corrupt file is set aside, what waits in memory is
+        written to the fresh one, and ``use`` runs again there; any other failure (and a
+        second corruption) is the caller's to report."""
+        try:
+            return use(self._connect())
+        except (sqlite3.Error, OSError) as exc:
+            self._drop_connection()
+            now = self._now()
+            last = self._last_set_aside
+            if not _is_corrupt(exc) or (last is not None and last <= now < last + SET_ASIDE_EVERY):
+                raise
+            self._set_aside(exc, now)
+        conn = self._connect()
+        self._write_pending(conn)
+        return use(conn)
+
+    def _set_aside(self, exc: BaseException, now: datetime) -> None:
+        """Rename the corrupt file and its companions to ``<name>.corrupt-<UTC time>`` and
+        queue the sessions it still gives up (newer ones waiting in memory win)."""
+        stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = self._path.with_name(f"{self._path.name}.corrupt-{stamp}")
+        n = 1
+        while any(Path(f"{target}{s}").exists() for s in ("", *_COMPANIONS)):
+            n += 1
+            target = self._path.with_name(f"{self._path.name}.corrupt-{stamp}-{n}")
+        # The companions first: a power cut half-way must never leave the old WAL beside
+        # a fresh database, which SQLite would replay into it.
+        for suffix in (*_COMPANIONS, ""):
+            with contextlib.suppress(FileNotFoundError):
+                os.replace(f"{self._path}{suffix}", f"{target}{suffix}")
+        fsync_directory(self._path.parent)
+        self._last_set_aside = now
+        salvaged = _salvage(target, self._cutoff(now))
+        waiting = {r.session_id for r in self._pending}
+        self._pending = [r for r in salvaged if r.session_id not in waiting] + self._pending
+        reason = " ".join((str(exc).strip() or type(exc).__name__).split())
+        copied = (f"; {len(salvaged)} earlier session{'s' if len(salvaged) != 1 else ''} "
+                  "copied from it" if salvaged else "")
+        self._set_aside_notice = (
+            f"session log {self._path} was corrupt ({reason}): set aside as {target.name} "
+            f"and a new log started{copied}")
+        self._set_aside_shown = None
+
+    def _write_pending(self, conn: sqlite3.Connection) -> None:
+        if not self._pending:
+            return
+        names = ", ".join(_COLUMNS)
+        marks = ", ".join(f":{c}" for c in _COLUMNS)
+        with conn:
+            conn.executemany(f"INSERT OR REPLACE INTO sessions ({names}) VALUES ({marks})",
+                             [r.to_row() for r in self._pending])
+        self._pending.clear()
+        self._problem = None  # nothing waits any more
 
     def _flush(self) -> None:
         if not self._pending:
             return
         try:
-            conn = self._connect()
-            names = ", ".join(_COLUMNS)
-            marks = ", ".join(f":{c}" for c in _COLUMNS)
-            with conn:
-                conn.executemany(f"INSERT OR REPLACE INTO sessions ({names}) VALUES ({marks})",
-                                 [r.to_row() for r in self._pending])
+            self._using(self._write_pending)
         except SessionLogUnavailable as exc:
             self._problem = str(exc)
             raise
         except (sqlite3.Error, OSError) as exc:
-            # Locked by another process, disk full, read-only or corrupt: keep the records.
+            # Locked by another process, disk full or read-only: keep the records.
             self._drop_connection()
             self._problem = self._describe(exc)
             raise SessionLogUnavailable(self._problem) from None
-        self._pending.clear()
         self._problem = None
+        self._purge_if_due()
 
     def _drop_connection(self) -> None:
         if self._conn is not None:
@@ -304,10 +489,17 @@ class SqliteSessionLog:
             self._conn = None
 
     def record(self, record: SessionRecord) -> None:
-        """Write (or replace) one session; on failure it waits in memory for the next try."""
+        """Write (or replace) one session; on failure it waits in memory for the next try.
+
+        Raises ``SessionLogUnavailable`` when it could not be written, and, once, after it
+        was written, ``SessionLogSetAside`` when a corrupt file has been set aside."""
         self._pending = [r for r in self._pending if r.session_id != record.session_id]
         self._pending.append(record)
         self._flush()
+        notice, self._set_aside_notice = self._set_aside_notice, None
+        self._set_aside_shown = notice
+        if notice is not None:
+            raise SessionLogSetAside(notice)
 
     def retry(self) -> bool:
         """Try the waiting records again; True when nothing is left waiting."""
@@ -320,12 +512,15 @@ class SqliteSessionLog:
     def recent(self, limit: int = 50) -> list[SessionRecord]:
         """The newest sessions first, those still waiting in memory included."""
         rows: list[SessionRecord] = []
-        try:
-            conn = self._connect()
+
+        def newest(conn: sqlite3.Connection) -> list[SessionRecord]:
             cur = conn.execute(
                 "SELECT * FROM sessions ORDER BY finished_at DESC, rowid DESC LIMIT ?",
                 (int(limit),))
-            rows = [SessionRecord.from_row(r) for r in cur.fetchall()]
+            return [SessionRecord.from_row(r) for r in cur.fetchall()]
+
+        try:
+            rows = self._using(newest)
         except (sqlite3.Error, OSError, SessionLogUnavailable) as exc:
             self._drop_connection()
             self._problem = self._describe(exc)
@@ -342,10 +537,15 @@ class SqliteSessionLog:
         waiting = [r for r in self._pending if r.session_id.upper()[:8] == key]
         if waiting:
             return waiting[-1]
-        try:
-            row = self._connect().execute(
+
+        def by_code(conn: sqlite3.Connection) -> sqlite3.Row | None:
+            row: sqlite3.Row | None = conn.execute(
                 "SELECT * FROM sessions WHERE upper(substr(session_id, 1, 8)) = ? "
                 "ORDER BY finished_at DESC LIMIT 1", (key,)).fetchone()
+            return row
+
+        try:
+            row = self._using(by_code)
         except (sqlite3.Error, OSError, SessionLogUnavailable) as exc:
             self._drop_connection()
             self._problem = self._describe(exc)
@@ -356,6 +556,48 @@ class SqliteSessionLog:
         """Last try to write what is waiting, then close; never raises."""
         self.retry()
         self._drop_connection()
+
+
+def _salvage(path: Path, cutoff: str) -> list[SessionRecord]:
+    """The sessions a set-aside file still gives up, read-only, until the first damage;
+    none from a file that is not SQLite's or whose table is not ours."""
+    rows: list[SessionRecord] = []
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0)
+    except sqlite3.Error:
+        return rows
+    try:
+        conn.row_factory = sqlite3.Row
+        have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
+        if not set(_FIRST_COLUMNS) <= have:
+            return rows
+        names = ", ".join(c for c in _COLUMNS if c in have)
+        cur = conn.execute(
+            f"SELECT {names} FROM sessions WHERE julianday(finished_at) IS NULL "
+            "OR julianday(finished_at) >= julianday(?)", (cutoff,))
+        for row in cur:
+            record = _salvaged_record(row)
+            if record is not None:
+                rows.append(record)
+    except sqlite3.Error:
+        pass  # damage reached: keep what came before it
+    finally:
+        conn.close()
+    return rows
+
+
+def _salvaged_record(row: sqlite3.Row) -> SessionRecord | None:
+    """A row of a damaged file as a record, or None when it does not look like one."""
+    text_fields = ("session_id", "started_at", "finished_at", "outcome")
+    if not all(isinstance(row[c], str) and row[c] for c in text_fields):
+        return None
+    try:
+        record = SessionRecord.from_row(row)
+    except (ValueError, TypeError):
+        return None
+    if not all(isinstance(item, dict) for item in record.recommendation):
+        return None
+    return record
 
 
 def records_as_json(records: Iterable[SessionRecord]) -> str:
