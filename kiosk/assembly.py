@@ -26,7 +26,7 @@ from kiosk.config import KioskConfig, load_config
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO, demo_calibration
 from kiosk.paths import KioskPaths
 from kiosk.session import KioskSession
-from kiosk.staff import StaffAuth, hash_pin
+from kiosk.staff import LEGACY_SCRYPT, StaffAuth, hash_pin, kiosk_staff_auth
 from kiosk.voice import NullVoice, Speaker, voice_from_config
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
 from session.domain import FittingDomain
@@ -259,7 +259,9 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     intrinsics_only: CameraCalibration | None
     if options.demo:
         # The demo never reads or writes a store's settings, log or calibration.
-        config = config or KioskConfig(staff_pin=hash_pin(DEMO_STAFF_PIN), fullscreen=False)
+        # The demo's PIN is public: the old, quicker scrypt cost is enough for it.
+        config = config or KioskConfig(staff_pin=hash_pin(DEMO_STAFF_PIN, params=LEGACY_SCRYPT),
+                                       fullscreen=False)
         calibration = demo_calibration(options.video, options.demo_calibration, mat)
         intrinsics_only, problem = calibration, ""
         session_log = session_log or MemorySessionLog()
@@ -281,7 +283,9 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     if measurer_factory is None:
         segmenter = default_segmenter()
         measurer_factory = default_measurer_factory(mat, estimator, segmenter)
-    staff_auth = StaffAuth(config.staff_pin, clock)
+    # A store's kiosk keeps wrong tries and the lock across restarts; the demo does not.
+    staff_auth = (StaffAuth(config.staff_pin, clock) if options.demo
+                  else kiosk_staff_auth(config.staff_pin, clock, paths))
     flow = SessionFlow(FittingDomain(catalogue), staff_auth, clock, session_log=session_log,
                        calibrated=calibration is not None,
                        idle_timeout_s=config.idle_timeout_s,

@@ -187,6 +187,12 @@ install -D -m 0644 "$here/systemd/legfit-backup.timer" \
 install -D -m 0644 "$here/session/legfit-kiosk.pam" "$R/etc/pam.d/legfit-kiosk"
 install -D -m 0644 "$here/logind/legfit-kiosk.conf" \
     "$R/etc/systemd/logind.conf.d/legfit-kiosk.conf"
+# Ctrl+Alt+Del restarts nothing (a restart must not be a way around the staff PIN): the
+# target masked, and the manager's burst reboot (7 presses in 2 s) off.
+install -D -m 0644 "$here/logind/legfit-kiosk-manager.conf" \
+    "$R/etc/systemd/system.conf.d/legfit-kiosk.conf"
+install -d -m 0755 "$R/etc/systemd/system"
+ln -sfn /dev/null "$R/etc/systemd/system/ctrl-alt-del.target"
 install -D -m 0644 "$here/udev/70-legfit-camera.rules" \
     "$R/etc/udev/rules.d/70-legfit-camera.rules"
 install -D -m 0644 "$here/logrotate/legfit" "$R/etc/logrotate.d/legfit"
@@ -205,7 +211,8 @@ if [ $enable -eq 1 ]; then
             }
         ln -sfn /lib/systemd/system/graphical.target "$R/etc/systemd/system/default.target"
     else
-        if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+        # daemon-reexec: the manager reads its own settings (Ctrl+Alt+Del) only then.
+        if [ -d /run/systemd/system ]; then systemctl daemon-reexec; fi
         systemctl enable legfit-kiosk.service legfit-backup.timer
         systemctl set-default graphical.target
     fi

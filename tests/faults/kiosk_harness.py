@@ -32,11 +32,11 @@ from kiosk.app import KioskController
 from kiosk.assembly import KioskOptions, KioskParts, assemble
 from kiosk.config import KioskConfig
 from kiosk.paths import KioskPaths
-from kiosk.staff import hash_pin
+from kiosk.staff import hash_pin, reset_pin_state
 from kiosk.voice import RecordingVoice
 from session.flow import FlowState
 from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Intent, Start
-from tests.kiosk.flow_helpers import FakeClock
+from tests.kiosk.flow_helpers import FAST_SCRYPT, FakeClock
 from tests.kiosk.vision_helpers import frame_report, measurement_result
 from vision.errors import CameraUnavailable, MeasurementRefused
 from vision.fakes import FakePoseEstimator, landmarks_from_truth
@@ -212,6 +212,8 @@ def start_kiosk(qtbot, root: Path, scene_dir: Path, *, kiosk_mode: bool = False,
     paths = KioskPaths(config_dir=root / "etc-legfit", data_dir=root / "var-lib-legfit")
     if not paths.calibration_file.exists():
         save_calibration(calibration, paths.calibration_file)
+    if not paths.staff_pin_state_file.exists():
+        reset_pin_state(paths.staff_pin_state_file)  # as setting the PIN leaves it
     h, w = image.shape[:2]
     pose = SwitchablePose(PoseResult(landmarks_from_truth(truth, "front", (w, h)), None))
     camera = camera or PluggableCamera(image)
@@ -223,7 +225,7 @@ def start_kiosk(qtbot, root: Path, scene_dir: Path, *, kiosk_mode: bool = False,
     options = KioskOptions(mode="run", fullscreen=kiosk_mode, pace_fps=100.0,
                            camera_device=use_real_camera_device)
     parts = assemble(options, paths=paths,
-                     config=config or KioskConfig(staff_pin=hash_pin(STAFF_PIN),
+                     config=config or KioskConfig(staff_pin=hash_pin(STAFF_PIN, params=FAST_SCRYPT),
                                                   fullscreen=kiosk_mode,
                                                   allow_demo_catalogue=True),
                      estimator=pose, measurer_factory=measurer_factory,

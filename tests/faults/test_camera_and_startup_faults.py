@@ -127,7 +127,7 @@ def _run_kiosk(tmp_path: Path, *args: str,
     ("kind", "phrases"),
     [
         # settings half-written by a power cut
-        ("corrupt_config", ("config file", "corrupt")),
+        ("corrupt_config", ("config file", "not valid JSON")),
         # settings from a newer LegFit, after a rollback
         ("newer_config", ("newer",)),
         # a store catalogue with a broken file: refused, not silently replaced by the demo

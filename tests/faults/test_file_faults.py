@@ -243,7 +243,7 @@ def test_an_invalid_or_empty_catalogue_is_refused_naming_file_and_field(tmp_path
     ("content", "phrase"),
     [
         # a power cut during a hand edit
-        ('{"default_language": "de", ', "corrupt"),
+        ('{"default_language": "de", ', "not valid JSON"),
         # written by a newer LegFit (a rollback after an update)
         ('{"schema_version": 99}', "newer"),
         # a value out of range: named by its field

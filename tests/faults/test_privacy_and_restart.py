@@ -139,6 +139,7 @@ KIOSK_CHILD = textwrap.dedent("""
     from session.flow import FlowState
     from kiosk.paths import KioskPaths
     from kiosk.staff import hash_pin
+    from tests.kiosk.flow_helpers import FAST_SCRYPT
     from tests.faults.kiosk_harness import GOOD_MEASUREMENT, _scene_calibration
     from vision.fakes import FakePoseEstimator, ScriptedFrameSource
     from fitting.outcome import Purpose
@@ -150,7 +151,8 @@ KIOSK_CHILD = textwrap.dedent("""
     if not paths.calibration_file.exists():
         save_calibration(_scene_calibration(scene)[0], paths.calibration_file)
     parts = assemble(KioskOptions(mode="run", fullscreen=False), paths=paths,
-                     config=KioskConfig(staff_pin=hash_pin("2468"), allow_demo_catalogue=True),
+                     config=KioskConfig(staff_pin=hash_pin("2468", params=FAST_SCRYPT),
+                                        allow_demo_catalogue=True),
                      estimator=FakePoseEstimator([]), measurer_factory=lambda cal: None,
                      open_source=lambda: ScriptedFrameSource([]))
     flow = parts.flow

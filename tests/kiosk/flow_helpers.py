@@ -8,9 +8,11 @@ from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSou
 from fitting.outcome import Outcome, Reason
 from fitting.recommend import Decision, ProductChoice
 from fitting.screener import QUESTION_IDS, Answers, screen
-from kiosk.staff import PinHash, hash_pin
+from kiosk.staff import PinHash, ScryptParams, hash_pin
 
 STAFF_PIN = "2468"
+# Tests hash PINs cheaply; the real cost is tested in tests/kiosk/test_staff.py.
+FAST_SCRYPT = ScryptParams(n=2**4, r=8, p=1)
 # Hashed once per test run: scrypt is deliberately slow.
 _PIN_HASH: PinHash | None = None
 
@@ -18,7 +20,7 @@ _PIN_HASH: PinHash | None = None
 def staff_pin_hash() -> PinHash:
     global _PIN_HASH
     if _PIN_HASH is None:
-        _PIN_HASH = hash_pin(STAFF_PIN, salt=b"0123456789abcdef")
+        _PIN_HASH = hash_pin(STAFF_PIN, salt=b"0123456789abcdef", params=FAST_SCRYPT)
     return _PIN_HASH
 
 

@@ -35,7 +35,7 @@ from session.intents import (
     StartOver,
 )
 from tests.kiosk.app_helpers import measurement, start_kiosk
-from tests.kiosk.flow_helpers import TAPE_ENTRY
+from tests.kiosk.flow_helpers import FAST_SCRYPT, TAPE_ENTRY
 from tests.kiosk.vision_helpers import NOBODY, blank_frames
 from ui.i18n import tr
 from vision.errors import CameraUnavailable
@@ -284,13 +284,15 @@ def test_a_kiosk_without_calibration_opens_setup_and_staff_find_the_mat(qtbot, k
     from calibration.calibration_file import load_calibration
     from kiosk.config import KioskConfig, save_config
     from kiosk.paths import KioskPaths
-    from kiosk.staff import hash_pin
+    from kiosk.staff import hash_pin, reset_pin_state
     from vision.sources import VideoFileSource
 
     # A fresh kiosk: a staff PIN set (as 'legfit run --set-staff-pin' does), intrinsics
     # from 'legfit calibrate', but the mat not yet found.
-    save_config(KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True),
+    save_config(KioskConfig(staff_pin=hash_pin("5791", params=FAST_SCRYPT),
+                            allow_demo_catalogue=True),
                 KioskPaths.from_environment().config_file)
+    reset_pin_state(KioskPaths.from_environment().staff_pin_state_file)  # as the PIN set
     intrinsics = tmp_path / "calibration.json"
     shutil.copy(DEMO_CALIBRATION, intrinsics)
     k = kiosk(options=KioskOptions(mode="run", calibration_file=intrinsics, fullscreen=False),
@@ -375,12 +377,14 @@ def test_a_fresh_kiosk_is_calibrated_on_screen_by_staff(qtbot, kiosk, tmp_path):
     from calibration.calibration_file import load_calibration
     from kiosk.config import KioskConfig, save_config
     from kiosk.paths import KioskPaths
-    from kiosk.staff import hash_pin
+    from kiosk.staff import hash_pin, reset_pin_state
     from vision.sources import VideoFileSource
 
     paths = KioskPaths.from_environment()
-    save_config(KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True),
+    save_config(KioskConfig(staff_pin=hash_pin("5791", params=FAST_SCRYPT),
+                            allow_demo_catalogue=True),
                 paths.config_file)
+    reset_pin_state(paths.staff_pin_state_file)  # as setting the PIN leaves it
     # The recording shows no calibration board: a fake wizard stands in for it.
     k = kiosk(options=KioskOptions(mode="run", fullscreen=False),
               open_source=lambda: VideoFileSource(DEMO_VIDEO, loop=True),

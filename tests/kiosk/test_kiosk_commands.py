@@ -48,21 +48,24 @@ def test_run_without_a_display_is_one_line_and_exit_2(monkeypatch, capsys):
 
 
 def test_set_staff_pin_stores_only_a_hash(monkeypatch, capsys):
-    answers = iter(["86420", "86420"])
+    answers = iter(["583920", "583920"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("os.geteuid", lambda: 1000)  # the kiosk's own user, not root
     assert main(["run", "--set-staff-pin"]) == 0
     path = KioskPaths.from_environment().config_file
-    assert "86420" not in path.read_text()
-    assert load_config(path).staff_pin.matches("86420")
+    assert "583920" not in path.read_text()
+    assert load_config(path).staff_pin.matches("583920")
 
 
 @pytest.mark.parametrize("first, second, message", [
-    ("86420", "86421", "the two PINs differ"),   # a typo in the repeat
-    ("12", "12", "4 to 12 digits"),              # too short
+    ("583920", "583921", "the two PINs differ"),   # a typo in the repeat
+    ("12", "12", "6 to 12 digits"),                # too short
+    ("123456", "123456", "run of consecutive digits"),  # guessed first
 ])
 def test_set_staff_pin_refuses(monkeypatch, capsys, first, second, message):
     answers = iter([first, second])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
     assert main(["run", "--set-staff-pin"]) == 2
     assert message in capsys.readouterr().err
     assert not KioskPaths.from_environment().config_file.exists()

@@ -17,6 +17,7 @@ from kiosk.setup import CameraSetup
 from kiosk.staff import hash_pin
 from kiosk.workers import VisionUpdate
 from session.flow import FlowState
+from tests.kiosk.flow_helpers import FAST_SCRYPT
 from tests.kiosk.vision_helpers import FakeMeasurer, person_pose
 from vision.fakes import FakePoseEstimator, ScriptedFrameSource
 from vision.sources import VideoFileSource
@@ -33,7 +34,8 @@ def run_parts(tmp_path) -> KioskParts:
     paths = KioskPaths(tmp_path / "etc", tmp_path / "var")
     estimator = FakePoseEstimator([person_pose()])
     parts = assemble(KioskOptions(mode="run", fullscreen=False), paths=paths,
-                     config=KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True),
+                     config=KioskConfig(staff_pin=hash_pin("5791", params=FAST_SCRYPT),
+                                        allow_demo_catalogue=True),
                      estimator=estimator,
                      measurer_factory=lambda cal: FakeMeasurer(estimator),
                      open_source=lambda: ScriptedFrameSource([]))
@@ -165,8 +167,9 @@ def test_a_store_kiosk_refuses_the_illustrative_demo_catalogue_unless_told(tmp_p
                         open_source=lambda: ScriptedFrameSource([]))
 
     with pytest.raises(NoStoreCatalogue, match="allow_demo_catalogue"):
-        build(KioskConfig(staff_pin=hash_pin("5791")))
-    parts = build(KioskConfig(staff_pin=hash_pin("5791"), allow_demo_catalogue=True))
+        build(KioskConfig(staff_pin=hash_pin("5791", params=FAST_SCRYPT)))
+    parts = build(KioskConfig(staff_pin=hash_pin("5791", params=FAST_SCRYPT),
+                              allow_demo_catalogue=True))
     try:
         assert parts.catalogue.illustrative
         assert any("illustrative" in note for note in parts.notes)

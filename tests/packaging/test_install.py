@@ -57,6 +57,8 @@ def _tree(root: Path) -> dict[str, str]:
         ("etc/systemd/system/timers.target.wants/legfit-backup.timer", "link", None),
         ("etc/pam.d/legfit-kiosk", "file", 0o644),
         ("etc/systemd/logind.conf.d/legfit-kiosk.conf", "file", 0o644),
+        ("etc/systemd/system.conf.d/legfit-kiosk.conf", "file", 0o644),
+        ("etc/systemd/system/ctrl-alt-del.target", "link", None),
         ("etc/udev/rules.d/70-legfit-camera.rules", "file", 0o644),
         ("etc/logrotate.d/legfit", "file", 0o644),
         ("etc/tmpfiles.d/legfit.conf", "file", 0o644),
