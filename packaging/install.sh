@@ -15,7 +15,8 @@
 #   - a system user and group "legfit" (no login shell, home /var/lib/legfit), in the
 #     video and render groups where they exist;
 #   - the bundle to /opt/legfit/releases/<content hash>, /opt/legfit/current pointing at
-#     it (switched atomically; the previous releases stay for a rollback, the last 3 kept),
+#     it (switched atomically; 3 releases kept for a rollback: the current one, the one
+#     current pointed to before, and the most recently installed other),
 #     /usr/local/bin/legfit for staff commands (pointed at the kiosk's directories);
 #   - per-system directories: /etc/legfit (config.json, calibration.json), /var/lib/legfit
 #     (catalogues/, sessions.sqlite3, backups/), /var/log/legfit, /var/cache/legfit; it
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
         --root) root="${2:?--root needs a directory}"; shift 2 ;;
         --no-packages) packages=0; shift ;;
         --no-enable) enable=0; shift ;;
-        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -147,11 +148,30 @@ touch "$target"  # "newest" below means most recently installed, not most recent
 previous="$(readlink "$R/opt/legfit/current" 2>/dev/null || true)"
 ln -sfn "releases/$release" "$R/opt/legfit/current.new"
 mv -T "$R/opt/legfit/current.new" "$R/opt/legfit/current"
-# Keep the newest few releases (the current one always) for a rollback.
-old_releases="$(ls -1t "$releases" | grep -v -x -e "$release" -e '.*\.partial' || true)"
-echo "$old_releases" | tail -n +"$keep_releases" | while read -r old; do
-    [ -n "$old" ] && rm -rf "${releases:?}/$old"
-done
+# Keep $keep_releases releases for a rollback, chosen by where `current` points, not by
+# install time alone: the release now in use, the one in use until now (after a manual
+# rollback that is an older release, which a prune by install time would delete), then
+# the most recently installed others. A half-copied *.partial is left to its own install.
+prune_releases() {  # prune_releases NEW_CURRENT PREVIOUS_CURRENT
+    local kept=" " count=0 name
+    for name in "$1" "$2"; do
+        name="${name%/}"; name="${name##*/}"  # "releases/<id>", an absolute link, "<id>/"
+        case "$kept" in *" $name "*) continue ;; esac
+        if [ -n "$name" ] && [ -d "$releases/$name" ]; then
+            kept="$kept$name "; count=$((count + 1))
+        fi
+    done
+    while IFS= read -r name; do
+        case "$name" in '' | *.partial) continue ;; esac
+        case "$kept" in *" $name "*) continue ;; esac
+        if [ "$count" -lt "$keep_releases" ]; then
+            kept="$kept$name "; count=$((count + 1))
+        else
+            rm -rf "${releases:?}/$name"
+        fi
+    done < <(ls -1t "$releases")
+}
+prune_releases "$(readlink "$R/opt/legfit/current")" "$previous"
 
 install -m 0755 "$here/session/legfit-session" "$R/opt/legfit/bin/legfit-session"
 install -m 0755 "$here/scripts/backup-sessions.sh" "$R/opt/legfit/bin/legfit-backup"
@@ -229,6 +249,7 @@ if [ $staging -eq 0 ]; then
     fi
 fi
 
-[ -n "$previous" ] && [ "$previous" != "releases/$release" ] \
-    && say "previous release kept for a rollback: /opt/legfit/$previous"
+previous="${previous%/}"; previous="${previous##*/}"
+[ -n "$previous" ] && [ "$previous" != "$release" ] \
+    && say "previous release kept for a rollback: /opt/legfit/releases/$previous"
 say "done: /opt/legfit/current -> releases/$release (root $root)"

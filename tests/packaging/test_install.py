@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import PACKAGING, make_fake_bundle, run_install
+from tests.packaging.conftest import PACKAGING, REPO_ROOT, make_fake_bundle, run_install
 
 IS_ROOT = os.geteuid() == 0
 
@@ -136,6 +136,87 @@ def test_an_update_switches_release_and_keeps_the_last_three(tmp_path, staged_ro
     assert out.stdout.strip() == "legfit 5"
     kept = sorted(p.name for p in (staged_root / "opt/legfit/releases").iterdir())
     assert kept == sorted(Path(s).name for s in seen[-3:])
+
+
+def _rollback_as_the_docs_say(root: Path, release: str) -> None:
+    """The rollback command of docs/deploy.md ("Updates and rollback"), run on the tree."""
+    docs = (REPO_ROOT / "docs/deploy.md").read_text()
+    (command,) = [line.removeprefix("# ") for line in docs.splitlines()
+                  if "ln -sfn releases/<previous id>" in line]
+    command = (command.replace("<previous id>", release)
+               .replace("/opt/legfit/", f"{root}/opt/legfit/"))
+    subprocess.run(["sh", "-c", command], check=True)
+
+
+def _current(root: Path) -> str:
+    return Path(os.readlink(root / "opt/legfit/current")).name
+
+
+def _kept(root: Path) -> set[str]:
+    return {p.name for p in (root / "opt/legfit/releases").iterdir()}
+
+
+def test_an_update_after_a_rollback_keeps_the_release_rolled_back_to(tmp_path):
+    root = tmp_path / "root"
+    ids = {}
+    for name in "ABC":
+        time.sleep(0.01)  # distinct modification times for "most recently installed"
+        result = run_install(root, make_fake_bundle(tmp_path / name, marker=name))
+        assert result.returncode == 0, result.stderr
+        ids[name] = _current(root)
+    # C misbehaves: staff go back to A (B is gone already: three kept).
+    _rollback_as_the_docs_say(root, ids["A"])
+    out = subprocess.run([root / "opt/legfit/current/legfit"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "legfit A"
+
+    time.sleep(0.01)
+    result = run_install(root, make_fake_bundle(tmp_path / "D", marker="D"))
+
+    assert result.returncode == 0, result.stderr
+    ids["D"] = _current(root)
+    # D in use, A (in use until now, the way back) and C (installed just before D) kept;
+    # still three in all.
+    assert _kept(root) == {ids["D"], ids["A"], ids["C"]}
+    assert f"previous release kept for a rollback: /opt/legfit/releases/{ids['A']}" \
+        in result.stdout
+    # Back to A once more, as the docs say, and it runs.
+    _rollback_as_the_docs_say(root, ids["A"])
+    out = subprocess.run([root / "opt/legfit/current/legfit"], capture_output=True,
+                         text=True, check=True)
+    assert out.stdout.strip() == "legfit A"
+
+
+def test_pruning_after_a_rollback_still_bounds_the_releases_kept(tmp_path):
+    root = tmp_path / "root"
+    ids = {}
+    for name in "ABCDEF":
+        time.sleep(0.01)
+        result = run_install(root, make_fake_bundle(tmp_path / name, marker=name))
+        assert result.returncode == 0, result.stderr
+        ids[name] = _current(root)
+        if name == "C":
+            _rollback_as_the_docs_say(root, ids["A"])
+    # D kept A (the rollback's target); E kept D; F keeps E and the newest other, D.
+    assert _kept(root) == {ids["F"], ids["E"], ids["D"]}
+
+
+def test_reinstalling_the_release_in_use_after_a_rollback_removes_neither(tmp_path):
+    root = tmp_path / "root"
+    ids = {}
+    for name in "ABCD":
+        time.sleep(0.01)
+        result = run_install(root, make_fake_bundle(tmp_path / name, marker=name))
+        assert result.returncode == 0, result.stderr
+        ids[name] = _current(root)
+    _rollback_as_the_docs_say(root, ids["C"])
+    time.sleep(0.01)
+
+    result = run_install(root, tmp_path / "D")  # D again: already there, current again
+
+    assert result.returncode == 0, result.stderr
+    assert _current(root) == ids["D"]
+    assert _kept(root) == {ids["D"], ids["C"], ids["B"]}
 
 
 @pytest.mark.parametrize(
