@@ -20,6 +20,15 @@ says so once with ``SessionLogSetAside`` (the record itself is written).
 
 Retention: sessions that finished more than ``retention_days`` ago are deleted when the
 log opens and again once a day (checked after each write).
+
+The outbox: every write of a session also queues it, in the same transaction and the same
+file, in the ``outbox`` table, for a fleet's central store (``kiosk.fleet``). A row there
+names the session and how often it was written (``revision``); the sync worker reads the
+session as it is now (``SessionOutbox``), sends it, and removes the outbox row only if no
+newer write came in the meantime. A session written again after it was sent (staff taped
+the legs) is queued again, and the centre replaces its copy. The outbox holds no data of
+its own beyond the first ``started_at`` the session was queued with (the centre files a
+session by it, so a resend lands on the same row).
 """
 
 from __future__ import annotations
@@ -27,7 +36,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -38,9 +49,12 @@ from fitting.atomic_file import fsync_directory
 from fitting.errors import LegFitError
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.recommend import Decision
+from fitting.screener import QUESTION_IDS
 from session.codes import code_key, fitting_code_for
 
-SCHEMA_VERSION = 2  # 2: the camera's girths beside a tape's
+# 2: the camera's girths beside a tape's; 3: the girths' sds, the decision's measurement
+# reasons, refusals, demo sessions, the versions in use, and the outbox.
+SCHEMA_VERSION = 3
 # How long a write waits for another process's lock before the record is kept for later.
 LOCK_TIMEOUT_S = 0.5
 # Sessions that finished longer ago than this are deleted (the store's config can change it).
@@ -95,6 +109,28 @@ class SessionRecord:
     camera_right_ankle_mm: float | None = None
     camera_right_calf_mm: float | None = None
     camera_right_length_mm: float | None = None
+    # Schema 3. The sds of the girths above (the camera's; a tape's are usually none), and
+    # of the camera's where staff taped over them.
+    left_ankle_sd_mm: float | None = None
+    left_calf_sd_mm: float | None = None
+    left_length_sd_mm: float | None = None
+    right_ankle_sd_mm: float | None = None
+    right_calf_sd_mm: float | None = None
+    right_length_sd_mm: float | None = None
+    camera_left_ankle_sd_mm: float | None = None
+    camera_left_calf_sd_mm: float | None = None
+    camera_right_ankle_sd_mm: float | None = None
+    camera_right_calf_sd_mm: float | None = None
+    # The decision's reasons that come from the measurement and the sizing (codes such as
+    # "size_boundary_uncertain"); never a screener's (``measurement_reason_codes``).
+    reason_codes: tuple[str, ...] = ()
+    # Why the camera refused to measure in this session, if it did (numbers left out).
+    refusal_reasons: tuple[str, ...] = ()
+    # A demo session (``legfit demo --headless``), counted apart from shoppers'.
+    demo: bool = False
+    # What the kiosk ran when the session was written.
+    software_version: str | None = None
+    catalogue_version: int | None = None
 
     @property
     def fitting_code(self) -> str:
@@ -111,7 +147,8 @@ class SessionRecord:
                      finished_at=finished_at.isoformat(timespec="seconds"),
                      outcome=outcome, purpose=purpose, language=language,
                      state_reached=state_reached,
-                     recommendation=recommendation_summary(decision))
+                     recommendation=recommendation_summary(decision),
+                     reason_codes=measurement_reason_codes(decision))
         if measurement is None:
             return record
         left, right = measurement.left, measurement.right
@@ -120,7 +157,13 @@ class SessionRecord:
                          left_length_mm=_mm(left.knee_high_length_mm),
                          right_ankle_mm=_mm(right.ankle_mm),
                          right_calf_mm=_mm(right.calf_mm),
-                         right_length_mm=_mm(right.knee_high_length_mm))
+                         right_length_mm=_mm(right.knee_high_length_mm),
+                         left_ankle_sd_mm=_mm(left.ankle_sd_mm),
+                         left_calf_sd_mm=_mm(left.calf_sd_mm),
+                         left_length_sd_mm=_mm(left.knee_high_length_sd_mm),
+                         right_ankle_sd_mm=_mm(right.ankle_sd_mm),
+                         right_calf_sd_mm=_mm(right.calf_sd_mm),
+                         right_length_sd_mm=_mm(right.knee_high_length_sd_mm))
         if camera_measurement is None or measurement.source is not MeasurementSource.TAPE:
             return record
         cl, cr = camera_measurement.left, camera_measurement.right
@@ -130,18 +173,79 @@ class SessionRecord:
                        camera_left_length_mm=_mm(cl.knee_high_length_mm),
                        camera_right_ankle_mm=_mm(cr.ankle_mm),
                        camera_right_calf_mm=_mm(cr.calf_mm),
-                       camera_right_length_mm=_mm(cr.knee_high_length_mm))
+                       camera_right_length_mm=_mm(cr.knee_high_length_mm),
+                       camera_left_ankle_sd_mm=_mm(cl.ankle_sd_mm),
+                       camera_left_calf_sd_mm=_mm(cl.calf_sd_mm),
+                       camera_right_ankle_sd_mm=_mm(cr.ankle_sd_mm),
+                       camera_right_calf_sd_mm=_mm(cr.calf_sd_mm))
 
     def to_row(self) -> dict[str, object]:
         row = asdict(self)
         row["recommendation"] = json.dumps(list(self.recommendation), sort_keys=True)
+        for name in _LIST_COLUMNS:
+            row[name] = json.dumps(list(getattr(self, name)))
+        row["demo"] = int(self.demo)
         return row
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> SessionRecord:
         data = dict(row)
         data["recommendation"] = tuple(json.loads(data.get("recommendation") or "[]"))
+        for name in _LIST_COLUMNS:
+            if name in data:
+                data[name] = _text_tuple(data[name])
+        if "demo" in data:
+            data["demo"] = data["demo"] in (1, "1")
+        version = data.get("catalogue_version")
+        if version is not None:
+            data["catalogue_version"] = int(version)
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def _text_tuple(stored: object) -> tuple[str, ...]:
+    """A JSON list of strings as the log keeps it (none: an older row)."""
+    if stored is None or stored == "":
+        return ()
+    if not isinstance(stored, str):
+        raise ValueError(f"a list column holds {type(stored).__name__}, not JSON text")
+    items = json.loads(stored)
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise ValueError("a list column holds something other than a list of strings")
+    return tuple(items)
+
+
+# The reasons of a decision the log keeps: those the measurement and the sizing give. A
+# screener's reason (a question answered yes, a prescription, a donning aid asked for by
+# an answer) is never kept, whatever its code: only these forms, and never a question's id.
+_MEASUREMENT_REASON = re.compile(
+    r"^(?:(?:ankle|calf|length|thigh|size|legs)_[a-z_]+|standard_size|no_matching_product)$")
+_SCREENER_CODES = frozenset(QUESTION_IDS)
+
+
+def measurement_reason_codes(decision: Decision | None) -> tuple[str, ...]:
+    """The codes of ``decision``'s reasons that come from the legs, not from the answers."""
+    if decision is None:
+        return ()
+    codes: list[str] = []
+    for reason in decision.reasons:
+        code = reason.code
+        if (_MEASUREMENT_REASON.match(code) and code not in _SCREENER_CODES
+                and code not in codes):
+            codes.append(code)
+    return tuple(codes)
+
+
+# A refusal's words with the figures left out ("a girth of 343 mm" -> "a girth of # mm"),
+# so that the same reason counts as one however the legs measured.
+_FIGURE = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
+REFUSAL_REASON_MAX_CHARS = 120
+
+
+def refusal_reason_key(message: str) -> str:
+    """A measurement refusal as the log keeps it: one line, figures as ``#``, at most
+    ``REFUSAL_REASON_MAX_CHARS`` characters."""
+    text = " ".join(_FIGURE.sub("#", message).split())
+    return text[:REFUSAL_REASON_MAX_CHARS]
 
 
 def _mm(value: float | None) -> float | None:
@@ -236,15 +340,37 @@ FakeSessionLog = MemorySessionLog
 
 _COLUMNS = tuple(SessionRecord.__dataclass_fields__)
 _TEXT_COLUMNS = frozenset({"session_id", "started_at", "finished_at", "outcome", "purpose",
-                           "language", "state_reached", "source", "recommendation"})
+                           "language", "state_reached", "source", "recommendation",
+                           "reason_codes", "refusal_reasons", "software_version"})
+_INTEGER_COLUMNS = frozenset({"demo", "catalogue_version"})
+_LIST_COLUMNS = ("reason_codes", "refusal_reasons")
+
+
+def _column_type(column: str) -> str:
+    if column in _TEXT_COLUMNS:
+        return "TEXT"
+    return "INTEGER" if column in _INTEGER_COLUMNS else "REAL"
+
+
 _CREATE = "CREATE TABLE IF NOT EXISTS sessions ({})".format(", ".join(
-    f"{c} {'TEXT' if c in _TEXT_COLUMNS else 'REAL'}"
-    + (" PRIMARY KEY" if c == "session_id" else "")
+    f"{c} {_column_type(c)}" + (" PRIMARY KEY" if c == "session_id" else "")
     for c in _COLUMNS))
+
+# The outbox (schema 3): one row per session waiting to be sent to a fleet's centre.
+_OUTBOX_COLUMNS = ("session_id", "revision", "queued_at", "started_at")
+_CREATE_OUTBOX = ("CREATE TABLE IF NOT EXISTS outbox (session_id TEXT PRIMARY KEY, "
+                  "revision INTEGER NOT NULL, queued_at TEXT NOT NULL, started_at TEXT)")
+# A session written again: queued again (a newer revision), its first start time kept.
+_QUEUE = ("INSERT INTO outbox (session_id, revision, queued_at, started_at) "
+          "VALUES (?, 1, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
+          "revision = outbox.revision + 1, queued_at = excluded.queued_at")
 
 
 # The columns of the first schema: a ``sessions`` table without all of them is not ours.
-_FIRST_COLUMNS = tuple(c for c in _COLUMNS if not c.startswith("camera_"))
+_FIRST_COLUMNS = ("session_id", "started_at", "finished_at", "outcome", "purpose",
+                  "language", "state_reached", "source", "left_ankle_mm", "left_calf_mm",
+                  "left_length_mm", "right_ankle_mm", "right_calf_mm", "right_length_mm",
+                  "recommendation")
 _CORRUPT_CODES = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
 
 
@@ -281,6 +407,15 @@ def _check_intact(conn: sqlite3.Connection) -> None:
     keys = [row[1] for row in info if row[5]]
     if keys != ["session_id"]:
         raise _NotOurLog("its sessions table is not keyed by session_id")
+    kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'outbox'").fetchone()
+    if kind is None:
+        return
+    if kind[0] != "table":
+        raise _NotOurLog(f"its outbox is a {kind[0]}, not a table")
+    have = {row[1] for row in conn.execute("PRAGMA table_info(outbox)")}
+    missing = [c for c in _OUTBOX_COLUMNS if c not in have]
+    if missing:
+        raise _NotOurLog(f"its outbox table has no column {missing[0]}")
 
 
 def _add_missing_columns(conn: sqlite3.Connection) -> None:
@@ -288,8 +423,17 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
     have = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
     for column in _COLUMNS:
         if column not in have:
-            kind = "TEXT" if column in _TEXT_COLUMNS else "REAL"
-            conn.execute(f"ALTER TABLE sessions ADD COLUMN {column} {kind}")
+            conn.execute(f"ALTER TABLE sessions ADD COLUMN {column} {_column_type(column)}")
+
+
+def _add_outbox(conn: sqlite3.Connection, version: int, now: str) -> None:
+    """The outbox, and (from a log of an older schema) every session it already holds
+    queued in it: a kiosk that joins a fleet later sends the history its log keeps."""
+    conn.execute(_CREATE_OUTBOX)
+    if 0 < version < 3:
+        conn.execute("INSERT OR IGNORE INTO outbox (session_id, revision, queued_at, "
+                     "started_at) SELECT session_id, 1, ?, started_at FROM sessions",
+                     (now,))
 
 
 class SqliteSessionLog:
@@ -298,13 +442,17 @@ class SqliteSessionLog:
     corrupt file is set aside for a fresh one.
 
     ``clock`` gives the time (aware, UTC) for the retention and the set-aside file's name.
+    ``stamp``, when given, completes every record before it is kept (the kiosk adds the
+    versions it runs, a demo mark and the session's refusals).
     """
 
     def __init__(self, path: Path, lock_timeout_s: float = LOCK_TIMEOUT_S, *,
                  retention_days: int = DEFAULT_RETENTION_DAYS,
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now,
+                 stamp: Callable[[SessionRecord], SessionRecord] | None = None) -> None:
         if retention_days < 1:
             raise ValueError(f"retention_days must be at least 1, not {retention_days}")
+        self._stamp = stamp
         self._path = Path(path)
         self._lock_timeout_s = lock_timeout_s
         self._retention = timedelta(days=retention_days)
@@ -370,8 +518,10 @@ class SqliteSessionLog:
                 # A deleted (or replaced) row is overwritten, not left in the file.
                 conn.execute("PRAGMA secure_delete=ON")
                 with conn:
+                    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
                     conn.execute(_CREATE)
                     _add_missing_columns(conn)
+                    _add_outbox(conn, version, self._now().isoformat(timespec="seconds"))
                     conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
                 self._purge(conn)
             except BaseException:
@@ -392,6 +542,9 @@ class SqliteSessionLog:
         with conn:
             conn.execute("DELETE FROM sessions WHERE julianday(finished_at) < julianday(?)",
                          (self._cutoff(now),))
+            # Nothing is sent of a session the log no longer holds.
+            conn.execute("DELETE FROM outbox WHERE session_id NOT IN "
+                         "(SELECT session_id FROM sessions)")
         self._last_purge = now
 
     def _purge_if_due(self) -> None:
@@ -460,9 +613,12 @@ class SqliteSessionLog:
             return
         names = ", ".join(_COLUMNS)
         marks = ", ".join(f":{c}" for c in _COLUMNS)
-        with conn:
+        queued_at = self._now().isoformat(timespec="seconds")
+        with conn:  # the sessions and their outbox rows in one transaction
             conn.executemany(f"INSERT OR REPLACE INTO sessions ({names}) VALUES ({marks})",
                              [r.to_row() for r in self._pending])
+            conn.executemany(_QUEUE, [(r.session_id, queued_at, r.started_at)
+                                      for r in self._pending])
         self._pending.clear()
         self._problem = None  # nothing waits any more
 
@@ -493,6 +649,8 @@ class SqliteSessionLog:
 
         Raises ``SessionLogUnavailable`` when it could not be written, and, once, after it
         was written, ``SessionLogSetAside`` when a corrupt file has been set aside."""
+        if self._stamp is not None:
+            record = self._stamp(record)
         self._pending = [r for r in self._pending if r.session_id != record.session_id]
         self._pending.append(record)
         self._flush()
@@ -598,6 +756,117 @@ def _salvaged_record(row: sqlite3.Row) -> SessionRecord | None:
     if not all(isinstance(item, dict) for item in record.recommendation):
         return None
     return record
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A session waiting to be sent: as the log holds it now, the write it is
+    (``revision``) and the start time it was first queued with (the centre's key)."""
+
+    record: SessionRecord
+    revision: int
+    started_at: str
+
+
+class SessionOutbox:
+    """The sync worker's side of the outbox, on a connection of its own to the log's file.
+
+    It never creates the file nor changes its schema (that is ``SqliteSessionLog``'s
+    business): a log not yet written, or of an older schema, has nothing to send. Its
+    writes are short (acknowledging sent rows) and wait up to ``lock_timeout_s`` for the
+    kiosk's own. Errors are SQLite's (``sqlite3.Error``) for the caller to report. One
+    object may be used from several threads, one at a time (it holds a lock).
+    """
+
+    def __init__(self, path: Path, lock_timeout_s: float = 5.0) -> None:
+        self._path = Path(path)
+        self._lock_timeout_s = lock_timeout_s
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is None:
+            if not self._path.exists():
+                return None
+            conn = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=rw", uri=True,
+                                   timeout=self._lock_timeout_s, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA secure_delete=ON")
+            self._conn = conn
+        return self._conn
+
+    def _has_outbox(self, conn: sqlite3.Connection) -> bool:
+        return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                            "AND name = 'outbox'").fetchone() is not None
+
+    def count(self) -> int:
+        """How many sessions wait to be sent."""
+        with self._lock:
+            return self._count()
+
+    def _count(self) -> int:
+        conn = self._connect()
+        if conn is None or not self._has_outbox(conn):
+            return 0
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+
+    def pending(self, limit: int) -> list[OutboxItem]:
+        """Up to ``limit`` waiting sessions, the longest waiting first. An outbox row whose
+        session the log no longer holds is dropped (nothing to send)."""
+        with self._lock:
+            return self._pending(limit)
+
+    def _pending(self, limit: int) -> list[OutboxItem]:
+        conn = self._connect()
+        if conn is None or not self._has_outbox(conn):
+            return []
+        rows = conn.execute(
+            "SELECT s.*, o.revision AS outbox_revision, o.started_at AS outbox_started_at, "
+            "o.session_id AS outbox_session_id FROM outbox o LEFT JOIN sessions s "
+            "ON s.session_id = o.session_id ORDER BY o.queued_at, o.rowid LIMIT ?",
+            (int(limit),)).fetchall()
+        items: list[OutboxItem] = []
+        orphans: list[str] = []
+        for row in rows:
+            if row["session_id"] is None:
+                orphans.append(str(row["outbox_session_id"]))
+                continue
+            record = SessionRecord.from_row(row)
+            started = row["outbox_started_at"]
+            items.append(OutboxItem(record, int(row["outbox_revision"]),
+                                    started if isinstance(started, str) and started
+                                    else record.started_at))
+        if orphans:
+            with conn:
+                conn.executemany("DELETE FROM outbox WHERE session_id = ?",
+                                 [(o,) for o in orphans])
+        return items
+
+    def acknowledge(self, items: Iterable[OutboxItem]) -> int:
+        """The centre holds these: remove their outbox rows, unless the session was
+        written again since (then it stays, to be sent again). How many were removed."""
+        batch = [(i.record.session_id, i.revision) for i in items]
+        with self._lock:
+            conn = self._connect()
+            if conn is None or not batch:
+                return 0
+            with conn:
+                before = conn.total_changes
+                conn.executemany("DELETE FROM outbox WHERE session_id = ? AND revision = ?",
+                                 batch)
+                return conn.total_changes - before
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
 
 
 def records_as_json(records: Iterable[SessionRecord]) -> str:
