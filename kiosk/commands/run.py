@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import os
 import pwd
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fitting.errors import InputInvalid, LegFitError
 from fitting.outcome import LANGUAGES
+
+if TYPE_CHECKING:
+    from kiosk.assembly import KioskOptions
+
+_log = logging.getLogger(__name__)
+# A refusal exits as every LegFitError does (kiosk/cli.py); a crash as an uncaught error.
+EXIT_REFUSED = 2
+EXIT_CRASHED = 1
 
 
 class NoDisplay(LegFitError):
@@ -122,10 +132,43 @@ def run(args: argparse.Namespace) -> int:
     if not has_display():
         raise NoDisplay("legfit run needs a display (DISPLAY or WAYLAND_DISPLAY); "
                         "without one, try 'legfit demo --headless'")
-    from kiosk.app import run_gui
     from kiosk.assembly import KioskOptions
+    from kiosk.journal import setup_logging
 
     options = KioskOptions(mode="run", camera_device=_camera(args.camera),
                            calibration_file=args.calibration, catalogue_dir=args.catalogue,
                            fullscreen=not args.windowed, language=args.lang)
-    return run_gui(options)
+    setup = setup_logging()
+    try:
+        return _run_logged(options, to_journal=setup.to_journal)
+    finally:
+        setup.close()
+
+
+def _run_logged(options: KioskOptions, *, to_journal: bool) -> int:
+    """The kiosk, its start and end in the log (``EVENT=start``, ``exit``). Under systemd
+    a refusal (a broken config or catalogue) is one error entry in the journal, where
+    the service's standard error goes, and an unexpected exception one CRITICAL entry
+    with its traceback; at a terminal both end as they always have (kiosk/cli.py)."""
+    from kiosk.app import run_gui
+    from kiosk.journal import log_crash, log_event, release_of
+
+    release = release_of(sys.executable)
+    log_event(_log, logging.INFO, f"legfit run starting (release {release})", "start",
+              release=release)
+    try:
+        code = run_gui(options)
+    except LegFitError as exc:
+        if not to_journal:
+            raise
+        log_event(_log, logging.ERROR, str(exc), "refused",
+                  exit_status=EXIT_REFUSED)
+        return EXIT_REFUSED
+    except Exception as exc:
+        if not to_journal:
+            raise
+        log_crash(type(exc), exc, exc.__traceback__)
+        return EXIT_CRASHED
+    log_event(_log, logging.INFO, f"legfit run exits with status {code}", "exit",
+              exit_status=code)
+    return code
