@@ -24,6 +24,7 @@ from typing import Any
 from fitting.catalogue import STYLES, Catalogue, Product
 from fitting.donning import DONNING_STEPS, DonningStep
 from fitting.errors import InputInvalid
+from fitting.i18n import Listing, Mmhg, msg
 from fitting.measurement import Leg, Measurement
 from fitting.outcome import Outcome, Purpose, Reason, check_language, most_severe
 from fitting.screener import SELF_SERVICE_MAX_MMHG, Answers, screen
@@ -47,28 +48,6 @@ PURPOSE_CLASS_MMHG: dict[Purpose, tuple[int, int]] = {
     Purpose.EVERYDAY: (15, 20),
     Purpose.MEDICAL: (15, 20),
 }
-
-_PURPOSE_NOTES: dict[Purpose, tuple[str, str]] = {
-    Purpose.TRAVEL: (
-        "For flights and long journeys a 15-20 mmHg sock keeps swelling down and helps "
-        "prevent clots.",
-        "Für Flüge und lange Reisen hält eine Socke mit 15-20 mmHg Schwellungen gering und "
-        "beugt Thrombosen vor."),
-    Purpose.SPORT: (
-        "For sport a 15-20 mmHg sock supports the calf during and after exercise.",
-        "Beim Sport stützt eine Socke mit 15-20 mmHg die Wade während und nach dem "
-        "Training."),
-    Purpose.EVERYDAY: (
-        "For tired, heavy legs in daily life a 15-20 mmHg knee-high is the usual start.",
-        "Bei müden, schweren Beinen im Alltag ist ein Kniestrumpf mit 15-20 mmHg der "
-        "übliche Anfang."),
-    Purpose.MEDICAL: (
-        "For a medical reason the class follows your prescription; without one the kiosk "
-        "offers at most 15-20 mmHg.",
-        "Aus medizinischem Grund richtet sich die Klasse nach Ihrem Rezept; ohne Rezept "
-        "bietet das Terminal höchstens 15-20 mmHg an."),
-}
-
 
 @dataclass(frozen=True)
 class ProductChoice:
@@ -148,41 +127,43 @@ def eligible_products(answers: Answers, catalogue: Catalogue,
     if confirmed is not None:
         wanted = confirmed
         pool = [p for p in catalogue.products if p.class_mmhg == confirmed]
-        reasons.append(Reason(
-            "prescription_confirmed",
-            f"Staff have confirmed your prescription for {wanted[0]}-{wanted[1]} mmHg.",
-            f"Das Personal hat Ihr Rezept über {wanted[0]}-{wanted[1]} mmHg bestätigt."))
+        reasons.append(Reason("prescription_confirmed",
+                              msg("recommend.prescription_confirmed",
+                                  pressure=Mmhg(wanted[0], wanted[1]))))
     elif rx is not None and rx[1] > SELF_SERVICE_MAX_MMHG:
         return (), reasons
     else:
         wanted = rx or PURPOSE_CLASS_MMHG[answers.purpose]
         pool = [p for p in catalogue.products if p.self_service and p.class_mmhg == wanted]
-        en, de = _PURPOSE_NOTES[answers.purpose]
-        reasons.append(Reason(f"purpose_{answers.purpose.value}", en, de))
+        reasons.append(Reason(f"purpose_{answers.purpose.value}",
+                              msg(f"recommend.purpose.{answers.purpose.value}",
+                                  pressure=Mmhg(wanted[0], wanted[1]))))
     styles = (style,) if style else PURPOSE_STYLES[answers.purpose]
     ranked = [p for s in styles for p in pool
               if p.style == s and (answers.purpose in p.purposes or confirmed is not None)]
     if not ranked:
+        style_names = tuple(msg("style." + s.replace("-", "_")) for s in styles)
         reasons.append(Reason(
             "no_matching_product",
-            f"This store's catalogue has no {' or '.join(styles)} of {wanted[0]}-{wanted[1]} "
-            "mmHg for this purpose. The pharmacist can order one.",
-            f"Der Katalog dieses Geschäfts führt keinen passenden Strumpf mit "
-            f"{wanted[0]}-{wanted[1]} mmHg für diesen Zweck. Die Apotheke kann ihn bestellen.",
+            msg("recommend.no_matching_product", styles=Listing(style_names, "or"),
+                pressure=Mmhg(wanted[0], wanted[1])),
             Outcome.PHARMACIST))
     return tuple(ranked), reasons
 
 
 def _choices(sizing: ProductSizing) -> tuple[ProductChoice, ...]:
-    """Group the legs by (size, length): one choice for both legs when they agree."""
+    """Group the legs by (size, length): one choice for both legs when they agree. The
+    right leg's choice comes first (the shopper's one order of legs); a choice's own
+    ``legs`` are listed left, right."""
     product = sizing.product
     per_leg: dict[tuple[str, str | None], list[Leg]] = {}
-    for leg_sizing in (sizing.left, sizing.right):
+    for leg_sizing in (sizing.right, sizing.left):
         for candidate in _leg_candidates(leg_sizing):
             per_leg.setdefault(candidate, []).append(leg_sizing.leg or Leg.LEFT)
     return tuple(
         ProductChoice(product.id, product.name, product.brand, size, length,
-                      product.class_mmhg, product.compression.label, tuple(legs),
+                      product.class_mmhg, product.compression.label,
+                      tuple(sorted(legs, key=list(Leg).index)),
                       product.illustrative, product.requires_prescription)
         for (size, length), legs in per_leg.items())
 
@@ -222,9 +203,6 @@ def decide(measurement: Measurement, answers: Answers, catalogue: Catalogue,
             sizing.status is not FitStatus.MADE_TO_MEASURE:
         choices = _choices(sizing)
     if answers.yes("hand_arthritis") and choices:
-        reasons.append(Reason(
-            "donning_aid",
-            "Ask staff for a donning aid and a short demonstration.",
-            "Fragen Sie das Personal nach einer Anziehhilfe und einer kurzen Vorführung."))
+        reasons.append(Reason("donning_aid", msg("recommend.donning_aid")))
     donning = DONNING_STEPS if choices else ()
     return Decision(outcome, _sorted_reasons(reasons), choices, donning, sizing)

@@ -19,7 +19,10 @@
    intervals cannot change the answer (tested at every corner and on both sides of every
    boundary inside them), the size is decided without computing a risk.
 
-Every result carries its why in English and German.
+Every result carries its why: a message of the domain's catalogue (``fitting/locale``)
+with the figures in it, read in plain words and centimetres in the shopper's language. A
+pair of legs lists the right leg first, the one order of legs a shopper meets everywhere
+(on the review screen the right leg stands on the left, as the camera sees the shopper).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from fitting.catalogue import Product, Size
+from fitting.i18n import FITTING, Cm, Listing, Message, Value, msg
 from fitting.measurement import Leg, LegMeasurement, Measurement
 from fitting.outcome import Outcome, Reason
 
@@ -119,26 +123,23 @@ class _Point:
         return (self.status, self.size, self.length)
 
 
-def _mm(value: float) -> str:
-    return f"{value:.0f}"
+def _leg_name(leg: Leg | None) -> Message:
+    """"Right leg" or "Left leg" (or "Leg" when sizing one leg on its own)."""
+    return msg(f"leg.{leg.value}") if leg is not None else msg("leg.any")
 
 
-def _rng(mm_range: tuple[float, float]) -> str:
-    return f"{_mm(mm_range[0])}-{_mm(mm_range[1])} mm"
+def length_name(name: str) -> Message | str:
+    """A catalogue length ("short", "one length") in words: its message where the domain's
+    catalogue has one, else the catalogue's own name."""
+    key = "length." + name.lower().replace("-", "_").replace(" ", "_")
+    return msg(key) if key in FITTING.table("en") else name
 
 
-def _sentence(reason: Reason) -> Reason:
-    """Capitalise a reason that has no "Left leg: " in front of it."""
-    return Reason(reason.code, reason.text_en[:1].upper() + reason.text_en[1:],
-                  reason.text_de[:1].upper() + reason.text_de[1:], reason.action)
-
-
-def _leg_prefix(leg: Leg | None) -> tuple[str, str]:
-    if leg is Leg.LEFT:
-        return "Left leg: ", "Linkes Bein: "
-    if leg is Leg.RIGHT:
-        return "Right leg: ", "Rechtes Bein: "
-    return "", ""
+def size_words(size: str, length: str | None = None) -> Message:
+    """A size and length as a shopper reads them: "size M, short" / "Größe M, Länge kurz"."""
+    if length is None:
+        return msg("size.name", size=size)
+    return msg("size.with_length", size=size, length=length_name(length))
 
 
 def _size_for_ankle(product: Product, ankle_mm: float) -> Size | None:
@@ -149,102 +150,54 @@ def _size_for_ankle(product: Product, ankle_mm: float) -> Size | None:
 
 
 def _ankle_outside(product: Product, ankle_mm: float, leg: Leg | None) -> _Point:
-    en, de = _leg_prefix(leg)
     first, last = product.sizes[0], product.sizes[-1]
-    a = _mm(ankle_mm)
+    values: dict[str, Value] = {"leg": _leg_name(leg), "ankle": Cm(ankle_mm)}
     if ankle_mm < first.ankle_mm[0]:
         code = "ankle_below_sizes"
-        text_en = (f"{en}the ankle ({a} mm) is smaller than the smallest size "
-                   f"({first.size} starts at {_mm(first.ankle_mm[0])} mm).")
-        text_de = (f"{de}der Knöchel ({a} mm) ist schmaler als die kleinste Größe "
-                   f"({first.size} beginnt bei {_mm(first.ankle_mm[0])} mm).")
+        values.update(size=size_words(first.size), limit=Cm(first.ankle_mm[0]))
     elif ankle_mm >= last.ankle_mm[1]:
         code = "ankle_above_sizes"
-        text_en = (f"{en}the ankle ({a} mm) is larger than the largest size "
-                   f"({last.size} goes up to {_mm(last.ankle_mm[1])} mm).")
-        text_de = (f"{de}der Knöchel ({a} mm) ist kräftiger als die größte Größe "
-                   f"({last.size} reicht bis {_mm(last.ankle_mm[1])} mm).")
+        values.update(size=size_words(last.size), limit=Cm(last.ankle_mm[1]))
     else:
         code = "ankle_between_sizes"
-        text_en = f"{en}the ankle ({a} mm) falls between two sizes of this chart."
-        text_de = f"{de}der Knöchel ({a} mm) liegt zwischen zwei Größen dieser Tabelle."
-    text_en += " A made-to-measure stocking fits best."
-    text_de += " Ein maßgefertigter Strumpf passt am besten."
     return _Point(FitStatus.MADE_TO_MEASURE, None, None,
-                  Reason(code, text_en, text_de, Outcome.MADE_TO_MEASURE))
+                  Reason(code, msg(f"sizing.{code}", **values), Outcome.MADE_TO_MEASURE))
 
 
 def _evaluate(product: Product, ankle_mm: float, calf_mm: float,
               length_mm: float | None, leg: Leg | None) -> _Point:
     """The RAL procedure for exact values (no uncertainty)."""
-    en, de = _leg_prefix(leg)
     size = _size_for_ankle(product, ankle_mm)
     if size is None:
         return _ankle_outside(product, ankle_mm, leg)
-    a, c, s = _mm(ankle_mm), _mm(calf_mm), size.size
-    chosen_en = f"{en}the ankle ({a} mm) chooses size {s} ({_rng(size.ankle_mm)})"
-    chosen_de = f"{de}der Knöchel ({a} mm) ergibt Größe {s} ({_rng(size.ankle_mm)})"
+    s = size.size
+    figures: dict[str, Value] = {"leg": _leg_name(leg), "ankle": Cm(ankle_mm),
+                                 "calf": Cm(calf_mm), "size": size_words(s)}
     if not size.fits_calf(calf_mm):
-        big = calf_mm >= size.calf_mm[1]
-        code = "calf_above_size" if big else "calf_below_size"
-        text_en = (f"{chosen_en}, but the calf ({c} mm) is {'above' if big else 'below'} "
-                   f"that size's calf range ({_rng(size.calf_mm)}). "
-                   + ("A bigger size would be loose at the ankle, where the pressure matters "
-                      "most" if big else "The stocking would not hold the calf")
-                   + ": a made-to-measure stocking fits best.")
-        text_de = (f"{chosen_de}, aber die Wade ({c} mm) liegt "
-                   f"{'über' if big else 'unter'} dem Wadenbereich dieser Größe "
-                   f"({_rng(size.calf_mm)}). "
-                   + ("Eine größere Größe säße am Knöchel zu locker, wo der Druck am "
-                      "wichtigsten ist" if big else "Der Strumpf würde die Wade nicht halten")
-                   + ": ein maßgefertigter Strumpf passt am besten.")
+        code = "calf_above_size" if calf_mm >= size.calf_mm[1] else "calf_below_size"
         return _Point(FitStatus.MADE_TO_MEASURE, s, None,
-                      Reason(code, text_en, text_de, Outcome.MADE_TO_MEASURE))
-    calf_en = f"{chosen_en} and the calf ({c} mm) fits its calf range ({_rng(size.calf_mm)})"
-    calf_de = (f"{chosen_de} und die Wade ({c} mm) passt in ihren Wadenbereich "
-               f"({_rng(size.calf_mm)})")
+                      Reason(code, msg(f"sizing.{code}", **figures), Outcome.MADE_TO_MEASURE))
     if product.style == "thigh-high":
         return _Point(FitStatus.STAFF_CHECK, s, None, Reason(
-            "thigh_needs_tape",
-            f"{calf_en}. The thigh girth and the length to the thigh are taken by staff with "
-            "a tape: the camera measures up to the knee.",
-            f"{calf_de}. Oberschenkelumfang und Länge bis zum Oberschenkel misst das Personal "
-            "mit dem Maßband: die Kamera misst bis zum Knie.",
-            Outcome.STAFF_CHECK))
+            "thigh_needs_tape", msg("sizing.thigh_needs_tape", **figures), Outcome.STAFF_CHECK))
     if length_mm is None:
         return _Point(FitStatus.STAFF_CHECK, s, None, Reason(
-            "length_not_measured",
-            f"{calf_en}. The length from the floor to below the knee was not measured: staff "
-            "measure it with a tape to choose the length.",
-            f"{calf_de}. Die Länge vom Boden bis unter das Knie wurde nicht gemessen: das "
-            "Personal misst sie mit dem Maßband, um die Länge zu wählen.",
+            "length_not_measured", msg("sizing.length_not_measured", **figures),
             Outcome.STAFF_CHECK))
     lengths = [v for v in size.lengths if v.fits_knee_high_length(length_mm)]
-    ln = _mm(length_mm)
     if not lengths:
         ranges = [v.knee_high_length_mm for v in size.lengths if v.knee_high_length_mm]
         short = bool(ranges) and length_mm < min(r[0] for r in ranges)
         code = "length_below_sizes" if short else "length_above_sizes"
-        text_en = (f"{calf_en}, but the leg length ({ln} mm) is "
-                   f"{'shorter' if short else 'longer'} than every length of this size"
-                   + (": a stocking too long would have to be folded, which must never be "
-                      "done" if short else "")
-                   + ". A made-to-measure stocking fits best.")
-        text_de = (f"{calf_de}, aber die Beinlänge ({ln} mm) ist "
-                   f"{'kürzer' if short else 'länger'} als jede Länge dieser Größe"
-                   + (": ein zu langer Strumpf müsste umgeschlagen werden, und das darf nie "
-                      "sein" if short else "")
-                   + ". Ein maßgefertigter Strumpf passt am besten.")
-        return _Point(FitStatus.MADE_TO_MEASURE, s, None,
-                      Reason(code, text_en, text_de, Outcome.MADE_TO_MEASURE))
+        return _Point(FitStatus.MADE_TO_MEASURE, s, None, Reason(
+            code, msg(f"sizing.{code}", leg=_leg_name(leg), length=Cm(length_mm),
+                      size=size_words(s)),
+            Outcome.MADE_TO_MEASURE))
     length = lengths[0]
-    rng = _rng(length.knee_high_length_mm) if length.knee_high_length_mm else ""
     return _Point(FitStatus.FITS, s, length.name, Reason(
         "standard_size",
-        f"{calf_en}; the length ({ln} mm) fits '{length.name}' ({rng}). Size {s} "
-        f"{length.name} fits.",
-        f"{calf_de}; die Länge ({ln} mm) passt zu '{length.name}' ({rng}). Größe {s} "
-        f"{length.name} passt.",
+        msg("sizing.standard_size", **{**figures, "length": Cm(length_mm),
+                                       "size": size_words(s, length.name)}),
         Outcome.RECOMMEND))
 
 
@@ -276,11 +229,6 @@ def _length_boundaries(product: Product) -> list[float]:
                    for v in (ln.knee_high_length_mm or ())})
 
 
-def _names(candidates: Sequence[tuple[str | None, str | None]]) -> str:
-    labels = [f"{size} {length}" if length else str(size) for size, length in candidates]
-    return ", ".join(labels) if labels else "no standard size"
-
-
 def size_leg(product: Product, leg: LegMeasurement, which: Leg | None = None) -> LegSizing:
     """Size one leg for one product (the RAL procedure, with its uncertainty)."""
     point = _evaluate(product, leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm, which)
@@ -299,7 +247,7 @@ def size_leg(product: Product, leg: LegMeasurement, which: Leg | None = None) ->
         if point.status is FitStatus.STAFF_CHECK:
             candidates = ((point.size, None),) if point.size else ()
         return LegSizing(which, product.id, point.status, point.size, point.length,
-                         candidates, (_sentence(point.reason),))
+                         candidates, (point.reason,))
     return _straddle(product, leg, which, point, results, ankles, calves, lengths)
 
 
@@ -344,48 +292,40 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
               results: list[_Point], ankles: list[float], calves: list[float],
               lengths: list[float | None]) -> LegSizing:
     """The answer changes within the measurement's uncertainty: staff settle it by tape."""
-    en, de = _leg_prefix(which)
-    unsure_en: list[str] = []
-    unsure_de: list[str] = []
     unsure: list[str] = []
+    measured: list[Message] = []
     ankle, calf, length = leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm
-    # Per figure: its value, its sd and the answers it gives alone varied over its samples.
-    figures: tuple[tuple[float | None, float | None, str, str,
+    # Per figure: its value, its name and the answers it gives alone varied over its samples.
+    figures: tuple[tuple[float | None, str,
                          set[tuple[FitStatus, str | None, str | None]]], ...] = (
-        (ankle, leg.ankle_sd_mm, "ankle", "Knöchel",
-         {_evaluate(product, a, calf, length, which).key for a in ankles}),
-        (calf, leg.calf_sd_mm, "calf", "Wade",
-         {_evaluate(product, ankle, c, length, which).key for c in calves}),
-        (length, leg.knee_high_length_sd_mm, "length", "Länge",
+        (ankle, "ankle", {_evaluate(product, a, calf, length, which).key for a in ankles}),
+        (calf, "calf", {_evaluate(product, ankle, c, length, which).key for c in calves}),
+        (length, "length",
          {_evaluate(product, ankle, calf, ln, which).key for ln in lengths}))
-    for base, sd, en_name, de_name, varied in figures:
+    for base, name, varied in figures:
         if len(varied) > 1:
             # Only a figure with a value and an sd is sampled at more than one value.
-            assert base is not None and sd is not None
-            unsure.append(en_name)
-            value = _mm(base)
-            unsure_en.append(f"{en_name} {value} ± {sd:.1f} mm")
-            unsure_de.append(f"{de_name} {value} ± {str(round(sd, 1)).replace('.', ',')} mm")
-    if not unsure_en:
-        unsure_en, unsure_de = ["the measurements together"], ["die Messwerte zusammen"]
+            assert base is not None
+            unsure.append(name)
+            measured.append(msg("figure.measured", figure=msg(f"figure.{name}"),
+                                value=Cm(base)))
     candidates = tuple(sorted({(r.size, r.length) for r in results
                                if r.size and r.status is not FitStatus.MADE_TO_MEASURE},
                               key=lambda c: _candidate_order(product, c)))
-    names = _names(candidates)
-    also_mtm = any(r.status is FitStatus.MADE_TO_MEASURE for r in results)
-    extra_en = " or made-to-measure" if also_mtm else ""
-    extra_de = " oder Maßanfertigung" if also_mtm else ""
-    reason = Reason(
-        "size_boundary_uncertain",
-        f"{en}{', '.join(unsure_en)} lies within its measuring uncertainty of a "
-        f"boundary in the size chart (could be {names}{extra_en}). A tape measurement by "
-        "staff settles it.",
-        f"{de}{', '.join(unsure_de)} liegt innerhalb der Messunsicherheit an einer "
-        f"Grenze der Größentabelle (möglich: {names}{extra_de}). Eine Messung mit dem "
-        "Maßband durch das Personal klärt das.",
-        Outcome.STAFF_CHECK)
+    words: list[Value] = [size_words(size, length) for size, length in candidates if size]
+    if any(r.status is FitStatus.MADE_TO_MEASURE for r in results):
+        words.append(msg("size.made_to_measure"))
+    values: dict[str, Value] = {"leg": _leg_name(which),
+                                "candidates": Listing(tuple(words), "or")}
+    if not measured:
+        message = msg("sizing.boundary.together", **values)
+    elif len(measured) == 1:
+        message = msg("sizing.boundary.one", figures=measured[0], **values)
+    else:
+        message = msg("sizing.boundary.many", figures=Listing(tuple(measured)), **values)
+    reason = Reason("size_boundary_uncertain", message, Outcome.STAFF_CHECK)
     return LegSizing(which, product.id, FitStatus.STAFF_CHECK, point.size, point.length,
-                     candidates, (_sentence(reason),), tuple(unsure))
+                     candidates, (reason,), tuple(unsure))
 
 
 def _candidate_order(product: Product, candidate: tuple[str | None, str | None]
@@ -399,20 +339,19 @@ def _candidate_order(product: Product, candidate: tuple[str | None, str | None]
 
 
 def size_legs(product: Product, measurement: Measurement) -> ProductSizing:
-    """Size each leg on its own; different sizes for the two legs are flagged for staff."""
+    """Size each leg on its own; different sizes for the two legs are flagged for staff.
+    The reasons list the right leg first (the shopper's one order of legs)."""
     left = size_leg(product, measurement.left, Leg.LEFT)
     right = size_leg(product, measurement.right, Leg.RIGHT)
-    reasons = [*left.reasons, *right.reasons]
+    reasons = [*right.reasons, *left.reasons]
     worst = max((left.status, right.status), key=lambda s: -s.outcome.severity)
     if (left.status is FitStatus.FITS and right.status is FitStatus.FITS
             and (left.size, left.length) != (right.size, right.length)):
+        assert left.size is not None and right.size is not None
         worst = FitStatus.STAFF_CHECK
         reasons.append(Reason(
             "legs_differ",
-            f"Your legs take different sizes (left {left.size} {left.length}, right "
-            f"{right.size} {right.length}). A fitter checks both legs before you buy.",
-            f"Ihre Beine brauchen verschiedene Größen (links {left.size} {left.length}, "
-            f"rechts {right.size} {right.length}). Vor dem Kauf prüft eine Fachkraft beide "
-            "Beine.",
+            msg("sizing.legs_differ", right=size_words(right.size, right.length),
+                left=size_words(left.size, left.length)),
             Outcome.STAFF_CHECK))
     return ProductSizing(product, left, right, tuple(reasons), worst)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from fitting.i18n import Cm, msg
 from fitting.measurement import Measurement, Site
 from fitting.outcome import Outcome, Reason
 
@@ -27,12 +28,10 @@ from fitting.outcome import Outcome, Reason
 class SwellingRule:
     site: Site
     refer_mm: float
-    names_en: str  # "calves", "ankles"
-    names_de: str
 
 
-CALF_RULE = SwellingRule(Site.CALF, 30.0, "calves", "Waden")
-ANKLE_RULE = SwellingRule(Site.ANKLE, 20.0, "ankles", "Knöchel")
+CALF_RULE = SwellingRule(Site.CALF, 30.0)
+ANKLE_RULE = SwellingRule(Site.ANKLE, 20.0)
 RULES = (CALF_RULE, ANKLE_RULE)
 # A difference that could reach its threshold within this many of its sds counts.
 UNCERTAINTY_SDS = 2.0
@@ -48,41 +47,26 @@ def reaches(rule: SwellingRule, difference_mm: float) -> bool:
     return math.isfinite(difference_mm) and difference_mm >= rule.refer_mm - 1e-9
 
 
-def _cm(mm: float, lang: str) -> str:
-    """Centimetres with one decimal; a whole threshold without one ("3 cm")."""
-    text = f"{mm / 10:g}" if mm % 10 == 0 else f"{mm / 10:.1f}"
-    return text.replace(".", ",") if lang == "de" else text
+def _limit(rule: SwellingRule) -> Cm:
+    """The threshold in centimetres, without a decimal when it is a whole one ("3 cm")."""
+    return Cm(rule.refer_mm, decimals=0 if rule.refer_mm % 10 == 0 else 1)
 
 
 def refer_reason(rule: SwellingRule, difference_mm: float) -> Reason:
     """The difference reaches the rule's threshold: see a doctor today."""
-    limit = rule.refer_mm
     return Reason(
         f"{rule.site.value}_difference",
-        f"Your {rule.names_en} differ by {_cm(difference_mm, 'en')} cm. A difference of "
-        f"{_cm(limit, 'en')} cm or more in one leg can be a sign of a blood clot. See a "
-        "doctor today; do not wear a compression stocking until the leg has been examined, "
-        "and do not massage it.",
-        f"Ihre {rule.names_de} unterscheiden sich um {_cm(difference_mm, 'de')} cm. Ein "
-        f"Unterschied von {_cm(limit, 'de')} cm oder mehr an einem Bein kann ein Zeichen "
-        "eines Blutgerinnsels sein. Gehen Sie heute noch zur Ärztin oder zum Arzt; tragen "
-        "Sie keinen Kompressionsstrumpf, bevor das Bein untersucht ist, und massieren Sie "
-        "es nicht.",
+        msg(f"swelling.refer.{rule.site.value}", difference=Cm(difference_mm),
+            limit=_limit(rule)),
         Outcome.URGENT_DOCTOR)
 
 
 def uncertain_reason(rule: SwellingRule, difference_mm: float) -> Reason:
     """The difference could reach the threshold within its uncertainty: staff tape it."""
-    limit = rule.refer_mm
     return Reason(
         f"{rule.site.value}_difference_uncertain",
-        f"Your {rule.names_en} differ by {_cm(difference_mm, 'en')} cm; within the camera's "
-        f"measuring uncertainty this could be the {_cm(limit, 'en')} cm that can be a sign "
-        "of a blood clot. Staff measure both legs with a tape before anything else.",
-        f"Ihre {rule.names_de} unterscheiden sich um {_cm(difference_mm, 'de')} cm; "
-        "innerhalb der Messunsicherheit der Kamera könnten das die "
-        f"{_cm(limit, 'de')} cm sein, die ein Zeichen eines Blutgerinnsels sein können. "
-        "Das Personal misst zuerst beide Beine mit dem Maßband.",
+        msg(f"swelling.uncertain.{rule.site.value}", difference=Cm(difference_mm),
+            limit=_limit(rule)),
         Outcome.STAFF_CHECK)
 
 

@@ -2,9 +2,10 @@
 
 What is on it: the anonymous fitting code (as text and as a vector QR code), the date,
 the result (product, size, length, class per leg, or what to do instead), the why, the
-donning and care steps in words, and when to take the stockings off. What is never on
-it: a name or any picture of the shopper; the QR code is drawn as vector squares, so
-the PDF holds no raster image at all (the tests check this).
+donning and care steps in words, and when to take the stockings off; legs in the screens'
+one order, the right leg first. What is never on it: a name or any picture of the
+shopper; the QR code is drawn as vector squares, so the PDF holds no raster image at all
+(the tests check this).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from fitting.recommend import Decision
 from session.domain import Verdict
 from ui.i18n import tr
 from ui.screens.referral import referral_texts
-from ui.screens.results import class_text, legs_text, length_text
+from ui.screens.results import class_text, legs_text, length_text, product_name
 from ui.widgets import paint_qr, qr_matrix
 
 RESOLUTION_DPI = 300
@@ -59,7 +60,7 @@ def slip_html(verdict: Verdict, lang: str) -> str:
                 (tr("recommendation.class", lang), class_text(choice, lang)),
                 (tr("recommendation.legs", lang), legs_text(choice.legs, lang)),
             )
-            parts.append(f"<p><b>{_html_escape(choice.product_name)}</b>"
+            parts.append(f"<p><b>{_html_escape(product_name(choice))}</b>"
                          f" &nbsp; {_html_escape(choice.brand)}</p>")
             parts.append("<table cellspacing='0' cellpadding='3'>" + "".join(
                 f"<tr><td>{_html_escape(k)}</td><td><b>{_html_escape(v)}</b></td></tr>"

@@ -9,13 +9,22 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import segno
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from fitting.measurement import LegMeasurement, Measurement
+from fitting.measurement import Leg, LegMeasurement, Measurement
 from ui.i18n import format_cm, tr
 from ui.theme import Colours, theme_or_default
 
@@ -168,63 +177,150 @@ def _leg_half_width(y_unit: float) -> float:
     return 20
 
 
-def paint_leg_diagram(painter: QPainter, rect: QRectF, measurement: Measurement | None,
-                      lang: str, colours: Colours, font_px: int) -> None:
-    """Both lower legs side by side with cB, cC and lD marked and their values.
-
-    The shopper faces the screen, so their right leg is drawn on the left (as in a mirror
-    it would be the other way; we label each leg in words so nobody has to work it out).
-    """
-    painter.save()
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(font_px)
-    bold = QFont(font)
-    bold.setBold(True)
-    half = rect.width() / 2
-    for i, (leg_key, leg) in enumerate((("common.right", measurement.right if measurement
-                                         else None),
-                                        ("common.left", measurement.left if measurement
-                                         else None))):
-        col = QRectF(rect.x() + i * half, rect.y(), half, rect.height())
-        _paint_one_leg(painter, col, tr(leg_key, lang), leg, lang, colours, font, bold)
-    painter.restore()
-
-
 # The ± shown to the shopper is a 95 % interval (two standard deviations): "the true value
 # is very likely within this range" must hold for about 19 people in 20, not 2 in 3.
 INTERVAL_SIGMAS = 2.0
+# The legs, left to right on the screen: the shopper's right leg on the left and their
+# left leg on the right, as the camera (and the live picture) sees them; each is named.
+DIAGRAM_LEG_ORDER = (Leg.RIGHT, Leg.LEFT)
 
 
 def _interval(sd_mm: float | None) -> float | None:
     return None if sd_mm is None else INTERVAL_SIGMAS * sd_mm
 
 
-def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasurement | None,
-                   lang: str, colours: Colours, font: QFont, bold: QFont) -> None:
+@dataclass(frozen=True)
+class DiagramText:
+    """One text of the leg diagram and the box it is drawn in."""
+
+    rect: QRectF
+    text: str
+    bold: bool
+    colour: str
+    align: Qt.AlignmentFlag
+
+
+@dataclass(frozen=True)
+class _Column:
+    """Where one leg's drawing and its labels go."""
+
+    rect: QRectF
+    top: float
+    leg_x: float
+    leg_w: float
+    leg_h: float
+    label_x: float
+    line_h: float
+
+
+def _diagram_fonts(font_px: int) -> tuple[QFont, QFont]:
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(font_px)
+    bold = QFont(font)
+    bold.setBold(True)
+    return font, bold
+
+
+def _leg_rows(leg: LegMeasurement | None, lang: str, colours: Colours
+              ) -> tuple[tuple[str, float, str, str], ...]:
+    """(name, height on the picture in units or -1 for the length, value, colour)."""
+    unknown = tr("review.unknown", lang)
+
+    def value(mm: float | None, sd_mm: float | None) -> str:
+        return unknown if mm is None else format_cm(mm, _interval(sd_mm), lang)
+
+    if leg is None:
+        calf = length = ankle = unknown
+    else:
+        calf = value(leg.calf_mm, leg.calf_sd_mm)
+        length = value(leg.knee_high_length_mm, leg.knee_high_length_sd_mm)
+        ankle = value(leg.ankle_mm, leg.ankle_sd_mm)
+    return ((tr("review.cc", lang), _CC_Y, calf, colours.primary),
+            (tr("review.ld", lang), -1.0, length, colours.text),
+            (tr("review.cb", lang), _CB_Y, ankle, colours.accent))
+
+
+def _columns(rect: QRectF, label_w: float, line_h: float) -> list[_Column]:
+    """Two columns; the leg is as wide as the labels beside it leave room for."""
+    half = rect.width() / 2
+    out = []
+    for i in range(2):
+        col = QRectF(rect.x() + i * half, rect.y(), half, rect.height())
+        top = col.y() + line_h * 1.6
+        leg_h = col.height() - line_h * 1.6 - line_h * 0.5
+        leg_x = col.x() + col.width() * 0.06
+        room = col.right() - leg_x - label_w - 12 - col.width() * 0.02
+        leg_w = max(col.width() * 0.12, min(col.width() * 0.4, leg_h * 0.3, room / 1.02))
+        out.append(_Column(col, top, leg_x, leg_w, leg_h, leg_x + leg_w * 1.02, line_h))
+    return out
+
+
+def leg_diagram_texts(rect: QRectF, measurement: Measurement | None, lang: str,
+                      colours: Colours, font_px: int) -> list[DiagramText]:
+    """Every text of the diagram with its box: each leg's name over it, and beside it its
+    ankle, calf and length with their values (painted as laid out here; the tests check
+    that each fits its box)."""
+    return _diagram_layout(rect, measurement, lang, colours, font_px)[1]
+
+
+def _diagram_layout(rect: QRectF, measurement: Measurement | None, lang: str,
+                    colours: Colours, font_px: int) -> tuple[list[_Column], list[DiagramText]]:
+    font, bold = _diagram_fonts(font_px)
+    plain, strong = QFontMetricsF(font), QFontMetricsF(bold)
     line_h = font.pixelSize() * 1.35
-    painter.setFont(bold)
-    painter.setPen(QColor(colours.text))
-    painter.drawText(QRectF(col.x(), col.y(), col.width(), line_h * 1.2),
-                     Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, title)
-    top = col.y() + line_h * 1.6
-    leg_h = col.height() - line_h * 1.6 - line_h * 0.5
-    leg_w = min(col.width() * 0.4, leg_h * 0.3)
-    # The leg sits toward the column's left; the labels take the space on its right.
-    leg_x = col.x() + col.width() * 0.06
+    legs = [(leg, None if measurement is None else measurement.leg(leg))
+            for leg in DIAGRAM_LEG_ORDER]
+    widest = max((max(plain.horizontalAdvance(name), strong.horizontalAdvance(value))
+                  for _, values in legs for name, _, value, _ in _leg_rows(values, lang,
+                                                                          colours)),
+                 default=0.0)
+    out: list[DiagramText] = []
+    columns = _columns(rect, widest, line_h)
+    for column, (leg, values) in zip(columns, legs, strict=True):
+        col = column.rect
+        out.append(DiagramText(QRectF(col.x(), col.y(), col.width(), line_h * 1.2),
+                               tr(f"common.{leg.value}", lang), True, colours.text,
+                               Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop))
+        label_w = col.right() - column.label_x - 8 - col.width() * 0.02
+        for name, y_unit, value, colour in _leg_rows(values, lang, colours):
+            fraction = 0.53 if y_unit < 0 else y_unit / 100
+            y = column.top + fraction * column.leg_h
+            x = column.label_x + 8
+            left = Qt.AlignmentFlag.AlignLeft
+            out.append(DiagramText(QRectF(x, y - line_h * 1.1, label_w, line_h * 1.1), name,
+                                   False, colour, left | Qt.AlignmentFlag.AlignBottom))
+            out.append(DiagramText(QRectF(x, y, label_w, line_h * 1.1), value, True, colour,
+                                   left | Qt.AlignmentFlag.AlignTop))
+    return columns, out
+
+
+def paint_leg_diagram(painter: QPainter, rect: QRectF, measurement: Measurement | None,
+                      lang: str, colours: Colours, font_px: int) -> None:
+    """Both lower legs side by side, the shopper's right leg on the left as the camera
+    sees them (``DIAGRAM_LEG_ORDER``), with the ankle, calf and length marked and their
+    values in centimetres."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    font, bold = _diagram_fonts(font_px)
+    columns, texts = _diagram_layout(rect, measurement, lang, colours, font_px)
+    for column in columns:
+        _paint_one_leg(painter, column, colours, font)
+    for item in texts:
+        painter.setFont(bold if item.bold else font)
+        painter.setPen(QColor(item.colour))
+        painter.drawText(item.rect, item.align, item.text)
+    painter.restore()
+
+
+def _paint_one_leg(painter: QPainter, column: _Column, colours: Colours, font: QFont) -> None:
+    """One leg's outline, the tapes at the ankle and calf with their leader lines, and the
+    length's arrow from the floor to the top of a knee-high."""
+    col, top, leg_x, leg_w, leg_h = column.rect, column.top, column.leg_x, column.leg_w, \
+        column.leg_h
     painter.setPen(QPen(QColor(colours.text), max(1.0, font.pixelSize() / 12)))
     painter.setBrush(QColor("#E9BE9C"))
     painter.drawPath(_leg_path(leg_x, top, leg_w, leg_h))
-    # Knee line (where lD ends: two finger widths below the knee crease).
-    label_x = leg_x + leg_w * 1.02
-    label_w = col.right() - label_x - col.width() * 0.02
-    rows = (
-        ("review.cc", _CC_Y, None if leg is None else format_cm(
-            leg.calf_mm, _interval(leg.calf_sd_mm), lang), colours.primary),
-        ("review.cb", _CB_Y, None if leg is None else format_cm(
-            leg.ankle_mm, _interval(leg.ankle_sd_mm), lang), colours.accent),
-    )
-    for key, y_unit, value, colour in rows:
+    for y_unit, colour in ((_CC_Y, colours.primary), (_CB_Y, colours.accent)):
         y = top + y_unit / 100 * leg_h
         half_w = _leg_half_width(y_unit) / 100 * leg_w
         cx = leg_x + leg_w / 2
@@ -235,11 +331,7 @@ def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasureme
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(QRectF(cx - half_w - 2, y - leg_h * 0.02, 2 * half_w + 4,
                                    leg_h * 0.04))
-        painter.drawLine(QPointF(cx + half_w + 4, y), QPointF(label_x + 4, y))
-        _label_block(painter, QRectF(label_x + 8, y - line_h * 1.1, label_w, line_h * 2.2),
-                     tr(key, lang), value or tr("review.unknown", lang), colour, font, bold)
-    # Length lD: an arrow beside the leg from the floor to the top of a knee-high.
-    length = None if leg is None else leg.knee_high_length_mm
+        painter.drawLine(QPointF(cx + half_w + 4, y), QPointF(column.label_x + 4, y))
     x_arrow = leg_x - col.width() * 0.025
     pen = QPen(QColor(colours.text), max(1.5, font.pixelSize() / 10))
     painter.setPen(pen)
@@ -247,27 +339,11 @@ def _paint_one_leg(painter: QPainter, col: QRectF, title: str, leg: LegMeasureme
     for y, sign in ((top + leg_h * 0.06, 1), (top + leg_h, -1)):
         painter.drawLine(QPointF(x_arrow, y), QPointF(x_arrow - 6, y + sign * 10))
         painter.drawLine(QPointF(x_arrow, y), QPointF(x_arrow + 6, y + sign * 10))
-    y_mid = top + leg_h * 0.53
-    value = (tr("review.unknown", lang) if leg is None or length is None
-             else format_cm(length, _interval(leg.knee_high_length_sd_mm), lang))
-    _label_block(painter, QRectF(label_x + 8, y_mid - line_h * 1.1, label_w, line_h * 2.2),
-                 tr("review.ld", lang), value, colours.text, font, bold)
-
-
-def _label_block(painter: QPainter, rect: QRectF, title: str, value: str, colour: str,
-                 font: QFont, bold: QFont) -> None:
-    painter.setPen(QColor(colour))
-    painter.setFont(font)
-    half = rect.height() / 2
-    painter.drawText(QRectF(rect.x(), rect.y(), rect.width(), half),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, title)
-    painter.setFont(bold)
-    painter.drawText(QRectF(rect.x(), rect.y() + half, rect.width(), half),
-                     Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, value)
 
 
 class LegDiagram(QWidget):
-    """Both legs with cB, cC and lD and their ± (the review screen's centre piece)."""
+    """Both legs with the ankle, calf and length and their ± (the review screen's centre
+    piece), the right leg on the left as the camera sees the shopper."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -281,6 +357,15 @@ class LegDiagram(QWidget):
         self._measurement = measurement
         self._lang = lang
         self.update()
+
+    def texts(self) -> list[DiagramText]:
+        """What the diagram shows in words, where (for the tests)."""
+        theme = theme_or_default()
+        return leg_diagram_texts(QRectF(self.rect()), self._measurement, self._lang,
+                                 theme.colours, theme.small_px)
+
+    def text_font(self, bold: bool) -> QFont:
+        return _diagram_fonts(theme_or_default().small_px)[1 if bold else 0]
 
     def paintEvent(self, event: QPaintEvent) -> None:
         theme = theme_or_default()

@@ -84,7 +84,9 @@ def test_the_calf_difference_rule(left_calf, right_calf, expected):
     assert decision.outcome is expected
     if expected is Outcome.URGENT_DOCTOR:
         assert decision.reasons[0].code == "calf_difference"
-        assert "3 cm" in decision.reasons[0].text_en and not decision.recommendations
+        # The difference and the threshold in centimetres, a non-breaking space before cm.
+        assert "3\u00a0cm or more" in decision.reasons[0].text_en
+        assert not decision.recommendations
 
 
 @pytest.mark.parametrize(("purpose", "rx", "confirmed", "style", "product_id", "outcome"), [
@@ -132,13 +134,20 @@ def test_a_recommendation_for_the_demo_pair_in_the_cli_contract():
     assert {"off_at_once", "off_and_call"} <= {d["key"] for d in out["donning"]}
     assert json.loads(json.dumps(out)) == out
     de = decision.to_dict("de")
-    assert de["reasons"][0]["text"].startswith("Linkes Bein")
+    # The right leg first (the shopper's one order of legs), in plain words and cm.
+    assert de["reasons"][0]["text"] == (
+        "Rechtes Bein: Knöchel 22,2\u00a0cm, Wade 36,6\u00a0cm und Länge 41,2\u00a0cm "
+        "passen zu Größe M, Länge kurz.")
+    assert out["reasons"][0]["text"] == (
+        "Right leg: ankle 22.2\u00a0cm, calf 36.6\u00a0cm and length 41.2\u00a0cm fit "
+        "size M, short.")
 
 
 def test_different_sizes_become_one_choice_per_leg():
+    # The right leg's choice first, the shopper's one order of legs.
     decision = decide(pair(leg(215, 340), leg(225, 345)), answers(), TEST_CATALOGUE)
     assert [(c.size, c.legs) for c in decision.recommendations] == [
-        ("S", (Leg.LEFT,)), ("M", (Leg.RIGHT,))]
+        ("M", (Leg.RIGHT,)), ("S", (Leg.LEFT,))]
 
 
 def test_incomplete_answers_are_refused():

@@ -123,8 +123,12 @@ def test_legs_are_sized_separately_and_a_difference_is_flagged():
     assert (sizing.right.leg, sizing.right.size) == (Leg.RIGHT, "M")
     assert sizing.status is CHECK
     assert sizing.reasons[-1].code == "legs_differ"
-    assert sizing.reasons[0].text_en.startswith("Left leg: ")
-    assert sizing.reasons[1].text_de.startswith("Rechtes Bein: ")
+    # The right leg first (the shopper's one order of legs), each leg named.
+    assert sizing.reasons[0].text_en.startswith("Right leg: ")
+    assert sizing.reasons[1].text_de.startswith("Linkes Bein: ")
+    assert sizing.reasons[-1].text("de") == (
+        "Ihre Beine brauchen verschiedene Größen (rechtes Bein: Größe M, Länge lang; linkes "
+        "Bein: Größe S, Länge lang). Vor dem Kauf prüft das Personal beide Beine.")
 
 
 def test_the_pair_is_as_good_as_its_worse_leg():

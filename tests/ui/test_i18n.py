@@ -1,68 +1,117 @@
-"""Every string exists in English and German, and every key a screen uses is there."""
+"""One mechanism for every text: gettext catalogues read with Babel, in English and German.
+
+Every message exists in both languages with the same placeholders; every id the code asks
+for exists (found with Babel's extraction), and every message in a catalogue is asked for
+by the code or belongs to a family of ids built at run time; numbers come out in the
+language's format.
+"""
 
 from __future__ import annotations
 
-import re
-import string
+import ast
 from pathlib import Path
 
 import pytest
 
 from fitting.catalogue import load_catalogue
 from fitting.donning import DONNING_STEPS
+from fitting.i18n import FITTING, NBSP, PSEUDO, extracted_ids, placeholders
+from fitting.measurement import Leg, Site
 from fitting.outcome import Outcome, Purpose
-from ui.i18n import LANGUAGES, STRINGS, MissingString, format_cm, tr
+from fitting.screener import QUESTIONS
+from fitting.sizing import length_name
+from fitting.stance import Stance
+from ui.i18n import (
+    LANGUAGES,
+    STRINGS,
+    UI,
+    MissingString,
+    format_cm,
+    tr,
+    unbreakable_figures,
+)
+from ui.screens.referral import REFERRAL_OUTCOMES
 from vision.stance import GUIDANCE_TEXT_EN
 
-UI_DIR = Path(__file__).resolve().parents[2] / "ui"
+REPO = Path(__file__).resolve().parents[2]
+# Where the product asks for texts (kiosk/ too: the narrator speaks the screens' words).
+CODE_DIRS = ("fitting", "session", "ui", "kiosk")
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+@pytest.mark.parametrize("catalogue", [FITTING, UI], ids=lambda c: c.domain)
+def test_both_languages_hold_the_same_ids(catalogue):
+    assert set(catalogue.table("en")) == set(catalogue.table("de"))
 
 
-def test_both_languages_hold_the_same_keys():
-    assert set(STRINGS["en"]) == set(STRINGS["de"])
+def test_the_domain_and_the_screens_share_no_id():
+    assert not set(FITTING.table("en")) & set(UI.table("en"))
 
 
 @pytest.mark.parametrize("key", sorted(STRINGS["en"]))
 def test_every_string_is_filled_and_has_the_same_placeholders(key):
     texts = [STRINGS[lang][key] for lang in LANGUAGES]
     assert all(t.strip() for t in texts), key
-    assert len({frozenset(_placeholders(t)) for t in texts}) == 1, key
+    assert len({frozenset(placeholders(t)) for t in texts}) == 1, key
 
 
-def test_every_literal_key_in_the_screens_exists():
-    # tr("key" ...) and a screen's self.t("key" ...) with a literal key, anywhere in ui/.
-    pattern = re.compile(r"""\b(?:tr|t)\(\s*["']([a-z_.]+)["']""")
-    # The screens ask for most of their strings with self.t(...): a pattern that missed
-    # it would pass while checking almost nothing.
-    assert [m.group(1) for m in pattern.finditer('tr("a.b", lang) self.t("c.d")')] == \
-        ["a.b", "c.d"], "the pattern misses a call: the test itself is broken"
-    used = {m.group(1) for path in UI_DIR.rglob("*.py") for m in pattern.finditer(
-        path.read_text("utf-8"))}
-    assert used, "the pattern found no keys: the test itself is broken"
-    missing = sorted(k for k in used if k not in STRINGS["en"])
-    assert not missing
+@pytest.fixture(scope="module")
+def asked_for() -> dict[str, str]:
+    """Every id the code asks for literally (Babel's extraction), with where."""
+    found: dict[str, str] = {}
+    for folder in CODE_DIRS:
+        for msgid, where in extracted_ids(REPO / folder):
+            found.setdefault(msgid, where)
+    return found
 
 
-# Keys built at run time from domain values: each family must cover every value.
+def test_the_extraction_sees_the_calls_it_must(asked_for):
+    # A self.t(...) on a screen, a tr(...) in a helper, msg(...) in the domain, and both
+    # ids of a conditional: an extraction that missed any of them would check little.
+    for msgid in ("review.title", "referral.code_hint", "sizing.standard_size",
+                  "common.back", "donning.previous"):
+        assert msgid in asked_for, msgid
+
+
+def test_every_id_the_code_asks_for_exists(asked_for):
+    missing = sorted(f"{where}: {msgid}" for msgid, where in asked_for.items()
+                     if msgid not in STRINGS["en"])
+    assert missing == []
+
+
+# Ids built at run time from domain values: each family must cover every value.
 DYNAMIC_FAMILIES = [
-    # every referral outcome says what happened and what to do
-    *[f"referral.{o.value}.{part}" for o in Outcome if o is not Outcome.RECOMMEND
-      and o is not Outcome.EMERGENCY for part in ("title", "body", "action")],
-    # the emergency screen's own lines
-    "referral.emergency.title", "referral.emergency.number", "referral.emergency.body",
+    # every referral outcome (and a possible clot) says what happened and what to do
+    *[f"referral.{o}.{part}" for o in (*REFERRAL_OUTCOMES, "possible_clot")
+      if o != "emergency" for part in ("title", "body", "action")],
     # every outcome has a name for the staff history
     *[f"outcome.{o.value}" for o in Outcome],
-    # every purpose has a name and a line of detail
+    # every purpose has a name, a line of detail and its reason
     *[f"purpose.{p.value}" for p in Purpose], *[f"purpose.{p.value}.detail" for p in Purpose],
+    *[f"recommend.purpose.{p.value}" for p in Purpose],
     # every guidance key the vision pipeline can send has words
     *[f"guidance.{k}" for k in GUIDANCE_TEXT_EN],
-    # every kind of donning entry has a heading
+    # every kind of donning entry has a heading, every entry its words
     *sorted({f"donning.kind.{s.kind}" for s in DONNING_STEPS}),
+    *[s.msgid for s in DONNING_STEPS],
+    # every screener question and its why
+    *[f"question.{q.id}" for q in QUESTIONS], *[f"question.{q.id}.why" for q in QUESTIONS],
     # both measuring screens have a title
-    "measure_front.title", "measure_side.title",
+    *[f"measure_{s.value}.title" for s in (Stance.FRONT, Stance.SIDE)],
+    # legs by name: the screens' and the domain's
+    *[f"common.{leg.value}" for leg in Leg], *[f"leg.{leg.value}" for leg in Leg], "leg.any",
+    # the figures near a size boundary, the one-sided swelling rules, the styles
+    *[f"figure.{name}" for name in ("ankle", "calf", "length")],
+    *[f"swelling.{rule}.{site.value}" for rule in ("refer", "uncertain") for site in Site],
+    *[f"style.{style}" for style in ("knee_high", "thigh_high", "sock")],
+    # every sizing reason whose code picks its message
+    *[f"sizing.{code}" for code in ("ankle_below_sizes", "ankle_above_sizes",
+                                    "ankle_between_sizes", "calf_above_size",
+                                    "calf_below_size", "length_below_sizes",
+                                    "length_above_sizes")],
+    # the staff screen's per-field and per-confidence words
+    *[f"staff.tape.field.{f}" for f in ("ankle_mm", "calf_mm", "knee_high_length_mm")],
+    *[f"staff.review.confidence.{c}" for c in ("high", "lower")],
+    *[f"staff.tape.swelling.{f}" for f in ("ankle_mm", "calf_mm")],
 ]
 
 
@@ -72,12 +121,35 @@ def test_dynamic_key_exists_in_every_language(key):
         assert tr(key, lang)
 
 
+def _string_constants() -> set[str]:
+    """Every string literal in the product's code and the tests (ids kept in a tuple and
+    looked up in a loop are asked for too)."""
+    out: set[str] = set()
+    for folder in (*CODE_DIRS, "tests"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    out.add(node.value)
+    return out
+
+
+def test_every_message_is_asked_for(asked_for):
+    """A message nobody asks for is a text nobody checks: it is removed, not kept."""
+    known = set(asked_for) | set(DYNAMIC_FAMILIES) | _string_constants()
+    lengths = {length.name for p in load_catalogue().products for s in p.sizes
+               for length in s.lengths}
+    known |= {"length." + n.lower().replace("-", "_").replace(" ", "_") for n in lengths}
+    unused = sorted(k for k in STRINGS["en"] if k not in known)
+    assert unused == []
+
+
 def test_every_catalogue_length_has_words():
     lengths = {length.name for p in load_catalogue().products for s in p.sizes
                for length in s.lengths}
     for name in lengths:
-        key = "length." + name.lower().replace("-", "_").replace(" ", "_")
-        assert key in STRINGS["en"], name
+        words = length_name(name)
+        assert not isinstance(words, str), name
+        assert {words.text(lang) for lang in LANGUAGES}
 
 
 def test_a_missing_key_or_language_is_an_error_not_a_blank():
@@ -89,13 +161,40 @@ def test_a_missing_key_or_language_is_an_error_not_a_blank():
 
 @pytest.mark.parametrize(("value_mm", "sd_mm", "lang", "expected"), [
     (224.0, None, "en", "22.4 cm"),          # a tape value has no spread
-    (224.0, 6.2, "en", "22.4 cm ± 0.6"),     # camera value with its interval
-    (224.0, 6.2, "de", "22,4 cm ± 0,6"),     # German decimal comma
-    (412.5, 15.0, "de", "41,2 cm ± 1,5"),    # rounds half to even like Python's format
+    (224.0, 6.2, "en", "22.4 ± 0.6 cm"),     # camera value with its interval
+    (224.0, 6.2, "de", "22,4 ± 0,6 cm"),     # German decimal comma
+    (412.5, 15.0, "de", "41,2 ± 1,5 cm"),    # rounds half to even like Python's format
+    (400.0, None, "de", "40,0 cm"),          # always one decimal
     (None, None, "en", ""),                  # nothing measured, nothing shown
 ])
 def test_format_cm(value_mm, sd_mm, lang, expected):
-    assert format_cm(value_mm, sd_mm, lang) == expected
+    shown = format_cm(value_mm, sd_mm, lang)
+    # Every space is a non-breaking one: a figure never breaks across lines.
+    assert " " not in shown
+    assert shown.replace(NBSP, " ") == expected
+
+
+def test_a_product_name_keeps_its_figures_on_one_line():
+    shown = unbreakable_figures("Everyday knee-high 15-20 mmHg")
+    assert shown.startswith("Everyday knee-high 15")
+    assert shown.endswith(f"20{NBSP}mmHg") and "\u2060\u2013\u2060" in shown
+
+
+def test_the_pseudo_locale_wraps_every_text():
+    for key, text in STRINGS[PSEUDO].items():
+        assert text == f"⟦{STRINGS['en'][key]}⟧"
+    assert tr("common.cm", PSEUDO, value="22.4") == f"⟦22.4{NBSP}cm⟧"
+
+
+def test_german_speaks_to_sie_and_of_aerztin_oder_arzt():
+    texts = " ".join(STRINGS["de"].values())
+    words = set(texts.replace(",", " ").replace(".", " ").replace(":", " ").split())
+    assert not words & {"du", "Du", "dein", "Dein", "deine", "dich", "dir"}
+    # One form for doctors: never "der Arzt" alone, never the male form on its own.
+    for text in STRINGS["de"].values():
+        for alone in ("zum Arzt", "Ihrem Arzt", "ein Arzt ", "Apotheker "):
+            if alone in text:
+                assert "Ärztin" in text or "Apothekenteam" in text, text
 
 
 def test_the_turn_instruction_puts_forward_the_foot_the_mat_puts_forward():

@@ -39,6 +39,7 @@ from ui.samples import (
     sample_possible_clot,
     sample_referrals,
 )
+from ui.screens.results import product_name
 from ui.screens.staff import PinPage, SetupPage, StaffPage
 from vision.stance import Guidance
 
@@ -259,10 +260,13 @@ def test_recommendation_shows_product_size_length_class_and_why(window, intents,
     screen = window.screen_named("recommendation")
     shown = texts(screen)
     choice = decision.recommendations[0]
-    assert choice.product_name in shown
+    # The catalogue's name, its figures kept on one line ("15–20 mmHg" never broken).
+    assert product_name(choice) in shown
+    assert product_name(choice).replace("\u2060", "").replace("\u00a0", " ") == \
+        choice.product_name.replace("15-20", "15\u201320")
     assert choice.size in shown
     low, high = choice.class_mmhg
-    assert tr("recommendation.mmhg", lang, low=low, high=high) in shown
+    assert f"{low}\u2060\u2013\u2060{high}\u00a0mmHg" in shown
     assert tr("recommendation.both_legs", lang) in shown
     assert tr("recommendation.illustrative", lang) in shown  # the demo catalogue says so
     for reason in decision.reasons:

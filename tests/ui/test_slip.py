@@ -8,6 +8,7 @@ import re
 import pytest
 
 from ui.samples import sample_decision, sample_referrals
+from ui.screens.results import product_name
 from ui.slip import SlipNotWritten, slip_html, write_slip
 
 CODE = "LF-7K3Q-M9TX"
@@ -33,8 +34,9 @@ def test_slip_pdf_is_written_with_no_image_at_all(qapp, tmp_path, decision, lang
 def test_slip_text_holds_the_recommendation_and_every_donning_step(decision, lang):
     html = slip_html(decision, lang)
     choice = decision.recommendations[0]
-    assert choice.product_name in html and f"<b>{choice.size}</b>" in html
-    assert "15–20 mmHg" in html
+    assert product_name(choice) in html and f"<b>{choice.size}</b>" in html
+    # The class never breaks across lines: word joiners at the dash, a non-breaking space.
+    assert "15\u2060–\u206020\u00a0mmHg" in html
     for step in decision.donning:
         assert step.text(lang).replace("&", "&amp;") in html
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from fitting.recommend import Decision
@@ -22,6 +22,18 @@ REFERRAL_PICTURES = {"emergency": "warning_signs", "urgent_doctor": "warning_sig
                      "see_doctor": "purpose.medical", "pharmacist": "purpose.medical",
                      "made_to_measure": "attract", "staff_check": "attract",
                      "possible_clot": "warning_signs"}
+
+
+def lay_out_now(words: QScrollArea) -> None:
+    """Lay a scrolled column of words out at once after its texts changed, so the first
+    picture drawn already has every label at the height its words need (otherwise a
+    label added with a longer text shows cut until the next round of events)."""
+    inner = words.widget()
+    layout = None if inner is None else inner.layout()
+    if inner is None or layout is None:
+        return
+    layout.activate()
+    QCoreApplication.sendEvent(inner, QEvent(QEvent.Type.LayoutRequest))
 
 
 def referral_texts(verdict: Verdict | None) -> str:
@@ -169,3 +181,4 @@ class ReferralScreen(FlowScreen):
                                             else "referral.emergency.staff"))
         self.emergency_staff_button.setVisible(alert)
         self.emergency_staff_button.setText(self.t("referral.emergency.acknowledge"))
+        lay_out_now(self.words)

@@ -1,16 +1,26 @@
-"""The results: the measurement review (leg diagram) and the recommendation."""
+"""The results: the measurement review (leg diagram) and the recommendation.
+
+The one order of legs on every shopper's screen and the slip: the right leg first. On
+the review's diagram the right leg stands on the left and the left leg on the right, as
+the camera (and the live picture) sees the shopper, each named in words; the reasons and
+the products list the right leg before the left.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from fitting import i18n
 from fitting.measurement import Leg, MeasurementSource
 from fitting.recommend import ProductChoice
+from fitting.sizing import length_name
 from session.intents import Next
-from ui.i18n import STRINGS
+from ui.i18n import tr, unbreakable_figures
 from ui.screen_base import FlowScreen, card, clear_layout
+from ui.screens.referral import lay_out_now
 from ui.theme import set_role, tag
 from ui.widgets import LegDiagram
 
@@ -26,8 +36,10 @@ class ReviewScreen(FlowScreen):
     def build(self) -> None:
         self.title = self.label("title")
         self.source = self.label("small")
+        self.order = self.label("small")
         self.root.addWidget(self.title)
         self.root.addWidget(self.source)
+        self.root.addWidget(self.order)
         self.diagram = LegDiagram()
         self.root.addWidget(self.diagram, 1)
         frame, inner = card()
@@ -48,6 +60,7 @@ class ReviewScreen(FlowScreen):
         else:
             tape = m.source == MeasurementSource.TAPE
             self.source.setText(self.t("review.tape" if tape else "review.camera"))
+        self.order.setText(self.t("review.order"))
         self.diagram.set_measurement(m, self.lang)
         for label, key in zip(self.meanings, ("review.cb.meaning", "review.cc.meaning",
                                               "review.ld.meaning", "review.pm.meaning"),
@@ -60,26 +73,35 @@ class ReviewScreen(FlowScreen):
 def legs_text(legs: Iterable[Leg], lang: str) -> str:
     values = set(legs)
     if values >= {Leg.LEFT, Leg.RIGHT}:
-        return STRINGS[lang]["recommendation.both_legs"]
+        return tr("recommendation.both_legs", lang)
     if values == {Leg.LEFT}:
-        return STRINGS[lang]["common.left"]
+        return tr("common.left", lang)
     if values == {Leg.RIGHT}:
-        return STRINGS[lang]["common.right"]
+        return tr("common.right", lang)
     return ""
 
 
 def length_text(length: str | None, lang: str) -> str:
-    """A product length in words; the catalogue's own name when we have no translation."""
-    raw = length or ""
-    key = "length." + raw.lower().replace("-", "_").replace(" ", "_")
-    return STRINGS[lang].get(key, raw)
+    """A product length in words ("Short", "Kurz"); the catalogue's own name when the
+    catalogue has no words for it."""
+    if not length:
+        return ""
+    name = length_name(length)
+    text = name.text(lang) if isinstance(name, i18n.Message) else name
+    return text[:1].upper() + text[1:]
 
 
 def class_text(choice: ProductChoice, lang: str) -> str:
-    """The compression class as its pressure range: the same in every language (the
-    catalogue's own label is in one language only, so it stays off the shopper's screen)."""
+    """The compression class as its pressure range, never broken across lines: the same
+    in every language (the catalogue's own label is in one language only, so it stays
+    off the shopper's screen)."""
     low, high = choice.class_mmhg
-    return STRINGS[lang]["recommendation.mmhg"].format(low=low, high=high)
+    return i18n.mmhg(low, high, lang)
+
+
+def product_name(choice: ProductChoice) -> str:
+    """The catalogue's product name, its figures kept on one line."""
+    return unbreakable_figures(choice.product_name)
 
 
 class RecommendationScreen(FlowScreen):
@@ -93,16 +115,28 @@ class RecommendationScreen(FlowScreen):
     def build(self) -> None:
         self.title = self.label("title")
         self.root.addWidget(self.title)
+        # The products and the why scroll when a small screen cannot hold them all (as on
+        # the referral screen): words are never cut.
+        self.words = QScrollArea()
+        self.words.setWidgetResizable(True)
+        self.words.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.words.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        words = QVBoxLayout(inner)
+        words.setContentsMargins(0, 0, 0, 0)
+        words.setSpacing(self.theme.spacing_px)
         self.products = QVBoxLayout()
         self.products.setSpacing(self.theme.spacing_px)
-        self.root.addLayout(self.products)
+        words.addLayout(self.products)
         self.illustrative = self.label("small")
-        self.root.addWidget(self.illustrative)
+        words.addWidget(self.illustrative)
         self.why_title = self.label("step")
-        self.root.addWidget(self.why_title)
+        words.addWidget(self.why_title)
         self.why_card, self.why_layout = card()
-        self.root.addWidget(self.why_card)
-        self.root.addStretch(1)
+        words.addWidget(self.why_card)
+        words.addStretch(1)
+        self.words.setWidget(inner)
+        self.root.addWidget(self.words, 1)
         self.next_button = self.button(Next())
         tag(self.next_button, height_class="large")
         self.root.addWidget(self.next_button)
@@ -111,7 +145,7 @@ class RecommendationScreen(FlowScreen):
     def _product_card(self, choice: ProductChoice) -> None:
         frame, inner = card()
         name = self.label("title")
-        name.setText(choice.product_name)
+        name.setText(product_name(choice))
         brand = self.label("small")
         brand.setText(choice.brand)
         inner.addWidget(name)
@@ -163,3 +197,4 @@ class RecommendationScreen(FlowScreen):
         self.next_button.setText(self.t("recommendation.next"))
         self.next_button.setEnabled(bool(choices))
         self.refresh_footer()
+        lay_out_now(self.words)
