@@ -10,8 +10,8 @@
 #   --no-enable     install the units but do not enable them
 #
 # What it does, and it is safe to run again (an update is the same command):
-#   - system packages: cage (the kiosk compositor), sqlite3 (backups), logrotate, the
-#     display libraries;
+#   - system packages: cage (the kiosk compositor), sqlite3 (backups), the display
+#     libraries;
 #   - a system user and group "legfit" (no login shell, home /var/lib/legfit), in the
 #     video and render groups where they exist;
 #   - the bundle to /opt/legfit/releases/<content hash>, /opt/legfit/current pointing at
@@ -22,8 +22,9 @@
 #     (catalogues/, sessions.sqlite3, backups/), /var/log/legfit, /var/cache/legfit; it
 #     never touches files already in them;
 #   - the systemd units (kiosk, nightly backup), the PAM session, the logind settings,
-#     the camera udev rule, the logrotate config and a tmpfiles rule that deletes printed
-#     slips after a day; enables the kiosk and the backup.
+#     the camera udev rule, the journal's size cap (journald.conf.d; the kiosk logs to
+#     the journal) and a tmpfiles rule that deletes printed slips after a day; enables
+#     the kiosk and the backup. An earlier release's logrotate rule is removed.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -43,7 +44,7 @@ while [ $# -gt 0 ]; do
         --root) root="${2:?--root needs a directory}"; shift 2 ;;
         --no-packages) packages=0; shift ;;
         --no-enable) enable=0; shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) die "unknown option $1 (see --help)" ;;
     esac
 done
@@ -66,7 +67,7 @@ is_root=0
 # --- system packages -----------------------------------------------------------------
 if [ $packages -eq 1 ]; then
     command -v apt-get >/dev/null || die "not a Debian/Ubuntu system (no apt-get)"
-    wanted=(cage xwayland sqlite3 logrotate v4l-utils
+    wanted=(cage xwayland sqlite3 v4l-utils
             libegl1 libgl1 libgl1-mesa-dri libwayland-client0 libwayland-cursor0
             libwayland-egl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
             libglib2.0-0 fonts-dejavu-core
@@ -215,8 +216,15 @@ install -d -m 0755 "$R/etc/systemd/system"
 ln -sfn /dev/null "$R/etc/systemd/system/ctrl-alt-del.target"
 install -D -m 0644 "$here/udev/70-legfit-camera.rules" \
     "$R/etc/udev/rules.d/70-legfit-camera.rules"
-install -D -m 0644 "$here/logrotate/legfit" "$R/etc/logrotate.d/legfit"
 install -D -m 0644 "$here/tmpfiles/legfit.conf" "$R/etc/tmpfiles.d/legfit.conf"
+# The kiosk logs to the journal, whose size this caps. Earlier releases appended to
+# /var/log/legfit/kiosk.log and rotated it with logrotate: the rule goes (the tmpfiles
+# rule above deletes the old file 8 weeks after its last write).
+journald_conf="$R/etc/systemd/journald.conf.d/legfit.conf"
+journald_changed=0
+cmp -s "$here/journald/legfit.conf" "$journald_conf" || journald_changed=1
+install -D -m 0644 "$here/journald/legfit.conf" "$journald_conf"
+rm -f "$R/etc/logrotate.d/legfit"
 
 if [ $enable -eq 1 ]; then
     if [ $staging -eq 1 ]; then
@@ -239,6 +247,16 @@ if [ $enable -eq 1 ]; then
 fi
 
 if [ $staging -eq 0 ]; then
+    if [ $journald_changed -eq 1 ] && [ -d /run/systemd/system ]; then
+        # journald reads its settings only at start; it keeps the services' log streams
+        # open across the restart.
+        say "restarting systemd-journald for its new size limits"
+        systemctl restart systemd-journald.service || true
+    fi
+    if [ -f /var/log/legfit/kiosk.log ]; then
+        say "/var/log/legfit/kiosk.log is no longer written: the kiosk logs to the journal" \
+            "(journalctl -u legfit-kiosk); the old file goes 8 weeks after its last write"
+    fi
     if command -v udevadm >/dev/null; then
         udevadm control --reload || true
         udevadm trigger --subsystem-match=video4linux || true

@@ -60,7 +60,7 @@ def _tree(root: Path) -> dict[str, str]:
         ("etc/systemd/system.conf.d/legfit-kiosk.conf", "file", 0o644),
         ("etc/systemd/system/ctrl-alt-del.target", "link", None),
         ("etc/udev/rules.d/70-legfit-camera.rules", "file", 0o644),
-        ("etc/logrotate.d/legfit", "file", 0o644),
+        ("etc/systemd/journald.conf.d/legfit.conf", "file", 0o644),
         ("etc/tmpfiles.d/legfit.conf", "file", 0o644),
         ("etc/default/legfit", "file", 0o644),
     ],
@@ -136,6 +136,25 @@ def test_an_update_switches_release_and_keeps_the_last_three(tmp_path, staged_ro
     assert out.stdout.strip() == "legfit 5"
     kept = sorted(p.name for p in (staged_root / "opt/legfit/releases").iterdir())
     assert kept == sorted(Path(s).name for s in seen[-3:])
+
+
+def test_the_kiosk_logs_to_the_journal_and_the_logrotate_rule_goes(tmp_path, staged_root,
+                                                                   fake_bundle):
+    assert not (staged_root / "etc/logrotate.d/legfit").exists()
+    # An earlier release left its rule (for a kiosk.log systemd created as root, which the
+    # rule, running as legfit, could not rotate).
+    rule = staged_root / "etc/logrotate.d/legfit"
+    rule.parent.mkdir(parents=True, exist_ok=True)
+    rule.write_text("/var/log/legfit/*.log {\n    su legfit legfit\n}\n")
+
+    result = run_install(staged_root, fake_bundle)
+
+    assert result.returncode == 0, result.stderr
+    assert not rule.exists()
+    installed = (staged_root / "etc/systemd/journald.conf.d/legfit.conf").read_text()
+    assert installed == (PACKAGING / "journald/legfit.conf").read_text()
+    unit = (staged_root / "etc/systemd/system/legfit-kiosk.service").read_text()
+    assert "StandardOutput=journal" in unit and "kiosk.log" not in unit
 
 
 def _rollback_as_the_docs_say(root: Path, release: str) -> None:

@@ -68,6 +68,10 @@ def test_every_unit_parses(name):
         # nothing on the network
         ("IPAddressDeny", "any"),
         ("RestrictAddressFamilies", "AF_UNIX AF_NETLINK"),
+        # its output is the journal's, not a file's
+        ("StandardOutput", "journal"),
+        ("StandardError", "journal"),
+        ("SyslogIdentifier", "legfit"),
         # where the app keeps config, calibration, catalogue and the session log
         ("ReadWritePaths", "/etc/legfit"),
         ("StateDirectory", "legfit"),
@@ -93,6 +97,27 @@ def test_the_kiosk_service_may_use_the_devices_it_needs(device):
     service = unit("legfit-kiosk.service")["Service"]
     assert service["DevicePolicy"] == ["closed"]
     assert device in service["DeviceAllow"]
+
+
+def _mebibytes(size: str) -> float:
+    number, suffix = re.fullmatch(r"(\d+)([KMG]?)", size).groups()
+    return int(number) * {"K": 1 / 1024, "M": 1, "G": 1024, "": 1 / 2 ** 20}[suffix]
+
+
+def test_the_kiosk_logs_to_the_journal_with_a_rate_limit():
+    service = unit("legfit-kiosk.service")["Service"]
+    text = (PACKAGING / "systemd/legfit-kiosk.service").read_text()
+    assert "append:" not in text and "kiosk.log" not in text
+    assert service["LogRateLimitIntervalSec"] == ["30s"]
+    assert 100 <= int(service["LogRateLimitBurst"][0]) <= 10000
+
+
+def test_the_journal_drop_in_caps_its_size():
+    conf = parse_unit((PACKAGING / "journald/legfit.conf").read_text())["Journal"]
+    assert conf["Storage"] == ["persistent"]
+    assert _mebibytes(conf["SystemMaxUse"][0]) <= 1024
+    assert _mebibytes(conf["SystemMaxFileSize"][0]) * 4 <= _mebibytes(conf["SystemMaxUse"][0])
+    assert "SystemKeepFree" in conf and "RuntimeMaxUse" in conf
 
 
 def test_the_kiosk_service_points_the_app_at_the_system_directories():
@@ -217,19 +242,6 @@ def test_the_commented_stable_name_example_is_a_valid_rule_once_uncommented():
     assert rule["SYMLINK"] == ("+=", "legfit-camera")
 
 
-def test_logrotate_rotates_the_text_log_as_the_kiosk_user():
-    text = (PACKAGING / "logrotate/legfit").read_text()
-    m = re.search(r"^(\S+)\s*\{(.*?)^\}", text, re.S | re.M)
-    assert m, "no logrotate stanza"
-    assert m.group(1) == "/var/log/legfit/*.log"
-    directives = {line.split()[0]: line.split()[1:] for line in m.group(2).splitlines()
-                  if line.strip() and not line.strip().startswith("#")}
-    assert directives["su"] == ["legfit", "legfit"]
-    assert "copytruncate" in directives  # systemd holds the file open
-    assert int(directives["rotate"][0]) >= 4
-    assert "maxsize" in directives
-
-
 def test_the_pam_session_registers_with_logind():
     lines = [line.split() for line in (PACKAGING / "session/legfit-kiosk.pam").read_text()
              .splitlines() if line.strip() and not line.startswith("#")]
@@ -252,12 +264,19 @@ def test_the_session_runs_only_legfit_under_cage_without_vt_switching():
     assert "unset WATCHDOG_PID" in script
 
 
+def _tmpfiles_lines() -> list[list[str]]:
+    return [line.split() for line in (PACKAGING / "tmpfiles/legfit.conf").read_text()
+            .splitlines() if line.strip() and not line.startswith("#")]
+
+
 def test_printed_slips_are_deleted_after_a_day():
-    (line,) = [line.split() for line in (PACKAGING / "tmpfiles/legfit.conf").read_text()
-               .splitlines() if line.strip() and not line.startswith("#")]
-    kind, path, mode, user, group, age = line
-    assert (kind, path, mode, user, group, age) == (
-        "d", "/var/lib/legfit/slips", "0750", "legfit", "legfit", "1d")
+    assert ["d", "/var/lib/legfit/slips", "0750", "legfit", "legfit", "1d"] in _tmpfiles_lines()
+
+
+def test_an_old_text_log_is_aged_out_without_touching_the_folders_owner():
+    # "e": the folder is neither created nor re-owned; its contents go 8 weeks after
+    # their last change.
+    assert ["e", "/var/log/legfit", "-", "-", "-", "8w"] in _tmpfiles_lines()
 
 
 @pytest.mark.skipif(shutil.which("systemd-tmpfiles") is None,
@@ -267,6 +286,12 @@ def test_systemd_tmpfiles_creates_the_slip_folder_in_the_installed_tree(staged_r
                              "legfit.conf"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert (staged_root / "var/lib/legfit/slips").is_dir()
+    # The age-out rule parses and spares a file written today.
+    (staged_root / "var/log/legfit/kiosk.log").write_text("today\n")
+    result = subprocess.run(["systemd-tmpfiles", f"--root={staged_root}", "--clean",
+                             "legfit.conf"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert (staged_root / "var/log/legfit/kiosk.log").exists()
 
 
 @pytest.mark.parametrize(
