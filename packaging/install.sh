@@ -13,7 +13,7 @@
 #   - system packages: cage (the kiosk compositor), sqlite3 (backups), the display
 #     libraries;
 #   - a system user and group "legfit" (no login shell, home /var/lib/legfit), in the
-#     video and render groups where they exist;
+#     video, render and audio groups where they exist;
 #   - the bundle to /opt/legfit/releases/<content hash>, /opt/legfit/current pointing at
 #     it (switched atomically; 3 releases kept for a rollback: the current one, the one
 #     current pointed to before, and the most recently installed other),
@@ -106,7 +106,7 @@ if [ $is_root -eq 1 ]; then
     has_user legfit || useradd "${prefix_opt[@]}" --system --gid legfit \
         --home-dir /var/lib/legfit --no-create-home --shell /usr/sbin/nologin \
         --comment "LegFit kiosk" legfit
-    for g in video render; do
+    for g in video render audio; do
         if has_group "$g"; then usermod "${prefix_opt[@]}" -a -G "$g" legfit; fi
     done
 else

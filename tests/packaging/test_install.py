@@ -157,6 +157,24 @@ def test_the_kiosk_logs_to_the_journal_and_the_logrotate_rule_goes(tmp_path, sta
     assert "StandardOutput=journal" in unit and "kiosk.log" not in unit
 
 
+def test_the_kiosk_user_may_use_the_sound_card(tmp_path):
+    # Staged as root, the installer puts legfit in the groups of the devices it needs.
+    if not IS_ROOT:
+        pytest.skip("group membership is set only when installing as root")
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc/passwd").write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (root / "etc/group").write_text("root:x:0:\nvideo:x:44:\naudio:x:29:\nrender:x:105:\n")
+    (root / "etc/shadow").write_text("root:*:19000:0:99999:7:::\n")
+    (root / "etc/gshadow").write_text("root:*::\nvideo:!::\naudio:!::\nrender:!::\n")
+    result = run_install(root, make_fake_bundle(tmp_path / "b"))
+    assert result.returncode == 0, result.stderr
+    groups = {line.split(":")[0]: line.split(":")[3]
+              for line in (root / "etc/group").read_text().splitlines()}
+    assert {g for g, members in groups.items() if "legfit" in members.split(",")} == {
+        "video", "audio", "render"}
+
+
 def _rollback_as_the_docs_say(root: Path, release: str) -> None:
     """The rollback command of docs/deploy.md ("Updates and rollback"), run on the tree."""
     docs = (REPO_ROOT / "docs/deploy.md").read_text()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import PACKAGING
+from tests.packaging.conftest import PACKAGING, REPO_ROOT
 
 UNITS = ("legfit-kiosk.service", "legfit-backup.service", "legfit-backup.timer")
 SECTION = re.compile(r"^\[([A-Za-z]+)\]$")
@@ -65,9 +65,11 @@ def test_every_unit_parses(name):
         # the display session cage needs
         ("PAMName", "legfit-kiosk"),
         ("TTYPath", "/dev/tty1"),
-        # nothing on the network
+        # IP to localhost only, unless IT names a fleet's centre in a drop-in
         ("IPAddressDeny", "any"),
-        ("RestrictAddressFamilies", "AF_UNIX AF_NETLINK"),
+        ("IPAddressAllow", "localhost"),
+        # local sockets, udev's netlink, and IP for the fleet's central store
+        ("RestrictAddressFamilies", "AF_UNIX AF_NETLINK AF_INET AF_INET6"),
         # its output is the journal's, not a file's
         ("StandardOutput", "journal"),
         ("StandardError", "journal"),
@@ -91,6 +93,7 @@ def test_the_kiosk_service_says(key, expected):
         "char-drm rw",  # the display (KMS) and the GPU
         "char-input rw",  # the touch screen
         "/dev/tty1 rw",  # its own console
+        "char-alsa rw",  # the sound card, for spoken guidance
     ],
 )
 def test_the_kiosk_service_may_use_the_devices_it_needs(device):
@@ -99,9 +102,69 @@ def test_the_kiosk_service_may_use_the_devices_it_needs(device):
     assert device in service["DeviceAllow"]
 
 
+# --- hardening ----------------------------------------------------------------------------
+
+# What both units say, whatever each needs beyond it.
+HARDENING = {
+    "NoNewPrivileges": "yes",
+    "CapabilityBoundingSet": "",
+    "AmbientCapabilities": "",
+    "ProtectSystem": "strict",
+    "ProtectHome": "yes",
+    "PrivateTmp": "yes",
+    "PrivateMounts": "yes",
+    "ProtectKernelTunables": "yes",
+    "ProtectKernelModules": "yes",
+    "ProtectKernelLogs": "yes",
+    "ProtectControlGroups": "yes",
+    "ProtectClock": "yes",
+    "ProtectHostname": "yes",
+    "ProtectProc": "invisible",
+    "RestrictNamespaces": "yes",
+    "RestrictRealtime": "yes",
+    "RestrictSUIDSGID": "yes",
+    "LockPersonality": "yes",
+    "RemoveIPC": "yes",
+    "SystemCallArchitectures": "native",
+    "SystemCallFilter": "@system-service",
+    "SystemCallErrorNumber": "EPERM",
+    "IPAddressDeny": "any",
+}
+
+
+@pytest.mark.parametrize("name", ["legfit-kiosk.service", "legfit-backup.service"])
+@pytest.mark.parametrize(("key", "value"), sorted(HARDENING.items()))
+def test_both_services_are_hardened(name, key, value):
+    assert value in unit(name)["Service"].get(key, []), f"{name}: {key}={value}"
+
+
 def _mebibytes(size: str) -> float:
     number, suffix = re.fullmatch(r"(\d+)([KMG]?)", size).groups()
     return int(number) * {"K": 1 / 1024, "M": 1, "G": 1024, "": 1 / 2 ** 20}[suffix]
+
+
+def test_the_kiosks_memory_cap_leaves_headroom_over_the_measurers_peak():
+    service = unit("legfit-kiosk.service")["Service"]
+    (high,), (cap,) = service["MemoryHigh"], service["MemoryMax"]
+    assert 2 * 500 <= _mebibytes(high) < _mebibytes(cap) <= 4096  # the peak: ~500 MB
+
+
+def test_the_kiosk_may_reach_the_network_only_through_its_allowed_addresses():
+    service = unit("legfit-kiosk.service")["Service"]
+    assert service["IPAddressAllow"] == ["localhost"]
+    assert "PrivateNetwork" not in service  # a fleet's central store needs the network
+
+
+def test_the_backup_needs_no_device_network_or_other_user():
+    service = unit("legfit-backup.service")["Service"]
+    for key in ("PrivateDevices", "PrivateNetwork", "PrivateUsers", "MemoryDenyWriteExecute"):
+        assert service[key] == ["yes"], key
+    assert service["RestrictAddressFamilies"] == ["AF_UNIX"]
+    assert "~@privileged @resources" in service["SystemCallFilter"]
+    assert _mebibytes(service["MemoryMax"][0]) <= 512
+    # what another change set, kept: the retention the script reads, the user it runs as
+    assert "LEGFIT_RETENTION_DAYS=400" in service["Environment"]
+    assert service["User"] == ["legfit"]
 
 
 def test_the_kiosk_logs_to_the_journal_with_a_rate_limit():
@@ -118,6 +181,47 @@ def test_the_journal_drop_in_caps_its_size():
     assert _mebibytes(conf["SystemMaxUse"][0]) <= 1024
     assert _mebibytes(conf["SystemMaxFileSize"][0]) * 4 <= _mebibytes(conf["SystemMaxUse"][0])
     assert "SystemKeepFree" in conf and "RuntimeMaxUse" in conf
+
+
+def _exposure(path: Path) -> float:
+    result = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    found = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    assert found, result.stdout + result.stderr
+    return float(found.group(1))
+
+
+needs_offline_security = pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None
+    or "--offline" not in subprocess.run(["systemd-analyze", "--help"], capture_output=True,
+                                         text=True).stdout,
+    reason="no systemd-analyze with --offline (systemd 250 or newer); the directives "
+           "above are still checked")
+
+
+@needs_offline_security
+@pytest.mark.parametrize("name", ["legfit-kiosk.service", "legfit-backup.service"])
+def test_systemd_rates_both_services_at_an_exposure_of_3_or_lower(name):
+    assert _exposure(PACKAGING / "systemd" / name) <= 3.0
+
+
+@needs_offline_security
+@pytest.mark.parametrize("name", ["legfit-kiosk.service", "legfit-backup.service"])
+def test_the_deploy_notes_give_the_exposure_systemd_finds(name):
+    docs = (REPO_ROOT / "docs/deploy.md").read_text()
+    (row,) = [line for line in docs.splitlines() if line.startswith(f"| `{name}` |")]
+    now = float(row.split("|")[3].split()[0])
+    assert now == _exposure(PACKAGING / "systemd" / name)
+
+
+@needs_offline_security
+def test_the_exposure_check_itself_sees_a_weaker_unit(tmp_path):
+    weak = tmp_path / "legfit-kiosk.service"
+    weak.write_text("\n".join(
+        line for line in (PACKAGING / "systemd/legfit-kiosk.service").read_text().splitlines()
+        if not line.startswith(("SystemCallFilter", "CapabilityBoundingSet", "Protect",
+                                "Private", "Restrict"))))
+    assert _exposure(weak) > 3.0
 
 
 def test_the_kiosk_service_points_the_app_at_the_system_directories():
