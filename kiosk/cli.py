@@ -27,6 +27,8 @@ COMMAND_MODULES = (
     "kiosk.commands.demo",
     "kiosk.commands.run",
 )
+# The fleet's commands ('legfit fleet ...') live with the fleet package.
+FLEET_COMMAND_MODULES = ("kiosk.fleet.commands",)
 
 EXIT_INPUT_ERROR = 2
 
@@ -43,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="legfit", description="LegFit: camera-based compression fitting.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for name in COMMAND_MODULES:
+    for name in (*COMMAND_MODULES, *FLEET_COMMAND_MODULES):
         importlib.import_module(name).register(sub)
     return parser
 

@@ -37,6 +37,22 @@ class CameraSettings(BaseModel):
     pixel_format: Literal["YUYV", "MJPG"] | None = None
 
 
+class FleetLink(BaseModel):
+    """This kiosk's link to a fleet's central store (``legfit fleet join`` writes it).
+
+    ``dsn`` is a PostgreSQL connection string with this kiosk's own role and password (and
+    ``sslmode``/``sslrootcert`` for TLS): a secret, which is why the config file is 0600.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    dsn: str = Field(min_length=1)
+    store: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    kiosk: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    # How often the kiosk's sync thread sends its sessions and looks for a new catalogue.
+    sync_interval_s: float = Field(default=60.0, ge=5.0, le=3600.0)
+
+
 class KioskConfig(BaseModel):
     """Everything a store can set. Paths left empty mean the defaults of ``KioskPaths``."""
 
@@ -66,6 +82,8 @@ class KioskConfig(BaseModel):
     # loudness in percent (0 is off too; 100 is espeak-ng's full normal amplitude).
     voice: bool = True
     voice_volume: int = Field(default=80, ge=0, le=100)
+    # The fleet's central store, once the kiosk joined one (None: the kiosk stands alone).
+    fleet: FleetLink | None = None
 
 
 def migrate(raw: dict[str, Any], where: str) -> dict[str, Any]:

@@ -3,7 +3,9 @@
 # Qt's xcb platform (a real window, Xvfb), OpenGL/EGL for Qt, fonts, python3-venv,
 # poppler (render PDFs back in tests), imagemagick (screenshots), sqlite3 (the kiosk's
 # session-log backup script and its tests) and espeak-ng (the kiosk speaks its guidance to
-# a shopper on the mat, in English and German; its tests render the speech to WAV files).
+# a shopper on the mat, in English and German; its tests render the speech to WAV files) and
+# postgresql (the fleet's central store: its tests and bench/fleet_scale.py start a
+# PostgreSQL server of their own, 15 or newer, in a temporary folder).
 set -euo pipefail
 
 packages=(
@@ -12,6 +14,7 @@ packages=(
   libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0
   libxkbcommon0 libegl1 libgl1 libglib2.0-0 libfontconfig1 libdbus-1-3 fonts-dejavu-core
   poppler-utils imagemagick sqlite3 espeak-ng
+  postgresql
 )
 
 command -v dpkg-query >/dev/null 2>&1 || { echo "not a Debian/Ubuntu system: install the Qt xcb libraries by hand" >&2; exit 0; }
