@@ -30,7 +30,7 @@ from fitting.errors import LegFitError
 from fitting.recommend import Decision
 from session.domain import Verdict
 from ui.i18n import tr
-from ui.screens.referral import referral_texts
+from ui.screens.referral import referral_reasons, referral_texts
 from ui.screens.results import class_text, legs_text, length_text, product_name
 from ui.widgets import paint_qr, qr_matrix
 
@@ -75,7 +75,7 @@ def slip_html(verdict: Verdict, lang: str) -> str:
         else:
             parts.append(f"<p>{_html_escape(tr(f'referral.{key}.body', lang))}</p>")
             parts.append(f"<p><b>{_html_escape(tr(f'referral.{key}.action', lang))}</b></p>")
-    reasons = verdict.reasons
+    reasons = verdict.reasons if outcome == "recommend" else referral_reasons(verdict)
     if reasons:
         title = tr("recommendation.why" if outcome == "recommend" else "referral.why", lang)
         parts.append(f"<h3>{_html_escape(title)}</h3><ul>"

@@ -9,6 +9,7 @@ language's format.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,12 @@ def test_format_cm(value_mm, sd_mm, lang, expected):
     # Every space is a non-breaking one: a figure never breaks across lines.
     assert " " not in shown
     assert shown.replace(NBSP, " ") == expected
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_number_never_breaks_from_its_unit(lang):
+    loose = re.compile(r"[\d}] (cm|mm|mmHg|px|s|seconds|Sekunden)\b|\d-\d")
+    assert [(k, v) for k, v in STRINGS[lang].items() if loose.search(v)] == []
 
 
 def test_a_product_name_keeps_its_figures_on_one_line():

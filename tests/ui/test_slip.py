@@ -70,7 +70,11 @@ def test_a_possible_clot_slip_says_so_and_names_no_product(lang):
     from ui.i18n import tr
     from ui.samples import sample_possible_clot
 
-    html = slip_html(sample_possible_clot(), lang)
+    clot = sample_possible_clot()
+    html = slip_html(clot, lang)
     assert tr("referral.possible_clot.title", lang) in html
+    # The reasons the screen gives, not the purpose's note on a stocking not sold.
+    assert all(r.text(lang) in html for r in clot.reasons if r.action is clot.outcome)
+    assert not any(r.text(lang) in html for r in clot.reasons if r.action is None)
     assert ("blood clot" if lang == "en" else "Blutgerinnsels") in html
     assert tr("referral.staff_check.title", lang) not in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
+from fitting.outcome import Reason
 from fitting.recommend import Decision
 from session.domain import Verdict
 from session.intents import Next, OpenStaff, PrintSlip, ToldStaff
@@ -47,6 +48,16 @@ def referral_texts(verdict: Verdict | None) -> str:
     if value == "staff_check" and isinstance(verdict, Decision) and verdict.possible_clot:
         return "possible_clot"
     return value
+
+
+def referral_reasons(verdict: Verdict | None) -> tuple[Reason, ...]:
+    """The reasons that asked for a referral's outcome (on the screen and the slip): notes
+    on sizes, a product class or the purpose do not belong where nothing is sold."""
+    if verdict is None:
+        return ()
+    reasons = verdict.reasons
+    asking = tuple(r for r in reasons if r.action is verdict.outcome)
+    return asking or tuple(r for r in reasons if r.action is not None) or reasons
 
 
 class ReferralScreen(FlowScreen):
@@ -155,13 +166,7 @@ class ReferralScreen(FlowScreen):
             self.title.setText(self.t(f"referral.{outcome}.title"))
             self.body.setText(self.t(f"referral.{outcome}.body"))
             self.action_label.setText(self.t(f"referral.{outcome}.action"))
-        verdict = self.model.referral
-        reasons = () if verdict is None else verdict.reasons
-        # The reasons that asked for this outcome: notes on sizes, a product class or the
-        # purpose do not belong on a screen that sells nothing.
-        asking = tuple(r for r in reasons
-                       if verdict is not None and r.action is verdict.outcome)
-        reasons = asking or tuple(r for r in reasons if r.action is not None) or reasons
+        reasons = referral_reasons(self.model.referral)
         clear_layout(self.why_layout)
         for reason in reasons:
             line = self.label("body")
