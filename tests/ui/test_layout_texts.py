@@ -22,7 +22,7 @@ from ui.numpad import NumberBox
 from ui.theme import Theme, theme_or_default
 from ui.widgets import LegDiagram
 
-from .screen_texts import rendered, scrolled, settle, texts, window_rect
+from .screen_texts import more_states, rendered, scrolled, settle, texts, window_rect
 
 SIZES = [(1080, 1920), (768, 1366)]
 # Where a line may break: a space, a newline, a soft hyphen, after a hyphen or a slash
@@ -149,61 +149,6 @@ def problems(window, where: str, screen: QWidget) -> list[str]:
     return found
 
 
-def _longest(lang: str):
-    """Beyond the screenshots: every screener question and donning page, and the
-    decisions with the most and longest reasons the domain gives (both legs in different
-    sizes with every note; several red flags at once; two figures near a boundary)."""
-    from fitting.catalogue import load_catalogue
-    from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
-    from fitting.outcome import Purpose
-    from fitting.recommend import decide
-    from fitting.screener import QUESTION_IDS, screen
-    from session.flow import FlowState, FlowStatus
-    from ui.samples import SAMPLE_CODE, answers, sample_decision
-    from ui.screens.donning import DonningScreen
-
-    catalogue = load_catalogue()
-
-    def status(state: FlowState, **fields):
-        return lambda w: w.show_status(FlowStatus(state=state, language=lang, **fields))
-
-    for i, qid in enumerate(QUESTION_IDS):
-        yield f"screener-{qid}", status(FlowState.SCREENER, question_ids=QUESTION_IDS,
-                                        question_index=i)
-    decision = sample_decision(catalogue)
-    for page in range(len(decision.donning)):
-        def donning(w, page=page):
-            status(FlowState.DONNING, decision=decision)(w)
-            screen_ = w.flow_screens["donning"]
-            assert isinstance(screen_, DonningScreen)
-            screen_.open_page(page)
-        yield f"donning-{page}", donning
-    notes = answers(("hand_arthritis", "pregnant", "previous_dvt"), Purpose.EVERYDAY)
-    differ = Measurement(
-        left=LegMeasurement(ankle_mm=214.0, calf_mm=340.0, knee_high_length_mm=400.0),
-        right=LegMeasurement(ankle_mm=226.0, calf_mm=366.0, knee_high_length_mm=414.0),
-        source=MeasurementSource.TAPE)
-    yield "recommendation-most", status(FlowState.RECOMMENDATION,
-                                        decision=decide(differ, notes, catalogue))
-    many = screen(answers(("poor_circulation", "abpi_out_of_range", "numbness",
-                           "heart_failure", "skin_problem", "recent_stroke",
-                           "dvt_under_treatment")))
-    yield "referral-see_doctor-many", status(FlowState.REFERRAL, screening=many,
-                                             fitting_code=SAMPLE_CODE)
-    near = Measurement(
-        left=LegMeasurement(ankle_mm=229.0, calf_mm=418.0, knee_high_length_mm=380.0,
-                            ankle_sd_mm=4.0, calf_sd_mm=6.0, knee_high_length_sd_mm=21.0),
-        right=LegMeasurement(ankle_mm=230.0, calf_mm=419.0, knee_high_length_mm=381.0,
-                             ankle_sd_mm=4.0, calf_sd_mm=6.0, knee_high_length_sd_mm=21.0),
-        source=MeasurementSource.CAMERA)
-    yield "referral-staff_check-near", status(FlowState.REFERRAL,
-                                              decision=decide(near, answers(), catalogue),
-                                              fitting_code=SAMPLE_CODE, notice="error")
-    yield "measure_front-refused", status(FlowState.MEASURE_FRONT,
-                                          notice="measurement_refused",
-                                          notice_detail="calves covered in 30 of 30 frames")
-
-
 @pytest.mark.parametrize("size_wh", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_text_fits_its_box(qapp, size_wh):
     from ui.main_window import KioskWindow
@@ -219,7 +164,7 @@ def test_every_text_fits_its_box(qapp, size_wh):
             for where, screen in rendered(window, lang):
                 seen += 1
                 found += problems(window, where, screen)
-            for name, show in _longest(lang):
+            for name, show in more_states(lang):
                 show(window)
                 settle()
                 screen = window.screen_named(window.current_screen)
