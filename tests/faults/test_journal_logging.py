@@ -520,3 +520,14 @@ def test_a_whole_fitting_leaves_no_personal_data_in_the_journal(qtbot, tmp_path,
         assert not any(g in said for g in girths), entry
         assert not any(q in said for q in questions), entry
         assert not any(o in said for o in outcomes), entry
+
+
+def test_the_release_is_the_folder_current_points_to(tmp_path):
+    from kiosk.journal import release_of
+
+    release = tmp_path / "opt/legfit/releases/0a1b2c3d4e5f"
+    release.mkdir(parents=True)
+    (release / "legfit").write_text("")
+    (tmp_path / "opt/legfit/current").symlink_to("releases/0a1b2c3d4e5f")
+    assert release_of(str(tmp_path / "opt/legfit/current/legfit")) == "0a1b2c3d4e5f"
+    assert release_of(sys.executable) == "source"  # a checkout, not an installed release
