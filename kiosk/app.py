@@ -133,6 +133,8 @@ class KioskController(QObject):
             frame_h = calibration.intrinsics.image_size_wh[1]
             self.set_display_scale(min(1.0, max(view_h, 1) / (LEGS_CROP_SHARE * frame_h)))
         self.session.start()
+        if self.parts.fleet is not None:
+            self.parts.fleet.start()  # the fleet sync: a thread of its own
         self._on_status(self.flow.status)
         self._timer.start()
         self._notifier.ready("showing the attract screen")
@@ -184,8 +186,9 @@ class KioskController(QObject):
 
     def staff_page(self, status: FlowStatus) -> StaffPage:
         update = self.session.latest_update
-        return staff_page(self.parts, status, self.session.last_result,
+        page = staff_page(self.parts, status, self.session.last_result,
                           None if update is None else update.frame.image_bgr, self._lookup)
+        return replace(page, catalogue_version=self.parts.catalogue_status())
 
     def find_fitting(self, typed: str) -> None:
         """Staff look up the session of a fitting code: shown on the history tab."""

@@ -22,14 +22,17 @@ from calibration.camera import CameraCalibration
 from calibration.mat import MatSpec, load_mat_spec
 from fitting.catalogue import Catalogue, load_catalogue
 from fitting.errors import LegFitError
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import ConfigInvalid, KioskConfig, load_config
 from kiosk.demo import DEMO_CALIBRATION, DEMO_STAFF_PIN, DEMO_VIDEO, demo_calibration
+from kiosk.fleet.catalogues import CatalogueChoice, LiveDomain, resolve_catalogue
+from kiosk.fleet.runtime import FleetRuntime, catalogue_status
+from kiosk.fleet.stamp import SessionStamp
 from kiosk.paths import KioskPaths
 from kiosk.session import KioskSession
 from kiosk.staff import LEGACY_SCRYPT, StaffAuth, hash_pin, kiosk_staff_auth
 from kiosk.voice import NullVoice, Speaker, voice_from_config
 from kiosk.workers import CameraWorker, StanceMeasurer, VisionWorker
-from session.domain import FittingDomain
+from session.domain import Domain, FittingDomain
 from session.flow import SessionFlow
 from session.log import MemorySessionLog, SessionLog, SqliteSessionLog
 from vision.protocols import FrameSource, PoseEstimator, Segmenter
@@ -84,6 +87,15 @@ class KioskParts:
     voice: Speaker = field(default_factory=NullVoice)
     closed: bool = False
     notes: list[str] = field(default_factory=list)
+    # The catalogue sold from (its fleet version, if it is one), and the fleet's sync.
+    catalogue_choice: CatalogueChoice | None = None
+    fleet: FleetRuntime | None = None
+
+    def catalogue_status(self) -> str:
+        """One line for staff: the catalogue in use (and the fleet sync's state)."""
+        if self.fleet is not None:
+            return self.fleet.status_line()
+        return catalogue_status(self.catalogue_choice)
 
     def close(self, timeout_s: float = 5.0) -> list[str]:
         """Stop and join the workers, then release the model and the log."""
@@ -91,6 +103,8 @@ class KioskParts:
             return []
         self.closed = True
         stuck = self.session.stop(timeout_s)
+        if self.fleet is not None:
+            stuck += self.fleet.stop()
         with contextlib.suppress(Exception):
             self.estimator.close()
         if self.segmenter is not None:
@@ -124,6 +138,20 @@ def _store_catalogue(directory: Path, config: KioskConfig, notes: list[str]) -> 
     notes.append(f"{where}: selling from them, as the config allows (every recommendation "
                  "says they are illustrative)")
     return catalogue
+
+
+def _demo_log(paths: KioskPaths, notes: list[str]) -> tuple[SessionLog, SessionStamp | None]:
+    """The headless demo's session goes into this kiosk's log, marked as a demo (a store
+    tries its fleet link with it); without a readable config it is not logged."""
+    try:
+        config = load_config(paths.config_file)
+    except ConfigInvalid as exc:
+        notes.append(f"the demo session is not logged: {exc}")
+        return MemorySessionLog(), None
+    stamp = SessionStamp(demo=True)
+    return SqliteSessionLog(config.session_log_file or paths.session_log_file,
+                            retention_days=config.session_retention_days,
+                            stamp=stamp.apply), stamp
 
 
 def _voice(options: KioskOptions, config: KioskConfig, notes: list[str]) -> Speaker:
@@ -257,25 +285,32 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     notes: list[str] = []
     calibration: CameraCalibration | None
     intrinsics_only: CameraCalibration | None
+    stamp: SessionStamp | None = None
     if options.demo:
-        # The demo never reads or writes a store's settings, log or calibration.
+        # The demo never reads or writes a store's settings or calibration; the headless
+        # demo's session goes into the kiosk's log as a demo session.
         # The demo's PIN is public: the old, quicker scrypt cost is enough for it.
         config = config or KioskConfig(staff_pin=hash_pin(DEMO_STAFF_PIN, params=LEGACY_SCRYPT),
                                        fullscreen=False)
         calibration = demo_calibration(options.video, options.demo_calibration, mat)
         intrinsics_only, problem = calibration, ""
-        session_log = session_log or MemorySessionLog()
+        if session_log is None:
+            session_log, stamp = (_demo_log(paths, notes) if options.lockstep
+                                  else (MemorySessionLog(), None))
         catalogue = load_catalogue(options.catalogue_dir)
+        choice = CatalogueChoice(options.catalogue_dir, None,
+                                 "bundled" if options.catalogue_dir is None else "folder")
     else:
         config = config or load_config(paths.config_file)
         cal_path = options.calibration_file or config.calibration_file or paths.calibration_file
         calibration, intrinsics_only, problem = _load_run_calibration(cal_path)
-        session_log = session_log or SqliteSessionLog(
-            config.session_log_file or paths.session_log_file,
-            retention_days=config.session_retention_days)
-        catalogue = _store_catalogue(
-            options.catalogue_dir or config.catalogue_dir or paths.catalogue_dir, config,
-            notes)
+        choice = resolve_catalogue(paths, config, options.catalogue_dir)
+        if session_log is None:
+            stamp = SessionStamp(catalogue_version=choice.version)
+            session_log = SqliteSessionLog(
+                config.session_log_file or paths.session_log_file,
+                retention_days=config.session_retention_days, stamp=stamp.apply)
+        catalogue = _store_catalogue(choice.directory or paths.catalogue_dir, config, notes)
     if open_source is None:
         open_source = _source_factory(options, config)
     estimator = estimator or default_estimator()
@@ -286,7 +321,11 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     # A store's kiosk keeps wrong tries and the lock across restarts; the demo does not.
     staff_auth = (StaffAuth(config.staff_pin, clock) if options.demo
                   else kiosk_staff_auth(config.staff_pin, clock, paths))
-    flow = SessionFlow(FittingDomain(catalogue), staff_auth, clock, session_log=session_log,
+    # A fleet's kiosk may switch catalogues while it runs (a version pulled by its sync).
+    fleet_linked = not options.demo and config.fleet is not None
+    live = LiveDomain(catalogue) if fleet_linked else None
+    domain: Domain = live if live is not None else FittingDomain(catalogue)
+    flow = SessionFlow(domain, staff_auth, clock, session_log=session_log,
                        calibrated=calibration is not None,
                        idle_timeout_s=config.idle_timeout_s,
                        default_language=options.language or config.default_language)
@@ -301,13 +340,29 @@ def assemble(options: KioskOptions, *, paths: KioskPaths | None = None,
     vision = VisionWorker(camera.frames, estimator, build_measurer=build_measurer,
                           max_rate_hz=None if options.lockstep else VISION_MAX_RATE_HZ)
     session = KioskSession(flow, camera, vision)
-    return KioskParts(options=options, paths=paths, config=config, mat=mat,
-                      catalogue=catalogue, calibration=calibration,
-                      calibration_problem=problem, flow=flow, session=session,
-                      session_log=session_log, staff_auth=staff_auth, estimator=estimator,
-                      measurer_factory=measurer_factory, segmenter=segmenter,
-                      intrinsics_only=intrinsics_only,
-                      voice=voice or _voice(options, config, notes), notes=notes)
+    if stamp is not None:
+        stamp.watch(flow)  # the session's refusals go into its record
+    fleet = None
+    if fleet_linked:
+        fleet = FleetRuntime(paths, config,
+                             log_path=config.session_log_file or paths.session_log_file,
+                             option_dir=options.catalogue_dir, choice=choice,
+                             stamp=stamp or SessionStamp(catalogue_version=choice.version),
+                             domain=live)
+    parts = KioskParts(options=options, paths=paths, config=config, mat=mat,
+                       catalogue=catalogue, calibration=calibration,
+                       calibration_problem=problem, flow=flow, session=session,
+                       session_log=session_log, staff_auth=staff_auth, estimator=estimator,
+                       measurer_factory=measurer_factory, segmenter=segmenter,
+                       intrinsics_only=intrinsics_only,
+                       voice=voice or _voice(options, config, notes), notes=notes,
+                       catalogue_choice=choice, fleet=fleet)
+    if fleet is not None:
+        def switched(new: Catalogue, new_choice: CatalogueChoice) -> None:
+            parts.catalogue, parts.catalogue_choice = new, new_choice
+
+        fleet.on_switch = switched
+    return parts
 
 
 def _source_factory(options: KioskOptions, config: KioskConfig) -> Callable[[], FrameSource]:

@@ -4,7 +4,9 @@ For CI, smoke tests and machines without a display. The shopper answers every sc
 question "no", chooses a purpose, and stands where the recording stands; the frames go
 through the real pipeline (pose model, measurer, screener, sizing). The recording is
 replayed in lockstep, so every frame is measured whatever the machine's speed and the
-result does not depend on how busy it is.
+result does not depend on how busy it is. The session goes into the kiosk's own session
+log, marked as a demo (``kiosk.assembly``): a store tries its fleet link with it, and the
+fleet's report counts it apart.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from kiosk.assembly import KioskParts
 from session.domain import Verdict
 from session.flow import FlowState, FlowStatus
 from session.intents import AnswerQuestion, ChooseLanguage, ChoosePurpose, Intent, Next, Start
+from session.log import SqliteSessionLog
 from vision.errors import MeasurementRefused
 
 DEFAULT_TIMEOUT_S = 600.0
@@ -118,6 +121,10 @@ def run_headless(parts: KioskParts, *, purpose: str = "everyday", language: str 
             out.write(f"  worker threads did not stop: {', '.join(stuck)}\n")
     if decision is None:  # the loop only ends with a decision or an exception
         raise DemoDidNotFinish("the demo ended without a decision")
+    log = parts.session_log
+    if parts.options.demo and isinstance(log, SqliteSessionLog):
+        # A store tries its fleet link with it: 'legfit fleet sync' sends it, as a demo.
+        out.write(f"  logged as a demo session in {log.path}\n")
     return HeadlessResult(decision, flow.status.measurement, tuple(states),
                           clock() - started)
 

@@ -1,6 +1,10 @@
 """`legfit catalogue`: show the normalised catalogue, or check a folder of product files.
 
-``show`` prints what the kiosk would sell from (``--json`` for the machine form);
+``show`` prints what the kiosk would sell from (``--json`` for the machine form, with the
+``catalogue_version`` of a fleet's catalogue, else null, and its ``catalogue_source``):
+without DIR the catalogue this kiosk uses (a folder its config names, the fleet's
+current version, the store's folder, or the bundled demo; see
+``kiosk.fleet.catalogues.resolve_catalogue``);
 ``check`` validates every file and lists every problem with its file, line and field
 (``--json``: a list of problems, empty when there are none); it exits 2 when any file
 is refused.
@@ -14,6 +18,9 @@ import sys
 from pathlib import Path
 
 from fitting.catalogue import CatalogueInvalid, check_catalogue, load_catalogue
+from kiosk.config import load_config
+from kiosk.fleet.catalogues import CatalogueChoice, resolve_catalogue
+from kiosk.paths import KioskPaths
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="catalogue_action", metavar="ACTION",
                                parser_class=type(p))
     actions.required = True
-    show = actions.add_parser("show", help="print the catalogue (default: bundled demo)")
+    show = actions.add_parser("show", help="print the catalogue (default: this kiosk's)")
     show.add_argument("directory", nargs="?", type=Path, metavar="DIR")
     show.add_argument("--json", action="store_true", help="print the normalised JSON")
     show.set_defaults(handler=run_show)
@@ -33,13 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=run_check)
 
 
+def _choice(directory: Path | None) -> CatalogueChoice:
+    if directory is not None:
+        return CatalogueChoice(directory, None, "folder")
+    paths = KioskPaths.from_environment()
+    return resolve_catalogue(paths, load_config(paths.config_file))
+
+
 def run_show(args: argparse.Namespace) -> int:
-    catalogue = load_catalogue(args.directory)
+    choice = _choice(args.directory)
+    catalogue = load_catalogue(choice.directory)
     if args.json:
-        body = {"products": [p.to_summary() for p in catalogue.products]}
+        body = {"catalogue_version": choice.version, "catalogue_source": choice.source,
+                "products": [p.to_summary() for p in catalogue.products]}
         sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
         return 0
-    out = []
+    out = [f"catalogue: {choice.describe()}"]
     for p in catalogue.products:
         rx = ", prescription only" if p.requires_prescription else ""
         demo = " [illustrative]" if p.illustrative else ""
@@ -63,6 +79,7 @@ def _rng(mm_range: tuple[float, float] | None) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # The same check as 'legfit fleet publish-catalogue' (kiosk.fleet.catalogues).
     products, statuses = check_catalogue(args.directory)
     bad = [s for s in statuses if not s.ok]
     if args.json:

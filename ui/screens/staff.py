@@ -203,7 +203,9 @@ class StaffPage:
     - ``calibration_status``: one line on the calibration in force.
     - ``calibration_wizard``: the intrinsics wizard's last ``WizardStatus`` (its message,
       progress, covered regions and board corners are shown over the live view).
-    - ``catalogue``: the catalogue in force (its per-file ``sources``).
+    - ``catalogue``: the catalogue in force (its per-file ``sources``);
+      ``catalogue_version``: one line on which catalogue that is (a fleet's version, the
+      store's folder, the bundled demo) and, on a fleet's kiosk, how its sync goes.
     - ``history``: recent sessions; ``lookup``: the session of a fitting code staff
       typed or scanned.
     - ``camera_measurement``: the camera's girths, where staff taped over them (the
@@ -224,6 +226,7 @@ class StaffPage:
     calibration_status: str = ""
     calibration_wizard: WizardStatus | None = None
     catalogue: Catalogue | None = None
+    catalogue_version: str = ""
     history: Sequence[HistoryRow] = ()
     lookup: Lookup | None = None
     # The camera's measurement where staff then entered tape girths (``measurement``).
@@ -394,6 +397,9 @@ class StaffScreen(Screen[StaffPage]):
     def _build_catalogue(self) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
+        self.catalogue_version_label = self.label("small")
+        self.catalogue_version_label.setObjectName("catalogue_version")
+        layout.addWidget(self.catalogue_version_label)
         self.catalogue_table = _table(4)
         layout.addWidget(self.catalogue_table)
         self.tabs.addTab(page, "")
@@ -474,6 +480,8 @@ class StaffScreen(Screen[StaffPage]):
         self._refresh_review(d)
         self._refresh_calibration(d)
         self._refresh_catalogue(d.catalogue)
+        self.catalogue_version_label.setText(d.catalogue_version)
+        self.catalogue_version_label.setVisible(bool(d.catalogue_version))
         self._refresh_history(d.history)
         self._refresh_lookup(d.lookup)
         self.exit_button.setText(self.t("staff.exit"))
