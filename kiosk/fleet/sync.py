@@ -331,9 +331,13 @@ class SyncWorker:
 
     def __init__(self, sync: FleetSync, interval_s: float, *,
                  rng: random.Random | None = None,
-                 on_problem: Callable[[str | None], None] | None = None) -> None:
+                 on_problem: Callable[[str | None], None] | None = None,
+                 backoff_base_s: float = BACKOFF_BASE_S,
+                 backoff_cap_s: float = BACKOFF_CAP_S) -> None:
         self.sync = sync
         self.interval_s = interval_s
+        self.backoff_base_s = backoff_base_s
+        self.backoff_cap_s = backoff_cap_s
         self.status = WorkerStatus()
         self._rng = rng or random.Random()
         self._on_problem = on_problem
@@ -387,11 +391,11 @@ class SyncWorker:
         except FleetError as exc:
             status.failures += 1
             self._report(str(exc))
-            return backoff_s(status.failures, self._rng)
+            return self._backoff()
         except Exception as exc:  # a bug must not end the thread: it is reported, retried
             status.failures += 1
             self._report(f"the fleet sync failed: {one_line(exc)}")
-            return backoff_s(status.failures, self._rng)
+            return self._backoff()
         status.failures = 0
         status.last_result = result
         status.last_success = datetime.now(UTC)
@@ -400,6 +404,10 @@ class SyncWorker:
         if result.pending and result.sent:
             return 1.0  # more waiting than one pass sent: go on soon
         return self.interval_s * spread
+
+    def _backoff(self) -> float:
+        return backoff_s(self.status.failures, self._rng, base_s=self.backoff_base_s,
+                         cap_s=self.backoff_cap_s)
 
     def _report(self, problem: str | None) -> None:
         if problem != self.status.problem:

@@ -338,7 +338,7 @@ def test_the_worker_backs_off_while_down_and_stops_at_once(monkeypatch):
     waits: list[float] = []
     real = sync_module.backoff_s
     monkeypatch.setattr(sync_module, "backoff_s",
-                        lambda n, rng: waits.append(real(n, rng)) or 0.01)
+                        lambda n, rng, **kw: waits.append(real(n, rng, **kw)) or 0.01)
     problems: list[str | None] = []
     fake = ScriptedSync()
     worker = SyncWorker(fake, 60.0, rng=random.Random(1), on_problem=problems.append)
