@@ -22,8 +22,9 @@ in "⟦…⟧", so a text on a screen that is not wrapped did not come through a
 from __future__ import annotations
 
 import ast
+import string
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
@@ -33,7 +34,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from fitting.errors import InputInvalid
+from fitting.errors import InputInvalid, LegFitError
 
 LANGUAGES: tuple[str, ...] = ("en", "de")
 """The languages a shopper can choose; every catalogue holds every message in each."""
@@ -65,6 +66,11 @@ class MissingMessage(KeyError):
         return str(self.args[0]) if self.args else "missing message"
 
 
+class CatalogueMissing(LegFitError):
+    """A catalogue's ``.po`` file is missing or unreadable: an installation without its
+    texts (it is never silently shown blank)."""
+
+
 def check_language(lang: str) -> str:
     """``lang`` if a catalogue speaks it (the pseudo-locale too); else ``InputInvalid``."""
     if lang not in LANGUAGES and lang != PSEUDO:
@@ -87,8 +93,12 @@ def pseudo(text: str) -> str:
 def read_catalogue(path: Path) -> dict[str, str]:
     """The translated messages of one ``.po`` file: id -> text. Untranslated and fuzzy
     entries are left out, so they count as missing rather than showing a blank."""
-    with path.open("rb") as handle:
-        catalogue = read_po(handle)
+    try:
+        with path.open("rb") as handle:
+            catalogue = read_po(handle)
+    except (OSError, ValueError) as exc:
+        raise CatalogueMissing(f"the texts {path.name} ({path.parent.parent.name}) cannot be "
+                               f"read from {path.parent}: {exc.__class__.__name__}") from None
     out: dict[str, str] = {}
     for message in catalogue:
         if (message.id and isinstance(message.id, str) and isinstance(message.string, str)
@@ -279,11 +289,4 @@ def extracted_ids(directory: Path,
 
 def placeholders(text: str) -> set[str]:
     """The ``{name}`` placeholders of a message."""
-    import string
-
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-def languages_of(catalogue: Catalogue) -> Iterable[tuple[str, Mapping[str, str]]]:
-    """Each real language's table of ``catalogue``."""
-    return ((lang, catalogue.table(lang)) for lang in LANGUAGES)

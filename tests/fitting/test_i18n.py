@@ -79,6 +79,11 @@ def test_a_catalogue_reads_its_po_files_and_skips_untranslated_entries(tmp_path)
         catalogue.text("a.todo", "de")
 
 
+def test_a_missing_catalogue_is_a_clear_error(tmp_path):
+    with pytest.raises(i18n.CatalogueMissing, match="cannot be read"):
+        Catalogue(tmp_path, "absent").table("de")
+
+
 def test_an_unknown_language_is_refused():
     with pytest.raises(Exception, match="language"):
         msg("leg.left").text("fr")
