@@ -308,7 +308,8 @@ class CameraView(QWidget):
             painter.drawPolygon(QPolygonF([QPointF(x, y) for x, y in outline]))
         if self._wizard is not None:
             paint_wizard(painter, self._wizard, size_wh, line_px, c)
-        paint_overlay(painter, self._overlay, line_px, c)
+        # The shopper's view draws the measured heights without their codes (cB, cC).
+        paint_overlay(painter, self._overlay, line_px, c, labels=not self.legs_only)
 
 
 def paint_wizard(painter: QPainter, status: WizardStatus, size_wh: tuple[int, int],
@@ -328,13 +329,13 @@ def paint_wizard(painter: QPainter, status: WizardStatus, size_wh: tuple[int, in
 
 
 def paint_overlay(painter: QPainter, overlay: Overlay | None, line_px: float,
-                  colours: Colours) -> None:
+                  colours: Colours, *, labels: bool = True) -> None:
     """Draw what the vision pipeline found, in frame pixel coordinates.
 
     ``overlay``: a ``FrameOverlay`` (both legs), one ``LegOverlay``, pose landmarks
     (``BodyLandmarks``) before any profile exists, or None. Refined edges in cyan, the
-    leg axis dashed, the measured heights (cB, cC, cD) as labelled magenta segments,
-    landmarks as yellow dots.
+    leg axis dashed, the measured heights (cB, cC, cD) as magenta segments, labelled with
+    their codes when ``labels`` (staff), landmarks as yellow dots.
     """
     if overlay is None:
         return
@@ -352,10 +353,11 @@ def paint_overlay(painter: QPainter, overlay: Overlay | None, line_px: float,
     else:  # a caller outside the type checker's sight: a wiring bug, said plainly
         raise TypeError(f"cannot draw an overlay of type {type(overlay).__name__}")
     for leg in legs:
-        _paint_leg_overlay(painter, leg, line_px, colours)
+        _paint_leg_overlay(painter, leg, line_px, colours, labels)
 
 
-def _paint_leg_overlay(painter: QPainter, leg: LegOverlay, line_px: float, colours) -> None:
+def _paint_leg_overlay(painter: QPainter, leg: LegOverlay, line_px: float, colours: Colours,
+                       labels: bool) -> None:
     for edge in (leg.left_edge_px, leg.right_edge_px):
         points = np.asarray(edge, float).reshape(-1, 2)
         points = points[np.isfinite(points).all(axis=1)]
@@ -378,6 +380,8 @@ def _paint_leg_overlay(painter: QPainter, leg: LegOverlay, line_px: float, colou
         if not np.isfinite(seg).all():
             continue
         _segment(painter, seg, line_px, colours.overlay_height)
+        if not labels:
+            continue
         right = seg[np.argmax(seg[:, 0])]
         painter.setPen(QColor(colours.overlay_height))
         painter.drawText(QPointF(right[0] + line_px * 3, right[1] + line_px * 2.5), name)

@@ -224,12 +224,12 @@ def _overlay() -> FrameOverlay:
     return FrameOverlay(legs=(leg,))
 
 
-def _painted(overlay) -> QImage:
+def _painted(overlay, labels: bool = True) -> QImage:
     image = QImage(100, 240, QImage.Format.Format_RGB32)
     image.fill(QColor("#000000"))
     painter = QPainter(image)
     try:
-        paint_overlay(painter, overlay, 1.5, Colours())
+        paint_overlay(painter, overlay, 1.5, Colours(), labels=labels)
     finally:
         painter.end()  # a painter left active on a collected image crashes the process
     return image
@@ -271,3 +271,13 @@ def test_screenshots_cover_every_screen(window):
             shot.show(window)
             names.add(window.current_screen)
         assert names == set(SCREEN_NAMES)
+
+
+def test_the_shoppers_view_draws_the_heights_without_their_codes(qapp):
+    """The code (cB) is drawn right of its line for staff; a shopper sees the line only."""
+    def label_pixels(image: QImage) -> int:
+        return sum(QColor(image.pixel(x, y)).name() == QColor(Colours().overlay_height).name()
+                   for x in range(72, 100) for y in range(170, 190))
+
+    assert label_pixels(_painted(_overlay(), labels=True)) > 5
+    assert label_pixels(_painted(_overlay(), labels=False)) == 0
