@@ -9,6 +9,7 @@ queues). ``run_gui`` is ``legfit run`` and ``legfit demo`` with a display;
 
 from __future__ import annotations
 
+import logging
 import signal
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from fitting.errors import LegFitError
 from fitting.stance import Stance
 from kiosk.assembly import KioskOptions, KioskParts, assemble
+from kiosk.journal import FlowJournal
 from kiosk.live_view import scale_overlay, scale_px
 from kiosk.narrator import Narrator
 from kiosk.qt_refcount import guard_singletons
@@ -44,6 +46,8 @@ from session.intents import (
 from ui.camera_view import footprint_outlines_px
 from ui.main_window import KioskWindow
 from ui.screens.staff import Lookup, PinPage, SetupPage, StaffPage
+
+_log = logging.getLogger(__name__)
 
 # The live view's timer: fast enough for a 30 fps camera; each tick only copies
 # references out of the workers' slots.
@@ -95,7 +99,6 @@ class KioskController(QObject):
         self._show_calibration()
         self._started = False
         self._stopped = False
-        self._log_problem: str | None = None
         self._log_retry_at = 0.0
         self.setup = CameraSetup(parts, wizard_factory=wizard_factory,
                                  on_calibrated=self._show_calibration)
@@ -151,10 +154,6 @@ class KioskController(QObject):
     # -- flow -> window ------------------------------------------------------------------
 
     def _on_status(self, status: FlowStatus) -> None:
-        if status.log_problem != self._log_problem:
-            self._log_problem = status.log_problem
-            if status.log_problem:  # once per problem, for the service's journal
-                sys.stderr.write(f"legfit: {status.log_problem}\n")
         w = self.window
         if status.language != w.language:
             w.set_language(status.language)
@@ -309,7 +308,9 @@ def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
     parts = assemble(options)
     for note in parts.notes:
-        sys.stderr.write(f"legfit: {note}\n")
+        _log.warning(note)
+    # The journal: each session's start and end and the screens it showed (anonymous).
+    parts.flow.subscribe(FlowJournal().on_status)
     window = KioskWindow(lang=parts.flow.status.language,
                          kiosk_mode=options.fullscreen and parts.config.fullscreen)
     slip_dir = (Path(tempfile.gettempdir()) / "legfit-slips" if options.demo
@@ -341,7 +342,7 @@ def run_gui(options: KioskOptions, argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     stuck = controller.stop()
     if stuck:
-        sys.stderr.write(f"legfit: worker threads did not stop: {', '.join(stuck)}\n")
+        _log.error("worker threads did not stop: %s", ", ".join(stuck))
     return code
 
 
