@@ -35,7 +35,7 @@ from kiosk.fleet.catalogues import (
     Installed,
     KioskCatalogues,
 )
-from kiosk.fleet.db import FleetError, one_line, translate
+from kiosk.fleet.db import FleetError, FleetUnreachable, one_line, translate
 from kiosk.fleet.schema import GIRTH_COLUMNS
 from session.log import OutboxItem, SessionOutbox
 
@@ -240,8 +240,7 @@ class FleetSync:
         one bad row holds up no other."""
         items = [item for item, _ in batch]
         try:
-            with conn.transaction(), conn.cursor() as cur:
-                self._insert(cur, [row for _, row in batch])
+            self._commit_batch(conn, [row for _, row in batch])
         except (psycopg.DataError, psycopg.IntegrityError):
             # (A row the kiosk may not write is a ProgrammingError: the whole pass stops.)
             if len(batch) == 1:
@@ -257,6 +256,27 @@ class FleetSync:
             return done, failed
         self._acknowledge(items)
         return items, []
+
+    def _commit_batch(self, conn: psycopg.Connection,
+                      rows: Sequence[tuple[object, ...]]) -> None:
+        """Write ``rows`` in one transaction and return only once the centre said COMMIT.
+
+        Explicit: a connection that went away inside the block must never look like a
+        commit (psycopg's transaction block leaves a broken connection without a word)."""
+        with conn.cursor() as cur:
+            cur.execute("BEGIN")
+            try:
+                self._insert(cur, rows)
+                cur.execute("COMMIT")
+                committed = cur.statusmessage == "COMMIT"
+            except BaseException:
+                if not conn.closed and not conn.broken:
+                    with contextlib.suppress(psycopg.Error):
+                        cur.execute("ROLLBACK")
+                raise
+        if not committed:
+            raise FleetUnreachable("the fleet's centre did not commit a batch; it is sent "
+                                   "again at the next sync")
 
     def _insert(self, cur: psycopg.Cursor, rows: Sequence[tuple[object, ...]]) -> None:
         cur.executemany(UPSERT_SESSIONS, rows)

@@ -194,6 +194,28 @@ def test_kill_9_of_a_sync_mid_batch_loses_nothing_and_doubles_nothing(
     assert [r[0] for r in centre_rows(fleet_db)] == [f"{i:016x}" for i in range(25)]
 
 
+def test_a_connection_lost_inside_a_batch_is_never_taken_for_a_commit(
+        fleet_db, kiosk_dirs, capsys):
+    from kiosk.fleet.db import FleetUnreachable
+    from kiosk.fleet.sync import FleetSync
+
+    class Dropping(FleetSync):
+        def _insert(self, cur, rows):
+            super()._insert(cur, rows)
+            cur.connection.close()  # gone between the rows and the commit
+
+    k = kiosk_dirs("k1")
+    k.join(capsys, fleet_db.dsn, "s1")
+    k.write(*(record(i) for i in range(5)))
+    base = k.syncer()
+    sync = Dropping(base.link, base.outbox, state=base._state)
+    with pytest.raises(FleetUnreachable):
+        sync.run_once()
+    base.outbox.close()
+    assert centre_rows(fleet_db) == [] and outbox_count(k.paths.session_log_file) == 5
+    assert k.sync_json(capsys)["sent"] == 5
+
+
 class CuttableProxy:
     """A TCP relay (on 127.0.0.1) in front of the server's socket: the kiosk reaches the
     centre over a network connection that the test can cut."""
