@@ -2,8 +2,8 @@
 
     python -m ui.screenshots OUTDIR [--size 1080x1920]
 
-Writes ``OUTDIR/<screen>-<lang>.png`` (and one file per referral outcome and a second
-donning page) at a portrait kiosk size. ``make screenshots`` runs it under Xvfb; it also
+Writes ``OUTDIR/<screen>-<lang>.png`` (and one file per referral outcome, per donning
+page and per staff tab) at a portrait kiosk size. ``make screenshots`` runs it under Xvfb; it also
 runs offscreen (``QT_QPA_PLATFORM=offscreen``). The sample data is real domain output
 (see ``ui.samples``), so the pictures show what a shopper would see.
 """
@@ -114,16 +114,16 @@ def shots(lang: str) -> Iterator[Shot]:
     yield Shot(f"review-{lang}", status(FlowState.REVIEW, measurement=sample_measurement()))
     yield Shot(f"recommendation-{lang}", status(FlowState.RECOMMENDATION, decision=decision))
     yield Shot(f"donning-{lang}", status(FlowState.DONNING, decision=decision))
-    warning_page = next(i for i, s in enumerate(decision.donning)
-                        if s.illustration == "never_roll_top")
+    # Every donning page, named by its step (donning-never_roll_top-en.png, ...).
+    for page, step in enumerate(decision.donning):
 
-    def donning_warning(w: KioskWindow) -> None:
-        status(FlowState.DONNING, decision=decision)(w)
-        screen = w.flow_screens["donning"]
-        if isinstance(screen, DonningScreen):
-            screen.open_page(warning_page)
+        def donning_page(w: KioskWindow, page: int = page) -> None:
+            status(FlowState.DONNING, decision=decision)(w)
+            screen = w.flow_screens["donning"]
+            if isinstance(screen, DonningScreen):
+                screen.open_page(page)
 
-    yield Shot(f"donning-warning-{lang}", donning_warning)
+        yield Shot(f"donning-{step.key}-{lang}", donning_page)
     yield Shot(f"handoff-{lang}", status(FlowState.HANDOFF, fitting_code=SAMPLE_CODE))
     yield Shot(f"staff_pin-{lang}", lambda w: w.show_pin(PinPage("pin_wrong", tries_left=3)))
     front = sample_frame(Stance.FRONT)
