@@ -39,6 +39,11 @@ def _pct(rate: float | None) -> str:
     return "-" if rate is None else f"{100 * rate:.1f} %"
 
 
+def _signed(mm: float) -> str:
+    """A difference in mm with its sign, one decimal (never "-0.0")."""
+    return "0.0" if abs(mm) < 0.05 else f"{mm:+.1f}"
+
+
 def _nice_step(span: float, ticks: int = 5) -> float:
     raw = max(span, 1e-9) / ticks
     power = 10 ** len(str(int(raw))) / 10 if raw >= 1 else 0.1
@@ -145,9 +150,9 @@ def bland_altman_svg(title: str, points: Sequence[tuple[float, float]], a: Agree
     for x, y in points:
         parts.append(f"<circle cx='{px(x):.1f}' cy='{py(y):.1f}' r='2.6' fill='#1565c0' "
                      "fill-opacity='0.55'/>")
-    lines = [(a.bias_mm, "#c62828", f"bias {a.bias_mm:+.1f}")]
+    lines = [(a.bias_mm, "#c62828", f"bias {_signed(a.bias_mm)}")]
     if loa is not None:
-        lines += [(loa[0], "#ef6c00", f"{loa[0]:+.1f}"), (loa[1], "#ef6c00", f"{loa[1]:+.1f}")]
+        lines += [(loa[0], "#ef6c00", _signed(loa[0])), (loa[1], "#ef6c00", _signed(loa[1]))]
     for y, colour, label in lines:
         parts.append(f"<line x1='{left}' y1='{py(y):.1f}' x2='{left + plot_w}' "
                      f"y2='{py(y):.1f}' stroke='{colour}' stroke-dasharray='5,3'/>"
@@ -184,7 +189,7 @@ p.note { color: #555; font-size: 13px; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
 th { background: #f0f3f6; } td.l, th.l { text-align: left; }
-.plots { display: flex; flex-wrap: wrap; gap: 12px; }
+table.plots, table.plots td { border: none; padding: 0 12px 12px 0; }
 figure { margin: 0; } figcaption { font-size: 12px; color: #555; }
 .warn { color: #b71c1c; }
 """
@@ -201,8 +206,8 @@ def _store_row(name: str, f: StoreFigures) -> str:
         if a is None or a.bias_mm is None:
             cells.append("<td>-</td>")
         else:
-            limits = "" if loa is None else f" [{loa[0]:+.1f}, {loa[1]:+.1f}]"
-            cells.append(f"<td>{a.bias_mm:+.1f}{limits}</td>")
+            limits = "" if loa is None else f" [{_signed(loa[0])}, {_signed(loa[1])}]"
+            cells.append(f"<td>{_signed(a.bias_mm)}{limits}</td>")
     return (f"<tr><td class='l'>{_e(name)}</td><td>{f.sessions}</td><td>{f.demo_sessions}"
             f"</td><td>{_pct(f.staff_check_rate)}</td><td>{_pct(f.refusal_rate)}</td>"
             f"<td class='l'>{_e(reasons)}</td><td>{median}</td><td>{f.pairs}</td>"
@@ -243,6 +248,11 @@ def _kiosk_row(k: KioskFigures, report: FleetReport) -> str:
             f"<td class='l'>{_e(k.problem or '')}</td></tr>")
 
 
+def _pairs(plots: Sequence[tuple[str, str]]) -> list[Sequence[tuple[str, str]]]:
+    """The plots two to a row (a store's ankle beside its calf)."""
+    return [plots[i:i + 2] for i in range(0, len(plots), 2)]
+
+
 def report_html(report: FleetReport) -> str:
     when = report.generated_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     period = ("all sessions" if report.since is None
@@ -267,13 +277,13 @@ def report_html(report: FleetReport) -> str:
         "</table>",
         "<p class='note'>Camera - tape: the bias (mean difference) and the 95 % limits of "
         "agreement (bias +/- 1.96 sd) over the legs staff taped after the camera measured "
-        f"them. {_e(agreement_text(overall))}.</p>",
+        f"them. All stores: {_e(agreement_text(overall))}.</p>",
         "<h2>Outcomes</h2>", _outcome_table(report),
-        f"<figure>{plots[0][1]}<figcaption>{_e(plots[0][0])}</figcaption></figure>",
-        "<h2>Camera against tape, per store</h2><div class='plots'>",
-        *(f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>"
-          for caption, svg in plots[1:]),
-        "</div>",
+        f"<figure>{plots[0][1]}</figure><p class='note'>{_e(plots[0][0])}.</p>",
+        "<h2>Camera against tape, per store</h2><table class='plots'>",
+        *(f"<tr>{''.join(f'<td><figure>{svg}</figure></td>' for _, svg in row)}</tr>"
+          for row in _pairs(plots[1:])),
+        "</table>",
         "<h2>Kiosks</h2><table><tr><th class='l'>kiosk</th><th class='l'>store</th>"
         "<th class='l'>last seen</th><th>software</th><th>catalogue</th>"
         "<th>calibration age</th><th>sessions waiting</th><th class='l'>problem</th></tr>",

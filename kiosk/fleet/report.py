@@ -318,7 +318,9 @@ def _pct(rate: float | None) -> str:
 
 
 def _mm(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.1f}"
+    if value is None:
+        return "-"
+    return "0.0" if abs(value) < 0.05 else f"{value:+.1f}"
 
 
 def agreement_text(figures: StoreFigures) -> str:
@@ -328,7 +330,7 @@ def agreement_text(figures: StoreFigures) -> str:
         if a is None or a.pairs == 0:
             continue
         loa = a.loa_mm
-        limits = "" if loa is None else f" [{loa[0]:+.1f}, {loa[1]:+.1f}]"
+        limits = "" if loa is None else f" [{_mm(loa[0])}, {_mm(loa[1])}]"
         parts.append(f"{site} {_mm(a.bias_mm)} mm{limits}")
     if not parts:
         return "no camera-vs-tape pairs"

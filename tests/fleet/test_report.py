@@ -97,7 +97,7 @@ def test_the_text_and_the_html_page(fleet, capsys, tmp_path):
     code, out, _ = cli(capsys, "fleet", "report", "--dsn", fleet.dsn)
     assert code == 0
     assert "all stores: 9 sessions (+2 demo)" in out and "store north: 6 sessions" in out
-    assert "camera - tape over 4 legs: ankle +0.0 mm [-3.6, +3.6]; calf +0.8 mm" in out
+    assert "camera - tape over 4 legs: ankle 0.0 mm [-3.6, +3.6]; calf +0.8 mm" in out
     page = tmp_path / "report.html"
     code, out, _ = cli(capsys, "fleet", "report", "--dsn", fleet.dsn, "--html", str(page))
     assert code == 0 and str(page) in out
