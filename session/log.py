@@ -782,22 +782,35 @@ class SessionOutbox:
         self._path = Path(path)
         self._lock_timeout_s = lock_timeout_s
         self._conn: sqlite3.Connection | None = None
+        self._conn_file: tuple[int, int] | None = None
         self._lock = threading.RLock()
 
     @property
     def path(self) -> Path:
         return self._path
 
+    def _file_id(self) -> tuple[int, int] | None:
+        try:
+            st = self._path.stat()
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
     def _connect(self) -> sqlite3.Connection | None:
+        """The connection to the log's file as it is now: a file set aside and replaced
+        by a fresh one (a corrupt log) is followed to the new one."""
+        now = self._file_id()
+        if self._conn is not None and now != self._conn_file:
+            self.close()
         if self._conn is None:
-            if not self._path.exists():
+            if now is None:
                 return None
             conn = sqlite3.connect(f"{self._path.resolve().as_uri()}?mode=rw", uri=True,
                                    timeout=self._lock_timeout_s, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA secure_delete=ON")
-            self._conn = conn
+            self._conn, self._conn_file = conn, now
         return self._conn
 
     def _has_outbox(self, conn: sqlite3.Connection) -> bool:

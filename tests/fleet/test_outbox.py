@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -61,6 +63,24 @@ def test_the_first_start_time_is_kept_for_the_centre(tmp_path):
     outbox = SessionOutbox(path)
     (item,) = outbox.pending(10)
     assert item.started_at == first.started_at
+    outbox.close()
+    log.close()
+
+
+def test_the_outbox_follows_a_log_set_aside_to_the_fresh_one(tmp_path):
+    path = tmp_path / "sessions.sqlite3"
+    log = SqliteSessionLog(path)
+    log.record(record(1))
+    outbox = SessionOutbox(path)
+    assert outbox.count() == 1
+    log.close()
+    # what setting a corrupt log aside does: renamed, a fresh file in its place
+    for suffix in ("", "-wal", "-shm"):
+        if Path(f"{path}{suffix}").exists():
+            os.replace(f"{path}{suffix}", f"{path}.corrupt-x{suffix}")
+    log = SqliteSessionLog(path)
+    log.record(record(2))
+    assert [i.record.session_id for i in outbox.pending(10)] == [f"{2:016x}"]
     outbox.close()
     log.close()
 
