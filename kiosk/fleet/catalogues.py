@@ -180,7 +180,7 @@ class KioskCatalogues:
         now = self.current()
         return 0 if now is None else now[0]
 
-    def install(self, download: Download, *, allow_illustrative: bool) -> Installed:
+    def install(self, download: Download) -> Installed:
         """Write, check and switch to ``download``; ``CatalogueDownloadInvalid`` (and the
         version in use kept) when any check fails."""
         version = download.version
@@ -217,9 +217,6 @@ class KioskCatalogues:
                 catalogue = load_catalogue(staging)
             except CatalogueInvalid as exc:
                 raise refuse(str(exc)) from None
-            if catalogue.illustrative and not allow_illustrative:
-                raise refuse("its size charts are illustrative and this kiosk's config does "
-                             "not allow them (allow_demo_catalogue)")
             final = self.root / f"v{version:06d}"
             shutil.rmtree(final, ignore_errors=True)
             os.rename(staging, final)
@@ -233,7 +230,7 @@ class KioskCatalogues:
             self._point("previous", before[1].name)
         fsync_directory(self.root)
         self._prune()
-        return Installed(version, final, load_catalogue(final))
+        return Installed(version, final, catalogue)
 
     def _point(self, name: str, target: str) -> None:
         """Make link ``name`` point at ``target`` in one rename."""

@@ -186,8 +186,7 @@ def kiosk_sync(paths: KioskPaths, config: KioskConfig) -> FleetSync:
                                "--dsn DSN --store STORE --kiosk KIOSK' first")
     outbox = SessionOutbox(config.session_log_file or paths.session_log_file)
     return FleetSync(link, outbox, state=lambda: kiosk_state(paths, config),
-                     catalogues=KioskCatalogues(fleet_catalogue_root(paths)),
-                     allow_illustrative=config.allow_demo_catalogue)
+                     catalogues=KioskCatalogues(fleet_catalogue_root(paths)))
 
 
 def _once(sync: FleetSync) -> SyncResult:

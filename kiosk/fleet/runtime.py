@@ -50,9 +50,9 @@ class FleetRuntime:
         self._lock = threading.Lock()
         self.on_switch = on_switch
         self._report = report or (lambda line: sys.stderr.write(f"legfit: {line}\n"))
+        self._held_back: str | None = None
         sync = FleetSync(link, SessionOutbox(log_path), state=self.state,
                          catalogues=KioskCatalogues(fleet_catalogue_root(paths)),
-                         allow_illustrative=config.allow_demo_catalogue,
                          on_catalogue=self._installed)
         self.worker = SyncWorker(sync, link.sync_interval_s, on_problem=self._problem)
 
@@ -61,13 +61,23 @@ class FleetRuntime:
         return KioskState(software_version=self._stamp.software_version,
                           catalogue_version=choice.version, catalogue_source=choice.source,
                           calibrated_at=calibration_time(self.config.calibration_file
-                                                         or self.paths.calibration_file))
+                                                         or self.paths.calibration_file),
+                          problem=self._held_back)
 
     def _installed(self, installed: Installed) -> None:
         """A new catalogue version is on disk: sell from it now if it is this kiosk's."""
         choice = resolve_catalogue(self.paths, self.config, self._option_dir)
         if choice.source != "fleet" or choice.version != installed.version:
             return  # the store's own folder or a command-line one wins
+        if installed.catalogue.illustrative and not self.config.allow_demo_catalogue:
+            # As for a store's folder: illustrative charts only where the config allows.
+            self._held_back = (
+                f"fleet catalogue version {installed.version} has illustrative size charts, "
+                "which this kiosk's config does not allow (allow_demo_catalogue); still "
+                f"selling from {self.choice.describe()}")
+            self._report(f"fleet: {self._held_back}")
+            return
+        self._held_back = None
         with self._lock:
             if self._domain is not None:
                 self._domain.switch(installed.catalogue)
@@ -98,6 +108,8 @@ class FleetRuntime:
             line += "; fleet sync starting"
         if status.problem:
             line += f"; {status.problem}"
+        if self._held_back:
+            line += f"; {self._held_back}"
         return line
 
 

@@ -159,14 +159,12 @@ class FleetSync:
     def __init__(self, link: FleetLink, outbox: SessionOutbox, *,
                  state: Callable[[], KioskState],
                  catalogues: KioskCatalogues | None = None,
-                 allow_illustrative: bool = False,
                  on_catalogue: Callable[[Installed], None] | None = None,
                  batch_size: int = BATCH_SIZE,
                  connect: Connect = db.connect) -> None:
         self.link = link
         self.outbox = outbox
         self.catalogues = catalogues
-        self.allow_illustrative = allow_illustrative
         self.on_catalogue = on_catalogue
         self.batch_size = batch_size
         self._state = state
@@ -306,8 +304,7 @@ class FleetSync:
         download = Download(newest[0], files[0] if files and isinstance(files[0], dict)
                             else {}, newest[1])
         try:
-            installed = self.catalogues.install(download,
-                                                allow_illustrative=self.allow_illustrative)
+            installed = self.catalogues.install(download)
         except CatalogueDownloadInvalid as exc:
             self._refused, self._refused_problem = newest, str(exc)
             raise

@@ -100,7 +100,7 @@ def _insert_version(fleet_db, version: int, files: dict[str, str], digest: str) 
                    (version, Jsonb(files), digest))
 
 
-@pytest.mark.parametrize("damage", ["digest", "content", "name", "illustrative"])
+@pytest.mark.parametrize("damage", ["digest", "content", "name"])
 def test_a_broken_download_leaves_the_version_in_use(
         fleet_db, kiosk_dirs, capsys, tmp_path, damage):
     k = kiosk_dirs("k1")
@@ -108,8 +108,7 @@ def test_a_broken_download_leaves_the_version_in_use(
     publish(capsys, fleet_db, store_catalogue(tmp_path / "v1"))
     k.use()
     assert k.sync_json(capsys)["catalogue_version"] == 1
-    files = folder_files(store_catalogue(tmp_path / "v2", marker="two",
-                                         illustrative=damage == "illustrative"))
+    files = folder_files(store_catalogue(tmp_path / "v2", marker="two"))
     if damage == "content":
         name = sorted(files)[0]
         files[name] = files[name].replace('"calf_mm"', '"calf_mmm"')
@@ -195,6 +194,45 @@ def test_a_fleet_catalogue_folder_survives_a_crash_mid_download(tmp_path):
     from kiosk.fleet.catalogues import Download
 
     files = folder_files(store_catalogue(tmp_path / "v5"))
-    store.install(Download(5, files, files_digest(files)), allow_illustrative=False)
+    store.install(Download(5, files, files_digest(files)))
     assert sorted(os.listdir(root)) == ["current", "v000005"]
     shutil.rmtree(root)
+
+
+def test_illustrative_charts_from_the_centre_are_installed_but_sold_only_where_allowed(
+        fleet_db, kiosk_dirs, capsys):
+    from kiosk.assembly import KioskOptions, NoStoreCatalogue, assemble
+    from kiosk.fleet.catalogues import resolve_catalogue
+    from vision.fakes import FakePoseEstimator
+
+    k = kiosk_dirs("k1")
+    k.join(capsys, fleet_db.dsn, "s1")
+    config = load_config(k.paths.config_file)
+    # a running kiosk whose config does not allow illustrative charts
+    domain = LiveDomain(load_catalogue(store_catalogue(k.data_dir / "own")))
+    runtime = FleetRuntime(k.paths, config, log_path=k.paths.session_log_file,
+                           option_dir=None, choice=resolve_catalogue(k.paths, config),
+                           stamp=SessionStamp(software="t"), domain=domain,
+                           report=lambda line: None)
+    before = domain.catalogue
+    publish(capsys, fleet_db, BUNDLED_CATALOGUE_DIR)  # the bundled demo: illustrative
+    result = runtime.worker.sync.run_once()
+    runtime.worker.sync.outbox.close()
+    assert result.installed == 1  # valid as 'catalogue check' says: installed
+    assert domain.catalogue is before  # but not sold from
+    assert "illustrative" in runtime.status_line() and runtime.state().problem
+    k.use()
+    assert shown(capsys)["catalogue_version"] == 1  # the fleet's version, on disk
+    # 'legfit run' refuses it at start, as it refuses a store folder of illustrative charts
+    with pytest.raises(NoStoreCatalogue, match="illustrative"):
+        assemble(KioskOptions(mode="run"), paths=k.paths,
+                 estimator=FakePoseEstimator([]), measurer_factory=lambda cal: None)
+    # a kiosk that allows them sells from them
+    allowed = config.model_copy(update={"allow_demo_catalogue": True})
+    save_config(allowed, k.paths.config_file)
+    parts = assemble(KioskOptions(mode="run"), paths=k.paths,
+                     estimator=FakePoseEstimator([]), measurer_factory=lambda cal: None)
+    try:
+        assert parts.catalogue_choice.version == 1 and parts.catalogue.illustrative
+    finally:
+        parts.close()
