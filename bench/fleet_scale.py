@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -258,6 +259,7 @@ def sample_report(folder: Path, screenshot: Path, seed: int) -> int:
             conn.execute("UPDATE fleet.heartbeats SET seen_at = now() - interval '3 days' "
                          "WHERE kiosk_id = 'ham-3'")
             report = gather(conn)
+    shutil.rmtree(work, ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / "fleet-report.html"
     page.write_text(report_html(report))
@@ -441,6 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         left = pending_total(outboxes)
         for o in outboxes:
             o.close()
+    shutil.rmtree(work, ignore_errors=True)
     expected = args.kiosks * args.sessions
     backlog_rows = args.kiosks * backlog_n
     overall = report.overall
