@@ -87,6 +87,7 @@ class KioskController(QObject):
         self.narrator = Narrator(parts.voice, time.monotonic)
         self._lookup: Lookup | None = None
         self._alert = False
+        self._session_shown = False
         self.frames_shown = 0
         self.updates_seen = 0
         self._timer = QTimer(self)
@@ -159,6 +160,8 @@ class KioskController(QObject):
             w.set_language(status.language)
         entering = status.state is not self._state
         self._state = status.state
+        ended = status.session_id is None and self._session_shown
+        self._session_shown = status.session_id is not None
         if status.state is not FlowState.STAFF:
             self._lookup = None  # a look-up is for the staff member who made it
         if status.alert != self._alert:
@@ -170,6 +173,8 @@ class KioskController(QObject):
         if entering and status.state in LIVE_STATES:
             w.reset_measuring(LIVE_STATES[status.state])
         self.show(status)
+        if ended:
+            w.forget_session()  # the session is over: no other screen keeps its data
 
     def show(self, status: FlowStatus) -> None:
         """The screen of ``status.state`` with what it shows."""

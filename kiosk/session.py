@@ -54,6 +54,7 @@ class KioskSession:
         self.latest_update: VisionUpdate | None = None
         # The last full measurement result (profiles, overlays), for the staff review.
         self.last_result: MeasurementResult | None = None
+        self._had_session = False
         flow.subscribe(self._on_status)
 
     def start(self) -> None:
@@ -69,9 +70,15 @@ class KioskSession:
 
     def _on_status(self, status: FlowStatus) -> None:
         if status.session_id is None and status.measurement is None:
-            # No session (wiped, or none yet): nothing of the last shopper stays in memory.
+            # No session (wiped, or none yet): nothing of the last shopper stays in memory,
+            # neither the result nor the frames and profiles the measurer had gathered.
+            if self.last_result is not None or self._waiting is not None \
+                    or self._had_session:
+                self._round = self.vision.reset()
             self.last_result = None
             self._waiting = None
+            self.latest_update = None
+        self._had_session = status.session_id is not None
         if status.state is self._state:
             return
         previous, self._state = self._state, status.state

@@ -183,6 +183,13 @@ class KioskWindow(QMainWindow):
         """Forget the measuring screen's last frame, guidance and progress."""
         self.measure_screens[stance].reset()
 
+    def forget_session(self) -> None:
+        """Every screen back to its empty model: no screen keeps a shopper's answers,
+        girths or decision once the session is over."""
+        for screen in self.screens.values():
+            if screen.screen_name != self._current:
+                screen.show_blank()
+
     def show_idle_warning(self, on: bool) -> None:
         """The warning that the session will be wiped soon, over the screen showing."""
         if on:

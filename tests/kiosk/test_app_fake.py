@@ -458,3 +458,18 @@ def test_an_emergency_is_a_staff_facing_status_until_staff_sign_in(qtbot, kiosk)
     on_screen(qtbot, k, "staff")
     statuses = [f["STATUS"] for f in notifier.sent if "STATUS" in f]
     assert statuses[-1] != EMERGENCY_STATUS
+
+
+def test_the_end_of_a_session_leaves_no_trace_of_the_shopper_in_memory(qtbot, kiosk):
+    k = kiosk(measured=measurement())
+    to_measuring(qtbot, k)
+    on_screen(qtbot, k, "review")
+    qtbot.waitUntil(lambda: k.controller.session.last_result is not None, timeout=WAIT_MS)
+    resets = k.measurer.resets
+    k.send(StartOver())
+    on_screen(qtbot, k, "attract")
+    qtbot.waitUntil(lambda: k.measurer.resets > resets, timeout=WAIT_MS)  # profiles dropped
+    assert k.controller.session.last_result is None
+    for name in ("review", "screener", "purpose"):
+        model = k.window.screen_named(name).model
+        assert model.measurement is None and model.answers == {} and model.purpose is None
