@@ -181,6 +181,14 @@ class Cm:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A measured number shown with the language's decimal mark ("0,31")."""
+
+    value: float
+    decimals: int = 0
+
+
+@dataclass(frozen=True)
 class Mmhg:
     """A compression class in mmHg (``high`` None for a single pressure)."""
 
@@ -209,7 +217,7 @@ class Message:
         return fill(template, dict(self.values), lang, catalogue)
 
 
-Value = str | int | Cm | Mmhg | Listing | Message
+Value = str | int | Number | Cm | Mmhg | Listing | Message
 
 
 def msg(msgid: str, **values: Value) -> Message:
@@ -221,6 +229,8 @@ def format_value(value: object, lang: str, catalogue: Catalogue | None = None) -
     """One placeholder's value in ``lang``; other objects are left to ``str.format``."""
     if isinstance(value, Cm):
         return cm(value.mm, lang, value.decimals)
+    if isinstance(value, Number):
+        return decimal(value.value, lang, value.decimals)
     if isinstance(value, Mmhg):
         return mmhg(value.low, value.high, lang)
     if isinstance(value, Message):

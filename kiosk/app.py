@@ -196,7 +196,7 @@ class KioskController(QObject):
 
     def find_fitting(self, typed: str) -> None:
         """Staff look up the session of a fitting code: shown on the history tab."""
-        self._lookup = lookup(self.parts.session_log, typed)
+        self._lookup = lookup(self.parts.session_log, typed, self.flow.status.language)
         self.show(self.flow.status)
 
     # -- window -> flow ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from calibration.calibration_file import save_calibration
 from calibration.camera import CameraCalibration
 from calibration.floor import estimate_floor_pose
 from calibration.wizard import IntrinsicsWizard
+from fitting.i18n import Cm, Number, msg
 from kiosk.assembly import KioskParts
 from kiosk.workers import VisionUpdate
 from session.flow import FlowState
@@ -56,7 +57,8 @@ class CameraSetup:
         self._parts.session.vision.calibrate(self._wizard_factory())
         self._running = True
         self._flow.notify("calibration_running",
-                          "Hold the board up to the camera; the picture shows what is done.")
+                          "Hold the board up to the camera; the picture shows what is done.",
+                          msg("notice.calibration_started"))
 
     def stop_wizard(self) -> None:
         self._parts.session.vision.calibrate(None)
@@ -81,7 +83,9 @@ class CameraSetup:
             self._flow.notify("intrinsics_saved",
                               f"Camera calibrated ({len(result.views_used)} views, "
                               f"{result.rms_px:.2f} px). Now clear the mat and press Finish "
-                              "to find it.")
+                              "to find it.",
+                              msg("notice.intrinsics_saved", views=len(result.views_used),
+                                  rms_px=Number(result.rms_px, 2)))
             return False
         if update.error is not None:
             self._flow.notify("calibration_error", update.error)
@@ -95,14 +99,16 @@ class CameraSetup:
         if self._running:
             self._flow.notify("calibration_running",
                               "The camera calibration is not finished yet: keep showing the "
-                              "board (or leave the staff screen to stop).")
+                              "board (or leave the staff screen to stop).",
+                              msg("notice.calibration_unfinished"))
             return
         if parts.intrinsics_only is None:
             self._flow.notify("calibration_missing", parts.calibration_problem)
             return
         _, frame = parts.session.camera.frames.get()
         if frame is None:
-            self._flow.notify("camera_unavailable", "no camera frame to find the mat in")
+            self._flow.notify("camera_unavailable", "no camera frame to find the mat in",
+                              msg("notice.no_camera_frame"))
             return
         intrinsics = parts.intrinsics_only.intrinsics
         h, w = frame.image_bgr.shape[:2]
@@ -119,7 +125,10 @@ class CameraSetup:
         self._flow.notify("calibration_saved",
                           f"Mat found ({len(pose.markers_used)} markers, "
                           f"{pose.reprojection_error_px:.2f} px): camera "
-                          f"{pose.camera_height_mm:.0f} mm above the floor.")
+                          f"{pose.camera_height_mm:.0f} mm above the floor.",
+                          msg("notice.calibration_saved", markers=len(pose.markers_used),
+                              error_px=Number(pose.reprojection_error_px, 2),
+                              height=Cm(pose.camera_height_mm, 0)))
 
     def _save(self, calibration: CameraCalibration) -> None:
         options = self._parts.options

@@ -72,6 +72,7 @@ from enum import StrEnum
 from typing import Protocol, TypedDict, Unpack
 
 from fitting.errors import LegFitError
+from fitting.i18n import Message, msg
 from fitting.measurement import Measurement, MeasurementSource
 from fitting.outcome import Outcome, Purpose
 from fitting.recommend import Decision
@@ -177,6 +178,9 @@ class FlowStatus:
     idle_warning: bool = False
     notice: str | None = None
     notice_detail: str = ""
+    # The notice in words for any language, where the kiosk composed it itself (a
+    # catalogue message); ``notice_detail`` is its English, for logs and other notices.
+    notice_message: Message | None = None
     log_problem: str | None = None
 
     @property
@@ -223,6 +227,7 @@ class SessionChanges(TypedDict, total=False):
     idle_warning: bool
     notice: str | None
     notice_detail: str
+    notice_message: Message | None
     log_problem: str | None
 
 
@@ -290,6 +295,8 @@ class SessionFlow:
         self._observers.append(observer)
 
     def _set(self, **changes: Unpack[StatusChanges]) -> bool:
+        if "notice" in changes:  # a new notice never keeps the words of the one before
+            changes.setdefault("notice_message", None)
         new = replace(self._status, **changes)
         if new == self._status:
             return False
@@ -304,6 +311,7 @@ class SessionFlow:
     def _go(self, state: FlowState, **changes: Unpack[SessionChanges]) -> bool:
         changes.setdefault("notice", None)
         changes.setdefault("notice_detail", "")
+        changes.setdefault("notice_message", None)
         return self._set(state=state, **changes)
 
     # -- activity and the idle timeout ----------------------------------------------
@@ -579,7 +587,8 @@ class SessionFlow:
                                 camera_measurement=camera, decision=None, staff_return=None)
         return self._set(measurement=measurement, camera_measurement=camera, decision=None,
                          notice="tape_saved",
-                         notice_detail="Tape girths saved; they are used after the questions.")
+                         notice_detail="Tape girths saved; they are used after the questions.",
+                         notice_message=msg("notice.tape_saved"))
 
     def set_prescription(self, low_mmhg: int, high_mmhg: int) -> bool:
         """Staff confirm a prescription class (the only route above 20 mmHg)."""
@@ -609,9 +618,10 @@ class SessionFlow:
             return self._wipe() or changed
         return changed
 
-    def notify(self, notice: str, detail: str = "") -> bool:
-        """A notice from the app for the screen showing now ("slip_printed", ...)."""
-        return self._set(notice=notice, notice_detail=detail)
+    def notify(self, notice: str, detail: str = "", message: Message | None = None) -> bool:
+        """A notice from the app for the screen showing now ("slip_printed", ...), with its
+        words for every language when the app composed them (``message``)."""
+        return self._set(notice=notice, notice_detail=detail, notice_message=message)
 
     def _leave_staff(self) -> bool:
         s = self._status

@@ -175,3 +175,23 @@ def test_a_store_kiosk_refuses_the_illustrative_demo_catalogue_unless_told(tmp_p
         assert any("illustrative" in note for note in parts.notes)
     finally:
         parts.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_set_up_speaks_the_staff_members_language(run_parts, lang):
+    from dataclasses import replace
+
+    from kiosk.staff_view import staff_page
+    from ui.i18n import tr
+
+    setup = CameraSetup(run_parts, wizard_factory=RecordingWizard)
+    setup.start_wizard()
+    status = replace(run_parts.flow.status, language=lang)
+    page = staff_page(run_parts, status, None, None)
+    assert page.notice_detail == tr("notice.calibration_started", lang)
+    assert page.calibration_text == tr("staff.calibration.steps_board", lang)
+    setup.on_update(_update(wizard=_status(done=True), wizard_result=_intrinsics_result()))
+    page = staff_page(run_parts, replace(run_parts.flow.status, language=lang), None, None)
+    assert page.notice_detail.startswith("Camera calibrated (3 views, 0.31" if lang == "en"
+                                         else "Kamera kalibriert (3 Ansichten, 0,31")
+    assert page.calibration_text == tr("staff.calibration.steps_mat", lang)
