@@ -152,7 +152,8 @@ def measure_scene_truth(scene: Path, calibration, mat, truth: dict):
         fake = FakePoseEstimator([PoseResult(lm, mask)])
         if measurer is None:
             # The truth's knee landmark is the knee point itself (mid-patella).
-            measurer = LegMeasurer(calibration, mat, fake, knee_above_landmark_mm=0.0)
+            measurer = LegMeasurer(calibration, mat, fake, knee_above_landmark_mm=0.0,
+                                   knee_from_stature=False)
         measurer.pose_estimator = fake
         measurer.add(Frame(image, 0.0, 0), stance)
     return measurer.result()

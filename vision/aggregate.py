@@ -27,6 +27,7 @@ import numpy as np
 from vision.arrays import BoolArray, FloatArray, IntArray
 from vision.girth import girth_mm, girth_sd_mm
 from vision.profile import BIN_MM, EDGE_SD_PX, FILLED_EDGE_SD_PX, HEIGHTS_MM, LegViewProfile
+from vision.stature import KneeEstimate, combined_knee
 
 MIN_FRAMES_PER_BIN = 1
 CALF_SEARCH_ABOVE_ANKLE_MM = 60.0
@@ -38,8 +39,9 @@ CD_BELOW_KNEE_MM = 35.0
 # average with an RMS of 20.9 mm (73 % within 21 mm, 95 % within 42). (With the 12 mm
 # once assumed, only 42 % of the knee-high lengths fell within 1 sd: the sizing engine
 # took lengths for surer than they are.) Neither the silhouette's waist below the knee
-# (sd 20 mm) nor the hip landmark (a regression of both: sd 17 in-sample) places it
-# much better, so the landmark stays.
+# (sd 20 mm) nor the hip landmark (a regression of both: sd 17 in-sample) nor the side
+# view's knee keypoint (sd 28 mm, 32 mm high) places it much better; the shopper's
+# stature does (``vision.stature``), and the two are weighed together.
 KNEE_LANDMARK_SD_MM = 21.0
 # Where the knee point (mid-patella, as a fitter marks it) stands above the pose model's
 # knee keypoint (mm). Both are annotators' knees, the keypoint a little lower. Fitted on
@@ -262,19 +264,19 @@ def calf_hump_index(girth_mm: FloatArray, min_dip_mm: float = CALF_WAIST_MIN_DIP
     return hump if g[hump] - g[waist] >= min_dip_mm else top
 
 
-def _top_edge_sd_mm(curve: FloatArray, idx: IntArray, k: int) -> float:
+def _top_edge_sd_mm(curve: FloatArray, idx: IntArray, k: int, knee_sd_mm: float) -> float:
     """1-sigma of a calf maximum that is the window's top bin with the curve rising into it.
 
     Then the value is where the window ends, not a hump: the top stands
-    ``CALF_SEARCH_BELOW_KNEE_MM`` below the knee point, which the pose landmark places to
-    ``KNEE_LANDMARK_SD_MM``, so the girth inherits that sd times the curve's slope there
-    (over its top ``EDGE_SLOPE_MM``). 0 for a maximum below the top.
+    ``CALF_SEARCH_BELOW_KNEE_MM`` below the knee point, which is placed to ``knee_sd_mm``,
+    so the girth inherits that sd times the curve's slope there (over its top
+    ``EDGE_SLOPE_MM``). 0 for a maximum below the top.
     """
     if k != idx[-1] or len(idx) < 2:
         return 0.0
     j = idx[max(0, len(idx) - 1 - round(EDGE_SLOPE_MM / BIN_MM))]
     slope = (curve[k] - curve[j]) / max((k - j) * BIN_MM, BIN_MM)
-    return float(max(slope, 0.0) * KNEE_LANDMARK_SD_MM)
+    return float(max(slope, 0.0) * knee_sd_mm)
 
 
 def _beside_hole(curve: FloatArray, span: BoolArray, k: int) -> bool:
@@ -293,7 +295,8 @@ def _beside_hole(curve: FloatArray, span: BoolArray, k: int) -> bool:
 
 
 def _site(front: RobustProfile, depth_mm: FloatArray, depth_sd: FloatArray, site: str,
-          lo_mm: float, hi_mm: float, pick: str) -> SitePoint:
+          lo_mm: float, hi_mm: float, pick: str,
+          knee_sd_mm: float = KNEE_LANDMARK_SD_MM) -> SitePoint:
     h = HEIGHTS_MM
     curve = girth_mm(front.value_mm, depth_mm, site)
     span = (h >= lo_mm) & (h <= hi_mm)
@@ -314,7 +317,7 @@ def _site(front: RobustProfile, depth_mm: FloatArray, depth_sd: FloatArray, site
     g = float(curve[k])
     # The axis depths of the two views scale both diameters (independent views).
     sd = math.hypot(sd, 0.5 * g * math.hypot(front.depth_sd_rel, front.depth_sd_rel))
-    edge_sd = _top_edge_sd_mm(curve, idx, k) if pick == "max" else 0.0
+    edge_sd = _top_edge_sd_mm(curve, idx, k, knee_sd_mm) if pick == "max" else 0.0
     return SitePoint(g, math.hypot(sd, edge_sd), float(h[k]), w, d, edge_sd)
 
 
@@ -388,15 +391,24 @@ def _prior_where_unread(front: RobustProfile, depth_mm: FloatArray, depth_sd_mm:
 
 
 def leg_girths(front: RobustProfile, side: RobustProfile | None,
-               knee_above_landmark_mm: float = 0.0) -> LegGirths:
+               knee_above_landmark_mm: float = 0.0,
+               knee_prior: KneeEstimate | None = None) -> LegGirths:
     """cB, cC and the knee-high length of one leg from its front and side profiles.
 
     ``knee_above_landmark_mm``: how far the knee point (mid-patella) stands above the
     knee landmark the profiles carry (``KNEE_POINT_ABOVE_LANDMARK_MM`` for the pose
-    model's knee keypoint; 0 for a landmark already at mid-patella).
+    model's knee keypoint; 0 for a landmark already at mid-patella). ``knee_prior``: the
+    knee point the shopper's stature predicts (``vision.stature``), weighed in with the
+    landmark's (None: the landmark alone).
     """
     notes: list[str] = []
-    knee = front.knee_t_mm + knee_above_landmark_mm
+    landmark = KneeEstimate(front.knee_t_mm + knee_above_landmark_mm, KNEE_LANDMARK_SD_MM)
+    knee_point = combined_knee(landmark, knee_prior)
+    knee = knee_point.height_mm
+    if knee_prior is not None:
+        notes.append(f"knee point {landmark.height_mm:.0f} mm by the pose landmark, "
+                     f"{knee_prior.height_mm:.0f} by the stature: {knee:.0f} +/- "
+                     f"{knee_point.sd_mm:.0f} mm")
     ankle = front.ankle_t_mm
     if side is not None:
         depth = side.value_mm
@@ -432,7 +444,8 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
             depth_sd_c = np.where(implausible, front.value_mm * rc_sd, depth_sd_c)
     calf_filled = False
     try:
-        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max",
+                     knee_point.sd_mm)
     except GirthNotFound:
         if side is None:
             raise
@@ -445,7 +458,8 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                                                         calf_lo, calf_hi)
         implausible |= unread
         calf_filled = True
-        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max")
+        calf = _site(front, depth, depth_sd_c, "calf", calf_lo, calf_hi, "max",
+                     knee_point.sd_mm)
     if calf_filled or implausible[np.searchsorted(HEIGHTS_MM, calf.height_mm)]:
         notes.append(f"side-view calf depth at {calf.height_mm:.0f} mm unread or no calf "
                      f"section (depth/width outside {lo_ratio}-{hi_ratio}): depth from the "
@@ -490,7 +504,7 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                      girth_mm(front.value_mm, depth, "calf"))
     return LegGirths(ankle=ankle_pt, calf=calf, knee_height_mm=knee,
                      knee_high_length_mm=knee_high,
-                     knee_high_length_sd_mm=KNEE_LANDMARK_SD_MM, girth_curve_mm=curve,
+                     knee_high_length_sd_mm=knee_point.sd_mm, girth_curve_mm=curve,
                      front_only=side is None, notes=tuple(notes),
                      depth_from_prior=tuple(prior_sites), prior_depth_bins=implausible,
                      depth_break_mm=None if broken is None else broken[0],

@@ -47,11 +47,13 @@ from vision.plausibility import (
     calf_to_ankle_refusal,
     outside_human_range,
     pool_ankles,
+    pool_lengths,
     unsupported_difference,
 )
 from vision.profile import LegViewProfile, leg_view_profile
 from vision.protocols import PoseEstimator
 from vision.stance import Guidance, calves_covered, classify_stance, frame_basics
+from vision.stature import StatureReading, knee_from_stature, side_view_stature, stature_of
 from vision.types import BodyLandmarks, Frame, LegLandmarks, PoseResult
 
 # Frames per stance before the stance counts as measured (live kiosk).
@@ -150,6 +152,9 @@ class LegMeasurer:
     ``knee_above_landmark_mm``: where the knee point (mid-patella) stands above the pose
     estimator's knee landmark (``KNEE_POINT_ABOVE_LANDMARK_MM`` for the pose model; 0 for
     landmarks that already mark mid-patella, such as a synthetic scene's truth).
+    ``knee_from_stature``: weigh in the knee height the shopper's stature predicts, the
+    stature read from the side view's silhouette (``vision.stature``); False for landmarks
+    that already mark the knee point.
     ``stated_height_mm``: the shopper's standing height; when the mat cannot be found (or
     ``calibration`` is None: no intrinsics) frames are scaled from it instead
     (``vision.fallback``) and the result is flagged lower confidence.
@@ -161,12 +166,13 @@ class LegMeasurer:
                  frames_per_stance: int = FRAMES_PER_STANCE, row_step: int = 1,
                  keep_debug_frames: bool = False, stated_height_mm: float | None = None,
                  knee_above_landmark_mm: float = KNEE_POINT_ABOVE_LANDMARK_MM,
-                 profile_interval_s: float = 0.0):
+                 profile_interval_s: float = 0.0, knee_from_stature: bool = True):
         if calibration is None and stated_height_mm is None:
             raise ValueError("without a calibration the measurer needs a stated height")
         self.calibration = calibration
         self.stated_height_mm = stated_height_mm
         self.knee_above_landmark_mm = knee_above_landmark_mm
+        self.knee_from_stature = knee_from_stature
         self.mat = mat
         self.pose_estimator = pose_estimator
         self.checker_factory = checker_factory
@@ -193,6 +199,8 @@ class LegMeasurer:
         self._checker: StanceCheck | None = None
         # Per stance: the timestamp and overlay of the last measured frame.
         self._last_measured: dict[Stance, tuple[float, FrameOverlay]] = {}
+        # The side view's stature readings, one per measured frame.
+        self._statures: list[StatureReading] = []
 
     # -- the floor pose -------------------------------------------------------------------
 
@@ -283,6 +291,9 @@ class LegMeasurer:
             return self._reject(expected, "uncover_calves", pose, guidance, image)
         for p in profiles:
             self._profiles[(p.leg, expected)].append(p)
+        if expected is Stance.SIDE and self.knee_from_stature:
+            self._statures.append(side_view_stature(calibration, mask, landmarks.nose,
+                                                    [p.axis for p in profiles]))
         self._accepted[expected] += 1
         overlay = FrameOverlay(tuple(self._overlay(p, landmarks, calibration)
                                      for p in profiles))
@@ -387,6 +398,8 @@ class LegMeasurer:
         has_side = self._accepted[Stance.SIDE] > 0
         profiles: dict[tuple[Leg, str], RobustProfile] = {}
         girths: dict[Leg, LegGirths] = {}
+        stature = stature_of(self._statures) if has_side else None
+        knee_prior = None if stature is None else knee_from_stature(stature)
         for leg in Leg:
             front = aggregate_profiles(self._profiles[(leg, Stance.FRONT)])
             profiles[(leg, "front")] = front
@@ -395,7 +408,7 @@ class LegMeasurer:
                 side = aggregate_profiles(self._profiles[(leg, Stance.SIDE)])
                 profiles[(leg, "side")] = side
             try:
-                girths[leg] = leg_girths(front, side, self.knee_above_landmark_mm)
+                girths[leg] = leg_girths(front, side, self.knee_above_landmark_mm, knee_prior)
             except GirthNotFound as exc:
                 raise MeasurementRefused(
                     f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
@@ -409,6 +422,7 @@ class LegMeasurer:
             if misread is not None:
                 raise MeasurementRefused(misread, leg=leg)
         girths, difference_reasons = unsupported_difference(girths)
+        girths, _ = pool_lengths(girths)
         if not any(self._height_scaled.values()):
             # (A stated height's scale errs alike for both legs: nothing to pool there.)
             girths, _ = pool_ankles(girths)
@@ -469,6 +483,7 @@ class LegMeasurer:
                                  "rejected": dict(self._rejections[s])}
                        for s in (Stance.FRONT, Stance.SIDE)},
             "lower_confidence_reasons": reasons,
+            "stature": self._stature_diagnostics(),
             "camera": None if pose is None else {
                 "height_mm": round(pose.camera_height_mm, 1),
                 "distance_to_mat_centre_mm": round(pose.distance_to_mat_centre_mm, 1),
@@ -476,6 +491,15 @@ class LegMeasurer:
                 "mat_reprojection_error_px": round(pose.reprojection_error_px, 3),
                 "markers_used": list(pose.markers_used)},
         }
+
+    def _stature_diagnostics(self) -> dict[str, Any]:
+        """The side view's stature (which places the knee with the landmark) and, for the
+        frames that read none, why."""
+        stature = stature_of(self._statures)
+        return {"stature_mm": None if stature is None else round(stature, 1),
+                "frames_read": sum(r.stature_mm is not None for r in self._statures),
+                "not_read": dict(Counter(r.reason for r in self._statures
+                                         if r.stature_mm is None))}
 
     def debug_frames(self) -> dict[str, tuple[ImageBGR, FrameOverlay]]:
         """The first accepted frame of each stance with its overlay (debug output only)."""

@@ -12,9 +12,11 @@ from vision.plausibility import (
     ANKLE_PAIR_SD_MM,
     CALF_TO_ANKLE_RANGE,
     HUMAN_RANGE_MM,
+    LENGTH_PAIR_MAX_MM,
     calf_to_ankle_refusal,
     outside_human_range,
     pool_ankles,
+    pool_lengths,
     unsupported_difference,
 )
 
@@ -123,3 +125,27 @@ def test_one_calf_fuller_in_both_views_is_a_swelling_not_a_garment():
     flat = _leg(ankle=(190.0, 3.0, 50, 75), calf=(190.0 * (hi + 0.1), 5.0, 150, 136))
     refusal, _ = calf_to_ankle_refusal({Leg.LEFT: flat, Leg.RIGHT: other})
     assert refusal is not None
+
+
+def _length(leg: LegGirths, length_mm: float, sd_mm: float) -> LegGirths:
+    return dataclasses.replace(leg, knee_high_length_mm=length_mm,
+                               knee_high_length_sd_mm=sd_mm)
+
+
+def test_one_knee_high_length_for_two_legs_read_alike():
+    # 12 mm apart astride a chart's short/long line: one length for the pair, the larger sd.
+    left, right = _length(_leg(), 394.0, 12.4), _length(_leg(), 406.0, 13.0)
+    out, pooled = pool_lengths({Leg.LEFT: left, Leg.RIGHT: right})
+    assert pooled
+    for leg in Leg:
+        assert out[leg].knee_high_length_mm == pytest.approx(400.0)
+        assert out[leg].knee_high_length_sd_mm == 13.0
+        assert out[leg].ankle is (left if leg is Leg.LEFT else right).ankle
+
+
+def test_lengths_further_apart_than_two_knees_stand_stay_apart():
+    apart = LENGTH_PAIR_MAX_MM + 5.0
+    left, right = _length(_leg(), 400.0, 12.4), _length(_leg(), 400.0 + apart, 12.4)
+    out, pooled = pool_lengths({Leg.LEFT: left, Leg.RIGHT: right})
+    assert not pooled
+    assert out[Leg.RIGHT].knee_high_length_mm == 400.0 + apart
