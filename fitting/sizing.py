@@ -18,6 +18,10 @@
    enough: a staff member measures with a tape and settles it. Where the figures' +/- 1 sd
    intervals cannot change the answer (tested at every corner and on both sides of every
    boundary inside them), the size is decided without computing a risk.
+5. Two legs whose camera figures choose different sizes take one of the two when it
+   meets 4 for both legs: a pair is sold in one size, and two ankles either side of a
+   boundary by their noise are one size read twice. Where no one size does, or the
+   figures are a tape's, the legs in different sizes go to staff.
 
 Every result carries its why: a message of the domain's catalogue (``fitting/locale``)
 with the figures in it, read in plain words and centimetres in the shopper's language. A
@@ -338,11 +342,53 @@ def _candidate_order(product: Product, candidate: tuple[str | None, str | None]
     return len(product.sizes), -1
 
 
+def _one_size_for_both(product: Product, measurement: Measurement, left: LegSizing,
+                       right: LegSizing) -> tuple[LegSizing, LegSizing] | None:
+    """Both legs in one of the two sizes their figures chose, where that size fits each
+    leg within the rule's risks (``fit_risk_acceptable``): two legs whose figures straddle
+    a boundary by their noise are one size, as a pair is sold. Of two such sizes, the one
+    less likely to be too tight or too long. None: no one size fits both, or a figure has
+    no sd (a tape's legs differ: staff see why)."""
+    legs = (measurement.left, measurement.right)
+    if not all(sd and sd > 0 for m in legs for sd in (m.ankle_sd_mm, m.calf_sd_mm,
+                                                       m.knee_high_length_sd_mm)):
+        return None
+    best: tuple[tuple[float, float], str, str | None] | None = None
+    for size, length in ((right.size, right.length), (left.size, left.length)):
+        assert size is not None
+        risks = [r for leg in legs for r in fit_risks(product, size, length, leg).values()]
+        if any(harm > HARMFUL_RISK_MAX or loose > LOOSE_RISK_MAX for harm, loose in risks):
+            continue
+        score = (max(h for h, _ in risks), max(lo for _, lo in risks))
+        if best is None or score < best[0]:
+            best = (score, size, length)
+    if best is None:
+        return None
+    _, size, length = best
+
+    def shared(own: LegSizing) -> LegSizing:
+        if (own.size, own.length) == (size, length):
+            return own
+        reason = Reason("one_size_for_both", msg(
+            "sizing.one_size_for_both", leg=_leg_name(own.leg),
+            size=size_words(size, length)), Outcome.RECOMMEND)
+        return LegSizing(own.leg, own.product_id, FitStatus.FITS, size, length,
+                         ((size, length),), (*own.reasons, reason))
+
+    return shared(left), shared(right)
+
+
 def size_legs(product: Product, measurement: Measurement) -> ProductSizing:
-    """Size each leg on its own; different sizes for the two legs are flagged for staff.
-    The reasons list the right leg first (the shopper's one order of legs)."""
+    """Size each leg on its own; two legs whose sizes differ take one size when it fits
+    both (``_one_size_for_both``), else they are flagged for staff. The reasons list the
+    right leg first (the shopper's one order of legs)."""
     left = size_leg(product, measurement.left, Leg.LEFT)
     right = size_leg(product, measurement.right, Leg.RIGHT)
+    if (left.status is FitStatus.FITS and right.status is FitStatus.FITS
+            and (left.size, left.length) != (right.size, right.length)):
+        both = _one_size_for_both(product, measurement, left, right)
+        if both is not None:
+            left, right = both
     reasons = [*right.reasons, *left.reasons]
     worst = max((left.status, right.status), key=lambda s: -s.outcome.severity)
     if (left.status is FitStatus.FITS and right.status is FitStatus.FITS

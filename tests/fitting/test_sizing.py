@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fitting.catalogue import load_catalogue
-from fitting.measurement import Leg
+from fitting.measurement import Leg, Measurement, MeasurementSource
 from fitting.sizing import FIT_TOLERANCE_MM, FitStatus, size_leg, size_legs
 
 from .helpers import leg, make_product, pair
@@ -129,6 +129,38 @@ def test_legs_are_sized_separately_and_a_difference_is_flagged():
     assert sizing.reasons[-1].text("de") == (
         "Ihre Beine brauchen verschiedene Größen (rechtes Bein: Größe M, Länge lang; linkes "
         "Bein: Größe S, Länge lang). Vor dem Kauf prüft das Personal beide Beine.")
+
+
+def test_two_camera_legs_astride_a_boundary_by_their_noise_take_one_size():
+    # 219.5 and 220.5 +/- 2.5 mm: S and M by their figures. M fits the left leg too (a 16 %
+    # chance it is looser than M's range widened by 3 mm; 20 % allowed), S would be too
+    # tight for the right one (16 %; 10 % allowed): both M, decided without staff.
+    camera = Measurement(leg(219.5, 340, 420, sd=2.5, length_sd=12.0),
+                         leg(220.5, 340, 420, sd=2.5, length_sd=12.0), MeasurementSource.CAMERA)
+    sizing = size_legs(PRODUCT, camera)
+    assert sizing.status is FITS
+    assert (sizing.left.size, sizing.left.length) == ("M", "long") == (
+        sizing.right.size, sizing.right.length)
+    assert sizing.left.candidates == (("M", "long"),)
+    assert sizing.left.reasons[-1].code == "one_size_for_both"
+    assert sizing.left.reasons[-1].text_en == (
+        "Left leg: size M, long fits this leg as well as the other, so both legs get size M, "
+        "long.")
+    assert [r.code for r in sizing.right.reasons] == ["standard_size"]
+
+
+@pytest.mark.parametrize(("left", "right", "source"), [
+    # 16 mm apart: no one size fits both within the risks
+    (leg(212, 340, 420, sd=2.5, length_sd=12.0), leg(228, 340, 420, sd=2.5, length_sd=12.0),
+     MeasurementSource.CAMERA),
+    # a tape's figures (no sd): the legs differ as measured, staff see why
+    (leg(219.5, 340, 420), leg(220.5, 340, 420), MeasurementSource.TAPE),
+])
+def test_legs_in_different_sizes_stay_a_staff_check(left, right, source):
+    sizing = size_legs(PRODUCT, Measurement(left, right, source))
+    assert sizing.status is CHECK
+    assert (sizing.left.size, sizing.right.size) == ("S", "M")
+    assert sizing.reasons[-1].code == "legs_differ"
 
 
 def test_the_pair_is_as_good_as_its_worse_leg():
