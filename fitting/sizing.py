@@ -366,16 +366,17 @@ def _one_size_for_both(product: Product, measurement: Measurement, left: LegSizi
         return None
     _, size, length = best
 
-    def shared(own: LegSizing) -> LegSizing:
+    def shared(own: LegSizing, figures: LegMeasurement) -> LegSizing:
         if (own.size, own.length) == (size, length):
             return own
         reason = Reason("one_size_for_both", msg(
-            "sizing.one_size_for_both", leg=_leg_name(own.leg),
+            "sizing.one_size_for_both", leg=_leg_name(own.leg), ankle=Cm(figures.ankle_mm),
+            calf=Cm(figures.calf_mm), length=Cm(figures.knee_high_length_mm or 0.0),
             size=size_words(size, length)), Outcome.RECOMMEND)
         return LegSizing(own.leg, own.product_id, FitStatus.FITS, size, length,
-                         ((size, length),), (*own.reasons, reason))
+                         ((size, length),), (reason,))
 
-    return shared(left), shared(right)
+    return shared(left, measurement.left), shared(right, measurement.right)
 
 
 def size_legs(product: Product, measurement: Measurement) -> ProductSizing:

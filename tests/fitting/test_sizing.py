@@ -142,10 +142,12 @@ def test_two_camera_legs_astride_a_boundary_by_their_noise_take_one_size():
     assert (sizing.left.size, sizing.left.length) == ("M", "long") == (
         sizing.right.size, sizing.right.length)
     assert sizing.left.candidates == (("M", "long"),)
-    assert sizing.left.reasons[-1].code == "one_size_for_both"
-    assert sizing.left.reasons[-1].text_en == (
-        "Left leg: size M, long fits this leg as well as the other, so both legs get size M, "
-        "long.")
+    (reason,) = sizing.left.reasons
+    assert reason.code == "one_size_for_both"
+    assert reason.text_en == ("Left leg: ankle 22.0\u00a0cm, calf 34.0\u00a0cm and length "
+                              "42.0\u00a0cm fit size M, long, and so does the other leg: one "
+                              "size for both legs.")
+    assert reason.text("de").endswith("ebenso das andere Bein: eine Größe für beide Beine.")
     assert [r.code for r in sizing.right.reasons] == ["standard_size"]
 
 
