@@ -4,12 +4,11 @@ Why: the pose model's knee keypoint places the knee point to an sd of ~21 mm alo
 shank, and that error is the whole of the knee-high length's (with the true knee point
 the lengths come out within 1.3 mm on average). Knee height follows stature closely:
 ANSUR II's mid-patella height is 0.327 x stature - 84.7 mm with a residual sd of 15.1 mm
-over 6,068 adults (the tests recompute these from the survey). The
-stature itself the camera reads well: seen side-on, the top of the head stands in the
-body's own plane, the one the legs' axes give, so the mask's top row back-projected onto
-that plane reads the height to an sd of ~5 mm (bias under 1 mm on the generated scenes).
-Front-on the crown stands behind the legs' plane and reads ~30 mm high: the side view
-only.
+over 6,068 adults (the tests recompute these from the survey). The camera reads the
+stature well: seen side-on, the top of the head stands in the body's own plane, the one
+the legs' axes give, so the mask's top row back-projected onto that plane reads the
+height to an sd of ~5 mm (bias under 1 mm on the generated scenes). Front-on the crown
+stands behind the legs' plane and reads ~30 mm high: the side view only.
 
 The keypoint and the stature's prediction err nearly independently (their errors
 correlate 0.15-0.29), so their inverse-variance mean places the knee to ~12.4 mm: with
@@ -72,7 +71,6 @@ class KneeEstimate:
 
     height_mm: float
     sd_mm: float
-    from_stature: bool = False
 
 
 def body_plane(calibration: CameraCalibration, axes: list[LegAxis]) -> tuple[PointsMm, PointsMm]:
@@ -126,7 +124,7 @@ def knee_from_stature(stature_mm: float) -> KneeEstimate:
     height = (KNEE_PER_STATURE * stature_mm + KNEE_AT_ZERO_STATURE_MM
               + KNEE_POINT_ABOVE_ANSUR_MM)
     sd = math.hypot(KNEE_FROM_STATURE_SD_MM, KNEE_PER_STATURE * STATURE_SD_MM)
-    return KneeEstimate(height, sd, from_stature=True)
+    return KneeEstimate(height, sd)
 
 
 def combined_knee(keypoint: KneeEstimate, prior: KneeEstimate | None) -> KneeEstimate:
@@ -135,4 +133,4 @@ def combined_knee(keypoint: KneeEstimate, prior: KneeEstimate | None) -> KneeEst
         return keypoint
     wk, wp = 1.0 / keypoint.sd_mm ** 2, 1.0 / prior.sd_mm ** 2
     height = (wk * keypoint.height_mm + wp * prior.height_mm) / (wk + wp)
-    return KneeEstimate(height, 1.0 / math.sqrt(wk + wp), from_stature=True)
+    return KneeEstimate(height, 1.0 / math.sqrt(wk + wp))
