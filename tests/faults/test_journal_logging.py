@@ -516,7 +516,9 @@ def test_a_whole_fitting_leaves_no_personal_data_in_the_journal(qtbot, tmp_path,
     for entry in entries:
         assert set(entry) <= STANDARD | {"EVENT", "SESSION_ID", "SCREEN"}, entry
         assert FLOW_MESSAGES.fullmatch(entry["MESSAGE"]), entry["MESSAGE"]
-        said = " ".join(v for k_, v in entry.items() if not k_.startswith("CODE_"))
+        # the session id is random hex (checked above) and may hold "207" by chance
+        said = " ".join(v for k_, v in entry.items()
+                        if not k_.startswith("CODE_") and k_ != "SESSION_ID")
         assert not any(g in said for g in girths), entry
         assert not any(q in said for q in questions), entry
         assert not any(o in said for o in outcomes), entry
