@@ -24,7 +24,8 @@ import numpy as np
 
 from fitting.measurement import Leg
 from vision.arrays import ImageBGR, PersonMask
-from vision.edges import RowEdges, _gradient_magnitude
+from vision.edges import RowEdges, gradient_magnitude
+from vision.row_search import subpixel_offset
 
 # A peak counts when it reaches this share of the strongest peak in its window (the
 # edge's step on a shaded rim is ~0.5-1x the shading ramp's peak).
@@ -74,7 +75,7 @@ def outermost_inner_edges(image_bgr: ImageBGR, mask: PersonMask, edges: RowEdges
     ya, yb = int(max(0, y.min() - 3)), int(min(h, y.max() + 4))
     if xb - xa < 5 or yb <= ya:
         return edges
-    mag = _gradient_magnitude(image_bgr[ya:yb, xa:xb])
+    mag = gradient_magnitude(image_bgr[ya:yb, xa:xb])
     span = reach + window_px + 1
     # Columns of each row's window, ordered from the gap inward (outermost first).
     start = np.round(m + outward * reach).astype(int) - xa
@@ -96,11 +97,7 @@ def outermost_inner_edges(image_bgr: ImageBGR, mask: PersonMask, edges: RowEdges
     has = clear.any(axis=1) & close
     first = np.argmax(clear, axis=1)  # the outermost clear peak
     k = cols[np.arange(len(rows)), first]
-    rr = (y - ya)
-    m0, m1, p1 = mag[rr, k], mag[rr, k - 1], mag[rr, k + 1]
-    denom = m1 - 2 * m0 + p1
-    offset = np.where(denom < 0, 0.5 * (m1 - p1) / np.where(denom < 0, denom, -1.0), 0.0)
-    found = xa + k + np.clip(offset, -0.5, 0.5)
+    found = xa + k + subpixel_offset(mag, y - ya, k)
     x = (edges.left_x_px if side == "left" else edges.right_x_px).copy()
     x[rows[has]] = found[has]
     left = x if side == "left" else edges.left_x_px

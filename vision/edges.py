@@ -96,7 +96,7 @@ _GRADIENT_METRIC = np.linalg.cholesky(_METRIC).T.astype(np.float32)
 NOISE_PEAK_FACTOR = 3.0
 
 
-def _gradient_magnitude(roi_bgr: ImageBGR) -> Float32Array:
+def gradient_magnitude(roi_bgr: ImageBGR) -> Float32Array:
     """Hue-weighted colour gradient magnitude across rows (d/dx), lightly smoothed."""
     f = cv2.GaussianBlur(roi_bgr.astype(np.float32), (0, 0), 1.0)
     gx = cv2.transform(cv2.Sobel(f, cv2.CV_32F, 1, 0, ksize=3, scale=0.125), _GRADIENT_METRIC)
@@ -138,7 +138,7 @@ def find_leg_edges(image_bgr: ImageBGR, mask: PersonMask, top_px: PointsPx,
     xa = int(max(0, np.floor(centres.min() - band)))
     xb = int(min(w, np.ceil(centres.max() + band) + 1))
     roi = image_bgr[ys[0]:ys[-1] + 1, xa:xb]
-    mag = _gradient_magnitude(roi)
+    mag = gradient_magnitude(roi)
     min_contrast = max(min_contrast, NOISE_PEAK_FACTOR * noise_level(mag))
     # Every row at once (``vision.row_search``): the same decisions a row-by-row search
     # makes, ~20x cheaper.
@@ -193,7 +193,7 @@ def refine_near(image_bgr: ImageBGR, y_px: FloatArray, guess_x_px: FloatArray,
     ya, yb = int(max(0, y.min() - 3)), int(min(h, y.max() + 4))
     if xb - xa < 5 or yb - ya < 1:
         return out
-    mag = _gradient_magnitude(image_bgr[ya:yb, xa:xb])
+    mag = gradient_magnitude(image_bgr[ya:yb, xa:xb])
     todo = np.flatnonzero(ok & (y >= ya) & (y < yb))
     x, peak = gradient_peaks(mag, y[todo] - ya, g[todo], xa, window_px)
     strong = peak >= min_contrast  # False where no peak (NaN)

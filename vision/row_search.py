@@ -151,12 +151,18 @@ def gradient_peaks(mag: Float32Array, rows: IntArray, guess_x_px: FloatArray, x0
     idx = idx[found]
     k = cols[found][np.arange(len(idx)), best[found]]
     r = rows[idx]
-    m0 = mag[r, k].astype(float)
-    m1 = mag[r, k - 1].astype(float)
-    p1 = mag[r, k + 1].astype(float)
+    x_out[idx] = (x0 + k) + subpixel_offset(mag, r, k)
+    peak_out[idx] = mag[r, k]
+    return x_out, peak_out
+
+
+def subpixel_offset(mag: Float32Array, rows: IntArray, cols: IntArray) -> FloatArray:
+    """How far (px) each peak at ``cols`` of ``mag`` (1 to width - 2) lies from its pixel:
+    the vertex of a parabola through it and its two neighbours, clipped to half a pixel."""
+    m0 = mag[rows, cols].astype(float)
+    m1 = mag[rows, cols - 1].astype(float)
+    p1 = mag[rows, cols + 1].astype(float)
     denom = m1 - 2 * m0 + p1
     with np.errstate(divide="ignore", invalid="ignore"):
         offset = np.where(denom < 0, 0.5 * (m1 - p1) / denom, 0.0)
-    x_out[idx] = (x0 + k) + np.clip(offset, -0.5, 0.5)
-    peak_out[idx] = m0
-    return x_out, peak_out
+    return np.asarray(np.clip(offset, -0.5, 0.5), float)
