@@ -30,6 +30,7 @@ from vision.geometry import (
     side_axis,
     side_axis_on_bones,
 )
+from vision.shaded_rim import extend_through_shade
 from vision.types import LegLandmarks
 
 BIN_MM = 5.0
@@ -425,6 +426,7 @@ def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandma
     if stance is Stance.FRONT:
         edges = outermost_inner_edges(image_bgr, mask, edges, inner_side(leg),
                                       default_window_px(image_bgr.shape[1]))
+    edges = extend_through_shade(image_bgr, edges, default_window_px(image_bgr.shape[1]))
     axis = refit_axis(calibration, axis, edges.midpoints_px)
     if stance is Stance.SIDE:
         axis = side_axis_on_bones(axis, mat, leg)
