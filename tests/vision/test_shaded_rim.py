@@ -56,9 +56,11 @@ def _moved(img: np.ndarray, edges: RowEdges) -> tuple[float, float]:
     return float(np.median(out.left_x_px)), float(np.median(out.right_x_px))
 
 
-def test_edges_on_the_shading_ramp_move_out_to_the_silhouette():
-    ramp = RIM_PX - 2.0                                       # the ramp's steepest point
-    left, right = _moved(_leg(GREY_BGR), _edges_at(LEFT_PX + ramp, RIGHT_PX - ramp))
+@pytest.mark.parametrize("rim_px", [RIM_PX, 7.0])  # a narrow rim: the ramp 5 px in
+def test_edges_on_the_shading_ramp_move_out_to_the_silhouette(rim_px):
+    ramp = rim_px - 2.0                                       # the ramp's steepest point
+    img = _leg(GREY_BGR, rim_px=rim_px)
+    left, right = _moved(img, _edges_at(LEFT_PX + ramp, RIGHT_PX - ramp))
     # pixel centres at integers: the silhouette at x lies between pixels x - 1 and x
     assert left == pytest.approx(LEFT_PX - 0.5, abs=1.0)
     assert right == pytest.approx(RIGHT_PX - 0.5, abs=1.0)
