@@ -33,8 +33,13 @@ class RunningKiosk:
     controller: KioskController
     clock: FakeClock
     log: MemorySessionLog
-    measurer: FakeMeasurer | None
+    made: list[FakeMeasurer]  # filled by the vision thread at its first frame
     slip_dir: Path
+
+    @property
+    def measurer(self) -> FakeMeasurer | None:
+        """The fake measurer once the vision thread has built it (None before)."""
+        return self.made[0] if self.made else None
 
     @property
     def flow(self):
@@ -81,6 +86,6 @@ def start_kiosk(qtbot, tmp_path: Path, *, measured: Measurement | None = None,
     controller = KioskController(parts, window, pump_interval_ms=5, slip_dir=slip_dir,
                                  wizard_factory=wizard_factory, notifier=notifier)
     controller.start()
-    kiosk = RunningKiosk(parts, window, controller, clock, log, made[0] if made else None,
+    kiosk = RunningKiosk(parts, window, controller, clock, log, made,
                          slip_dir)
     return kiosk

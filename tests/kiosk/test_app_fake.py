@@ -120,7 +120,8 @@ def test_each_screener_referral_ends_on_the_referral_screen(qtbot, kiosk, yes, o
     shown = k.window.screen_named("referral").model.referral
     assert shown.outcome is outcome
     assert not getattr(shown, "recommendations", ())  # never a product
-    assert k.measurer.counts == {s: 0 for s in k.measurer.counts}  # nothing measured
+    # nothing measured (the vision thread may not even have built its measurer yet)
+    assert k.measurer is None or not any(k.measurer.counts.values())
     if outcome is Outcome.EMERGENCY:
         k.send(Next())  # an emergency waits for staff: the shopper cannot dismiss it
         assert k.window.current_screen == "referral" and k.flow.status.alert
@@ -198,7 +199,8 @@ def test_idle_timeout_waits_while_someone_stands_on_the_mat(qtbot, kiosk):
 def test_start_over_from_measuring_resets_the_measurer(qtbot, kiosk):
     k = kiosk(needed=10_000)
     to_measuring(qtbot, k)
-    qtbot.waitUntil(lambda: k.measurer.counts["front"] > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: k.measurer is not None and k.measurer.counts["front"] > 0,
+                    timeout=WAIT_MS)
     k.send(StartOver())
     on_screen(qtbot, k, "attract")
     to_measuring(qtbot, k)
