@@ -271,7 +271,14 @@ def traced_growth(since: tracemalloc.Snapshot, top: int = 15) -> list[str]:
     """The source lines whose traced memory grew most since ``since``."""
     ignore = [tracemalloc.Filter(False, tracemalloc.__file__)]
     now = tracemalloc.take_snapshot().filter_traces(ignore)
-    return [str(d) for d in now.compare_to(since.filter_traces(ignore), "lineno")[:top]]
+    return [in_project(str(d)) for d in now.compare_to(since.filter_traces(ignore),
+                                                       "lineno")[:top]]
+
+
+def in_project(text: str) -> str:
+    """``text`` with the project's own folder left out of its paths (results name files
+    relative to the project, never where one machine keeps it)."""
+    return text.replace(f"{REPO}{os.sep}", "")
 
 
 def rss_trend(rss: list[float]) -> dict[str, float | None]:
@@ -482,7 +489,7 @@ def main(argv: list[str] | None = None) -> int:
                 seconds.append(s)
         except Exception as exc:  # a crash is what this benchmark counts
             crashes.append({"session": i, "error": f"{type(exc).__name__}: {exc}",
-                            "where": traceback.format_exc(limit=3)[-600:]})
+                            "where": in_project(traceback.format_exc(limit=3))[-600:]})
             print(f"session {i}: CRASH {type(exc).__name__}: {exc}")
         done = i + 1 - args.warmup
         completed = max(done, 0)
