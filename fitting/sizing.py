@@ -14,11 +14,20 @@
    confidence: the chance that the true leg is too big for it (a stocking too tight, or a
    leg too short for its length, the harmful directions) is at most ``HARMFUL_RISK_MAX``
    (10 %) for each figure, and the chance that it is too small for it (too loose, too
-   short) at most ``LOOSE_RISK_MAX`` (20 %). Otherwise the answer is not known well
-   enough: a staff member measures with a tape and settles it. Where the figures' +/- 1 sd
-   intervals cannot change the answer (tested at every corner and on both sides of every
-   boundary inside them), the size is decided without computing a risk.
-5. Two legs whose camera figures choose different sizes take one of the two when it
+   short) at most ``LOOSE_RISK_MAX`` (20 %). Where the figures' +/- 1 sd intervals cannot
+   change the answer (tested at every corner and on both sides of every boundary inside
+   them), the size is decided without computing a risk. Where the size its figures choose
+   misses the risks but the neighbouring size its +/- 1 sd reaches meets them (the
+   figures lie at that size's edge, within the knit's give), that size is the answer: of
+   two that meet them, the one less likely too tight or too long. Otherwise the answer is
+   not known well enough: a staff member measures with a tape and settles it, except:
+5. Where the figures put a leg outside every standard size (or its calf outside the
+   ankle's size) and no size meets 4, the leg is made-to-measure without a staff check
+   when every figure whose +/- 1 sd changes the answer is at least as certain as a
+   fitter's tape there (``TAPE_SD_MM``): a staff re-measure would not decide it better,
+   a made-to-measure fitting measures the leg by tape anyway, and no stocking is sold on
+   the camera's figures. A less certain figure goes to staff.
+6. Two legs whose camera figures choose different sizes take one of the two when it
    meets 4 for both legs: a pair is sold in one size, and two ankles either side of a
    boundary by their noise are one size read twice. Where no one size does, or the
    figures are a tape's, the legs in different sizes go to staff.
@@ -36,6 +45,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from statistics import NormalDist
 
 from fitting.catalogue import Product, Size
 from fitting.i18n import FITTING, Cm, Listing, Message, Value, msg
@@ -61,6 +71,19 @@ tight is no higher. Chosen on generated scenes of seeds 900000-900049 (2.5, 5, 1
 that wrong fits stay well under 3 % of shoppers."""
 LOOSE_RISK_MAX = 0.20
 """The same for too loose or too short, which costs comfort and effect, not harm."""
+
+
+def _one_reading_sd(within_mm: float, share: float) -> float:
+    """The sd of one tape reading when two fitters' readings agree within ``within_mm`` a
+    ``share`` of the time (their difference has sqrt(2) times the sd of one)."""
+    return within_mm / NormalDist().inv_cdf((1.0 + share) / 2.0) / math.sqrt(2.0)
+
+
+TAPE_SD_MM = {"ankle": _one_reading_sd(6.0, 0.635), "calf": _one_reading_sd(6.0, 0.81)}
+"""One fitter's tape reading: two observers agree within 6 mm 62-65 % of the time at the
+ankle and 81 % at the calf (Tunc et al., Angiology 2007): 4.7 and 3.2 mm. A camera figure
+at least this certain is not improved by a staff re-measure. No such figure is known for
+the knee-high length, so a length near a boundary always goes to staff."""
 
 
 class FitStatus(StrEnum):
@@ -252,7 +275,15 @@ def size_leg(product: Product, leg: LegMeasurement, which: Leg | None = None) ->
             candidates = ((point.size, None),) if point.size else ()
         return LegSizing(which, product.id, point.status, point.size, point.length,
                          candidates, (point.reason,))
-    return _straddle(product, leg, which, point, results, ankles, calves, lengths)
+    edge = _size_at_edge(product, leg, which, results)
+    if edge is not None:
+        return edge
+    unsure = _unsure_figures(product, leg, which, ankles, calves, lengths)
+    if point.status is FitStatus.MADE_TO_MEASURE and all(
+            (_sd_of(leg, name) or 0.0) <= TAPE_SD_MM.get(name, 0.0) for name in unsure):
+        return LegSizing(which, product.id, point.status, point.size, point.length, (),
+                         (point.reason,))
+    return _straddle(product, leg, which, point, results, unsure)
 
 
 def _normal_tail(z: float) -> float:
@@ -284,35 +315,68 @@ def fit_risks(product: Product, size_name: str, length_name: str | None,
     return out
 
 
+def _risk_score(product: Product, size: str, length: str | None,
+                legs: Sequence[LegMeasurement]) -> tuple[float, float] | None:
+    """(largest harmful risk, largest loose risk) of one size for ``legs``; None where a
+    figure of a leg is beyond what the camera may decide alone."""
+    risks = [r for leg in legs for r in fit_risks(product, size, length, leg).values()]
+    if any(harm > HARMFUL_RISK_MAX or loose > LOOSE_RISK_MAX for harm, loose in risks):
+        return None
+    return max(h for h, _ in risks), max(lo for _, lo in risks)
+
+
 def fit_risk_acceptable(product: Product, point: _Point, leg: LegMeasurement) -> bool:
     """Whether the size ``point`` chose fits ``leg`` well enough to decide without staff."""
     if point.size is None:
         return False
-    return all(harm <= HARMFUL_RISK_MAX and loose <= LOOSE_RISK_MAX
-               for harm, loose in fit_risks(product, point.size, point.length, leg).values())
+    return _risk_score(product, point.size, point.length, (leg,)) is not None
+
+
+def _size_at_edge(product: Product, leg: LegMeasurement, which: Leg | None,
+                  results: list[_Point]) -> LegSizing | None:
+    """The size within the figures' +/- 1 sd that fits ``leg`` within the rule's risks
+    although its figures lie at (or just past) its edge; of two, the one less likely too
+    tight or too long. None: no such size."""
+    scored = [(score, size, length) for size, length in sorted(
+                  {(r.size, r.length) for r in results
+                   if r.status is FitStatus.FITS and r.size is not None},
+                  key=lambda c: _candidate_order(product, c))
+              if (score := _risk_score(product, size, length, (leg,))) is not None]
+    if not scored:
+        return None
+    _, size, length = min(scored, key=lambda s: s[0])
+    reason = Reason("size_at_edge", msg(
+        "sizing.size_at_edge", leg=_leg_name(which), ankle=Cm(leg.ankle_mm),
+        calf=Cm(leg.calf_mm), length=Cm(leg.knee_high_length_mm or 0.0),
+        size=size_words(size, length)), Outcome.RECOMMEND)
+    return LegSizing(which, product.id, FitStatus.FITS, size, length, ((size, length),),
+                     (reason,))
+
+
+def _sd_of(leg: LegMeasurement, name: str) -> float | None:
+    return {"ankle": leg.ankle_sd_mm, "calf": leg.calf_sd_mm,
+            "length": leg.knee_high_length_sd_mm}[name]
+
+
+def _unsure_figures(product: Product, leg: LegMeasurement, which: Leg | None,
+                    ankles: list[float], calves: list[float],
+                    lengths: list[float | None]) -> tuple[str, ...]:
+    """The figures ("ankle", "calf", "length") whose +/- 1 sd alone changes the answer."""
+    ankle, calf, length = leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm
+    varied = {
+        "ankle": {_evaluate(product, a, calf, length, which).key for a in ankles},
+        "calf": {_evaluate(product, ankle, c, length, which).key for c in calves},
+        "length": {_evaluate(product, ankle, calf, ln, which).key for ln in lengths}}
+    return tuple(name for name, keys in varied.items() if len(keys) > 1)
 
 
 def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _Point,
-              results: list[_Point], ankles: list[float], calves: list[float],
-              lengths: list[float | None]) -> LegSizing:
+              results: list[_Point], unsure: tuple[str, ...]) -> LegSizing:
     """The answer changes within the measurement's uncertainty: staff settle it by tape."""
-    unsure: list[str] = []
-    measured: list[Message] = []
-    ankle, calf, length = leg.ankle_mm, leg.calf_mm, leg.knee_high_length_mm
-    # Per figure: its value, its name and the answers it gives alone varied over its samples.
-    figures: tuple[tuple[float | None, str,
-                         set[tuple[FitStatus, str | None, str | None]]], ...] = (
-        (ankle, "ankle", {_evaluate(product, a, calf, length, which).key for a in ankles}),
-        (calf, "calf", {_evaluate(product, ankle, c, length, which).key for c in calves}),
-        (length, "length",
-         {_evaluate(product, ankle, calf, ln, which).key for ln in lengths}))
-    for base, name, varied in figures:
-        if len(varied) > 1:
-            # Only a figure with a value and an sd is sampled at more than one value.
-            assert base is not None
-            unsure.append(name)
-            measured.append(msg("figure.measured", figure=msg(f"figure.{name}"),
-                                value=Cm(base)))
+    values_mm = {"ankle": leg.ankle_mm, "calf": leg.calf_mm,
+                 "length": leg.knee_high_length_mm or 0.0}
+    measured = [msg("figure.measured", figure=msg(f"figure.{name}"), value=Cm(values_mm[name]))
+                for name in unsure]
     candidates = tuple(sorted({(r.size, r.length) for r in results
                                if r.size and r.status is not FitStatus.MADE_TO_MEASURE},
                               key=lambda c: _candidate_order(product, c)))
@@ -329,7 +393,7 @@ def _straddle(product: Product, leg: LegMeasurement, which: Leg | None, point: _
         message = msg("sizing.boundary.many", figures=Listing(tuple(measured)), **values)
     reason = Reason("size_boundary_uncertain", message, Outcome.STAFF_CHECK)
     return LegSizing(which, product.id, FitStatus.STAFF_CHECK, point.size, point.length,
-                     candidates, (reason,), tuple(unsure))
+                     candidates, (reason,), unsure)
 
 
 def _candidate_order(product: Product, candidate: tuple[str | None, str | None]
@@ -356,11 +420,8 @@ def _one_size_for_both(product: Product, measurement: Measurement, left: LegSizi
     best: tuple[tuple[float, float], str, str | None] | None = None
     for size, length in ((right.size, right.length), (left.size, left.length)):
         assert size is not None
-        risks = [r for leg in legs for r in fit_risks(product, size, length, leg).values()]
-        if any(harm > HARMFUL_RISK_MAX or loose > LOOSE_RISK_MAX for harm, loose in risks):
-            continue
-        score = (max(h for h, _ in risks), max(lo for _, lo in risks))
-        if best is None or score < best[0]:
+        score = _risk_score(product, size, length, legs)
+        if score is not None and (best is None or score < best[0]):
             best = (score, size, length)
     if best is None:
         return None

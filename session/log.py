@@ -218,7 +218,8 @@ def _text_tuple(stored: object) -> tuple[str, ...]:
 # screener's reason (a question answered yes, a prescription, a donning aid asked for by
 # an answer) is never kept, whatever its code: only these forms, and never a question's id.
 _MEASUREMENT_REASON = re.compile(
-    r"^(?:(?:ankle|calf|length|thigh|size|legs)_[a-z_]+|standard_size|no_matching_product)$")
+    r"^(?:(?:ankle|calf|length|thigh|size|legs)_[a-z_]+|standard_size|one_size_for_both"
+    r"|no_matching_product)$")
 _SCREENER_CODES = frozenset(QUESTION_IDS)
 
 

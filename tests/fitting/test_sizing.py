@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from fitting.catalogue import load_catalogue
 from fitting.measurement import Leg, Measurement, MeasurementSource
-from fitting.sizing import FIT_TOLERANCE_MM, FitStatus, size_leg, size_legs
+from fitting.sizing import FIT_TOLERANCE_MM, TAPE_SD_MM, FitStatus, size_leg, size_legs
 
 from .helpers import leg, make_product, pair
 
@@ -92,13 +92,17 @@ def test_every_boundary_of_every_bundled_chart(product):
     (leg(195, 330, 420, sd=2), MTM, (), ()),
     # calf 358 +/- 3 under S's calf limit 360: 1 % beyond 365, S holds
     (leg(210, 358, 420, sd=3), FITS, (("S", "long"),), ()),
-    # calf 362 +/- 3 measured past the limit could still fit: a tape decides
-    (leg(210, 362, 420, sd=3), CHECK, (("S", "long"),), ("calf",)),
+    # calf 362 +/- 4 measured past the limit could still fit, and a tape (sd 3.2 at the
+    # calf) reads it better: a tape decides
+    (leg(210, 362, 420, sd=4), CHECK, (("S", "long"),), ("calf",)),
     # length 398 +/- 21 in short [350, 400): 15 % chance of a true length past 420, the
     # stocking too short (20 % allowed): short
     (leg(230, 350, 398, length_sd=21), FITS, (("M", "short"),), ()),
-    # length 402 +/- 21 in long [400, 450): 15 % under 380, too long (10 % allowed)
-    (leg(230, 350, 402, length_sd=21), CHECK, (("M", "short"), ("M", "long")), ("length",)),
+    # length 402 +/- 21 in long [400, 450): 15 % under 380, too long (10 % allowed); short
+    # is too short 19.6 % of the time (20 % allowed): short, at its edge
+    (leg(230, 350, 402, length_sd=21), FITS, (("M", "short"),), ()),
+    # length 404 +/- 25: long too long 17 %, short too short 26 %: a tape decides
+    (leg(230, 350, 404, length_sd=25), CHECK, (("M", "short"), ("M", "long")), ("length",)),
     # length 408 +/- 21: 9 % under 380: long
     (leg(230, 350, 408, length_sd=21), FITS, (("M", "long"),), ()),
     # a zero spread is a tape measurement
@@ -115,6 +119,52 @@ def test_a_measurement_straddling_a_boundary_goes_to_staff(measured, status, can
     if status is CHECK:
         (reason,) = result.reasons
         assert reason.code == "size_boundary_uncertain" and "tape" in reason.text_en
+
+
+def test_a_tape_reading_has_the_spread_two_fitters_disagree_by():
+    # Two readings agree within 6 mm 63.5 % of the time at the ankle, 81 % at the calf.
+    assert pytest.approx({"ankle": 4.68, "calf": 3.24}, abs=0.01) == TAPE_SD_MM
+
+
+@pytest.mark.parametrize(("measured", "size", "length"), [
+    # ankle 219.8 +/- 3: S is too tight 14 % of the time (10 % allowed), M too loose
+    # 17.5 % (20 % allowed): M
+    (leg(219.8, 340, 420, sd=3), "M", "long"),
+    # ankle 199.5 +/- 2, under the chart: S is too loose 10.6 % of the time: S
+    (leg(199.5, 330, 380, sd=2), "S", "short"),
+    # calf 360.5 +/- 2 past S's calf range: S too tight 1 % of the time: S
+    (leg(210, 360.5, 420, sd=2), "S", "long"),
+])
+def test_figures_at_the_edge_of_a_size_that_fits_them_take_it(measured, size, length):
+    result = size_leg(PRODUCT, measured, Leg.RIGHT)
+    assert (result.status, result.size, result.length) == (FITS, size, length)
+    assert result.candidates == ((size, length),)
+    (reason,) = result.reasons
+    assert reason.code == "size_at_edge"
+    assert reason.text_en.startswith("Right leg: ankle ")
+    assert reason.text_en.endswith("within the give of its knit: this size fits.")
+
+
+@pytest.mark.parametrize(("measured", "status", "code"), [
+    # ankle 198 +/- 2.5 under the chart: S too loose 34 % of the time; the camera is
+    # surer than a tape (4.7 mm): made-to-measure, where a fitter measures by tape anyway
+    (leg(198, 330, 420, sd=2.5), MTM, "ankle_below_sizes"),
+    # the same at +/- 5, less sure than a tape: staff measure it
+    (leg(198, 330, 420, sd=5), CHECK, "size_boundary_uncertain"),
+    # calf 362 +/- 3 past S's calf limit: S too tight 16 % of the time; as sure as a tape
+    (leg(210, 362, 420, sd=3), MTM, "calf_above_size"),
+    # ankle 261 +/- 2.5 past the largest size, L too tight 34 % of the time
+    (leg(261, 400, 420, sd=2.5), MTM, "ankle_above_sizes"),
+    # a length past the lengths (long too short 23 % of the time): no tape figure to
+    # weigh it against, staff
+    (leg(230, 350, 461, length_sd=12), CHECK, "size_boundary_uncertain"),
+])
+def test_a_leg_just_outside_the_sizes_is_made_to_measure_when_a_tape_would_not_help(
+        measured, status, code):
+    result = size_leg(PRODUCT, measured)
+    assert result.status is status
+    (reason,) = result.reasons
+    assert reason.code == code
 
 
 def test_legs_are_sized_separately_and_a_difference_is_flagged():

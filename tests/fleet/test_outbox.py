@@ -149,10 +149,13 @@ def test_only_the_legs_reasons_are_kept_never_a_screener_answer():
         Reason("calf_difference_uncertain", "g", "g", Outcome.STAFF_CHECK),
         Reason("standard_size", "h", "h"),
         Reason("legs_differ", "i", "i", Outcome.STAFF_CHECK),
+        Reason("size_at_edge", "j", "j"),
+        Reason("one_size_for_both", "k", "k"),
     )
     decision = scripted_decision(Outcome.STAFF_CHECK, reasons, (demo_choice(),))
     assert measurement_reason_codes(decision) == (
-        "size_boundary_uncertain", "calf_difference_uncertain", "standard_size", "legs_differ")
+        "size_boundary_uncertain", "calf_difference_uncertain", "standard_size", "legs_differ",
+        "size_at_edge", "one_size_for_both")
     rec = SessionRecord.from_session(
         session_id="x", started_at=T0, finished_at=T0, outcome="staff_check",
         purpose="everyday", language="en", measurement=camera_measurement(),
