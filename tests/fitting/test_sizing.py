@@ -142,7 +142,7 @@ def test_figures_at_the_edge_of_a_size_that_fits_them_take_it(measured, size, le
     (reason,) = result.reasons
     assert reason.code == "size_at_edge"
     assert reason.text_en.startswith("Right leg: ankle ")
-    assert reason.text_en.endswith("within the give of its knit: this size fits.")
+    assert reason.text_en.endswith("at the edge of its range and within the give of its knit.")
 
 
 @pytest.mark.parametrize(("measured", "status", "code"), [
