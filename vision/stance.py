@@ -48,7 +48,7 @@ from vision.arrays import BoolArray, FloatArray, ImageBGR, ImageU8, IntArray, Pe
 from vision.edges import RowEdges
 from vision.protocols import Segmenter
 from vision.segmentation import everyone_mask, mask_cover, second_silhouette_share
-from vision.types import BodyLandmarks, Frame, Keypoint, PoseResult
+from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
 
 # Per leg, heel and toe on the floor (x, y mm).
 FeetMm = dict[Leg, tuple[FloatArray, FloatArray]]
@@ -135,6 +135,17 @@ class StanceThresholds:
     second_person_share: float = 0.2
     # Stillness: landmarks must stay within this fraction of the shank over the window.
     still_motion: float = 0.04
+
+
+# Where the ankle, heel and toe landmarks stand over a side-on foot's print (share of the
+# way from the print's heel to its toe, height above the floor in mm), for
+# ``StanceChecker.ankles_on_their_feet``. On 100 side views of seeds 900000-900049 the
+# ankle landmark stands 0.14 of the way from the heel landmark to the toe's (228 mm
+# apart; sd 0.06) and 101 mm up (sd 8); the heel landmark ~20 mm in front of the print's
+# heel line, so 52 mm along a 260 mm print. Heel and toe at the heights
+# ``_feet_on_floor_mm`` reads them at, inside a short foot's outline (the silhouette must
+# cover them): 26 mm from the print's heel, 52 mm short of its toe.
+_FOOT_ON_PRINT = ((0.2, 100.0), (0.1, 30.0), (0.8, 10.0))
 
 
 def _footprint_dir(heel_xy: FloatArray, toe_xy: FloatArray) -> FloatArray:
@@ -232,6 +243,33 @@ def _nearest_skin_distance(colours_lab: list[FloatArray], refs_lab: list[FloatAr
     d = _log_lightness(colours_lab)[:, None, :] - _log_lightness(refs_lab)[None, :, :]
     nearest: FloatArray = np.sqrt(((d * _SKIN_WEIGHTS_LAB) ** 2).sum(axis=2)).min(axis=1)
     return nearest
+
+
+# A run of the person mask wider than this share of the shank (knee to ankle) is not one
+# lower leg: a calf is ~0.28 shanks wide, two legs side by side ~0.6.
+_ONE_LEG_MAX_SHANKS = 0.45
+
+
+def _across_the_leg(mask: PersonMask | None, xy: PointsPx, shank_px: float) -> PointsPx:
+    """``xy`` moved along its row to the middle of the silhouette's run through it, where
+    the skin faces the camera: the knee-to-ankle line can run along a leg's shaded side
+    (a calf read 28 from the face's skin there, 8 in its middle). Unmoved where ``xy`` is
+    off the person or the run is wider than one leg (legs touching, side-on)."""
+    if mask is None:
+        return xy
+    h, w = mask.shape[:2]
+    x, y = round(float(xy[0])), round(float(xy[1]))
+    reach = int(_ONE_LEG_MAX_SHANKS * shank_px) + 1
+    if not (0 <= y < h and 0 <= x < w) or mask[y, x] <= 0.5:
+        return xy
+    row = mask[y, max(0, x - reach):min(w, x + reach + 1)] > 0.5
+    at = x - max(0, x - reach)
+    off = np.flatnonzero(~row)
+    left = int(off[off < at].max()) + 1 if (off < at).any() else None
+    right = int(off[off > at].min()) - 1 if (off > at).any() else None
+    if left is None or right is None or right - left + 1 > _ONE_LEG_MAX_SHANKS * shank_px:
+        return xy
+    return np.array([max(0, x - reach) + 0.5 * (left + right), float(xy[1])])
 
 
 def grey_percentiles(grey_u8: ImageU8, percents: tuple[float, ...]) -> tuple[float, ...]:
@@ -404,11 +442,8 @@ class StanceChecker:
         if mask is not None:
             # The pose model guesses legs below a picture cut at the shins (or a floor of
             # one colour): both ankles then lie off the person's silhouette.
-            covers = []
-            for leg in Leg:
-                ll = lm.leg(leg)
-                r = max(2, int(0.06 * float(np.linalg.norm(ll.knee.xy_px - ll.ankle.xy_px))))
-                covers.append(mask_cover(mask, ll.ankle.xy_px, r))
+            covers = [self._ankle_cover(mask, lm.leg(leg).ankle.xy_px, lm.leg(leg))
+                      for leg in Leg]
             if max(covers) < self.t.ankle_on_person:
                 return f"neither ankle on the silhouette ({covers[0]:.0%}, {covers[1]:.0%})"
         return None
@@ -455,6 +490,47 @@ class StanceChecker:
         swapped = replace(lm, left=lm.right, right=lm.left)
         self._feet_memo = (swapped, {Leg.LEFT: feet[Leg.RIGHT], Leg.RIGHT: feet[Leg.LEFT]})
         return PoseResult(swapped, pose.mask)
+
+    def ankles_on_their_feet(self, pose: PoseResult, expected: Stance) -> PoseResult:
+        """``pose`` with a side view's ankle that lies off the silhouette put over its
+        footprint, where that point is on the silhouette.
+
+        Side-on, the pose model sometimes merges the two legs: both knees on one point,
+        each foot's heel and toe landmarks spanning from the back heel to the front toe,
+        and the ankles in the gap between the legs, off the person (seen at the far
+        camera distances). The print then says where the foot stands (``_FOOT_ON_PRINT``)
+        when the silhouette covers its ankle, heel and toe there: a foot off its print
+        leaves one of them uncovered and keeps its landmarks for the footprint check, and
+        an ankle behind an object stays off the silhouette."""
+        lm = pose.landmarks
+        if lm is None or pose.mask is None or expected is not Stance.SIDE:
+            return pose
+        legs = {}
+        for leg in Leg:
+            ll = lm.leg(leg)
+            legs[leg] = ll
+            if self._ankle_cover(pose.mask, ll.ankle.xy_px, ll) >= self.t.ankle_on_person:
+                continue
+            heel, toe = self._prints_mm[expected][leg]
+            points = self.calibration.project_mm(np.array(
+                [[*(heel + f * (toe - heel)), z] for f, z in _FOOT_ON_PRINT]))
+            if min(self._ankle_cover(pose.mask, xy, ll) for xy in points) \
+                    < self.t.ankle_on_person:
+                continue
+            # The heel and toe landmarks merged too: the foot is where its print is.
+            legs[leg] = replace(ll, **{name: replace(getattr(ll, name), x_px=float(xy[0]),
+                                                     y_px=float(xy[1]))
+                                       for name, xy in zip(("ankle", "heel", "toe"), points,
+                                                           strict=True)})
+        if all(legs[g] is lm.leg(g) for g in Leg):
+            return pose
+        return PoseResult(replace(lm, left=legs[Leg.LEFT], right=legs[Leg.RIGHT]), pose.mask)
+
+    @staticmethod
+    def _ankle_cover(mask: PersonMask, xy: PointsPx, ll: LegLandmarks) -> float:
+        """The share of an ankle's patch (6 % of the shank around it) on the person."""
+        r = max(2, int(0.06 * float(np.linalg.norm(ll.knee.xy_px - ll.ankle.xy_px))))
+        return mask_cover(mask, xy, r)
 
     def classify(self, lm: BodyLandmarks) -> tuple[Stance, str]:
         """Front, side or none (with a note of the evidence) for these landmarks."""
@@ -533,7 +609,8 @@ class StanceChecker:
 
         The reference is skin seen on the face and neck (at the nose, and a quarter of the
         way to the shoulders), under the same light as the legs. ``calf``: the median over
-        four samples along the shank of the distance to that skin. ``ankle``: the largest
+        four samples down the shank, each in the middle of the leg's silhouette on its row
+        (``_across_the_leg``), of the distance to that skin. ``ankle``: the largest
         over three samples around the ankle joint (an occluder anywhere there counts) of
         the distance to the nearer of face skin and the leg's own calf (the far ankle in
         the side view is shaded differently from the face, but like its own calf).
@@ -556,8 +633,11 @@ class StanceChecker:
         for leg in Leg:
             ll = lm.leg(leg)
             knee, ankle = ll.knee.xy_px, ll.ankle.xy_px
-            leg_r[leg] = max(2, int(0.04 * float(np.linalg.norm(knee - ankle))))
-            centres += [knee + (ankle - knee) * f for f in calf_f + ankle_f]
+            shank_px = float(np.linalg.norm(knee - ankle))
+            leg_r[leg] = max(2, int(0.04 * shank_px))
+            centres += [_across_the_leg(pose.mask, knee + (ankle - knee) * f, shank_px)
+                        for f in calf_f]
+            centres += [knee + (ankle - knee) * f for f in ankle_f]
             radii += [leg_r[leg]] * (len(calf_f) + len(ankle_f))
         colours_all = _patches_lab(image, centres, radii, pose.mask)
         refs = [c for c in colours_all[:2] if c is not None]

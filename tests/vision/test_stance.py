@@ -25,6 +25,7 @@ from vision.stance import (
     Guidance,
     StanceChecker,
     StanceThresholds,
+    _across_the_leg,
     frame_basics,
 )
 from vision.types import BodyLandmarks, Frame, Keypoint, LegLandmarks, PoseResult
@@ -356,3 +357,124 @@ def test_a_gap_in_time_restarts_the_stillness_count(scene_1000, mat, estimator):
     assert checker.check(Frame(image, 2.1, 2), pose).message_key == "hold_still"
     checker.reset()
     assert checker.check(Frame(image, 2.2, 3), pose).message_key == "hold_still"
+
+
+# ---- bare calves sampled across the leg --------------------------------------------------
+
+def _run_through(mask: np.ndarray, x: int, y: int) -> tuple[int, int]:
+    """The first and last column of the silhouette's run on row ``y`` through ``x``."""
+    row = mask[y] > 0.5
+    left = right = x
+    while left > 0 and row[left - 1]:
+        left -= 1
+    while right < len(row) - 1 and row[right + 1]:
+        right += 1
+    return left, right
+
+
+@pytest.mark.slow
+def test_a_bare_calf_seen_along_its_shaded_side_is_not_taken_for_cloth(shared_data, mat,
+                                                                       estimator):
+    """The knee-to-ankle line can run along a calf's shaded side (half the light, as a
+    leg turned from the key light shows it): the colour samples are taken across the
+    silhouette's middle, so a bare calf still matches the face's skin and its ankle."""
+    s = SyntheticScene.load(shared_data / "synthetic-dev" / "scene_1001")
+    image = s.images_bgr["front"].copy()
+    pose = estimator.estimate(Frame(image, 0.0, 0))
+    lm = pose.landmarks
+    legs = {}
+    for leg in Leg:
+        ll = lm.leg(leg)
+        knee, ankle = ll.knee.xy_px, ll.ankle.xy_px
+        mid_y = int(knee[1] + 0.45 * (ankle[1] - knee[1]))
+        left, right = _run_through(pose.mask, round((knee[0] + ankle[0]) / 2), mid_y)
+        # The knee moved to one side, the ankle kept: mid-calf, the line runs 0.35 of the
+        # calf's width off its middle, in the shade of its outer 0.3.
+        dx_knee = ((left + right) / 2 + 0.35 * (right - left) - (knee[0] + ankle[0]) / 2) / 0.55
+        for y in range(int(knee[1] + 0.15 * (ankle[1] - knee[1])),
+                       int(knee[1] + 0.8 * (ankle[1] - knee[1]))):
+            a, b = _run_through(pose.mask, round(ankle[0]), y)
+            shade_from = int((a + b) / 2 + 0.2 * (b - a))
+            image[y, shade_from:b + 1] = (image[y, shade_from:b + 1] * 0.5).astype(np.uint8)
+        legs[leg] = LegLandmarks(*(dataclasses.replace(k, x_px=k.x_px + dx_knee)
+                                   if k is ll.knee else k for k in ll.all()))
+    shaded_side = BodyLandmarks(legs[Leg.LEFT], legs[Leg.RIGHT], lm.nose, lm.left_shoulder,
+                                lm.right_shoulder)
+    scores = StanceChecker(s.with_floor_pose(mat), mat, still_frames=1).garment_scores(
+        image, PoseResult(shaded_side, pose.mask), shaded_side)
+    # Covered takes a calf unlike the face's skin (and unlike its own ankle): 15.7 and 4.9
+    # here, as without the shade (54-56 sampled on the line).
+    limit = StanceThresholds().covered_distance
+    assert all(scores[leg]["calf"] < limit for leg in Leg), scores
+
+
+@pytest.mark.parametrize(("runs", "x", "expected_x"), [
+    ([(100, 200)], 180, 150.0),              # one calf 100 px wide: its middle
+    ([(100, 160), (170, 230)], 150, 130.0),  # two legs apart: the middle of its own
+    ([(100, 340)], 180, 180.0),              # legs touching (240 px > 0.45 shanks): kept
+    ([(100, 200)], 250, 250.0),              # off the person: kept
+])
+def test_colour_samples_move_to_the_middle_of_their_leg(runs, x, expected_x):
+    mask = np.zeros((50, 500), np.float32)
+    for a, b in runs:
+        mask[:, a:b + 1] = 1.0
+    moved = _across_the_leg(mask, np.array([float(x), 20.0]), shank_px=400.0)
+    assert moved[0] == pytest.approx(expected_x) and moved[1] == 20.0
+
+
+# ---- side-on legs the pose model merged -----------------------------------------------
+
+def _merged(lm: BodyLandmarks, mask: np.ndarray) -> BodyLandmarks:
+    """The side view as the pose model gives it when it merges the legs: each foot from
+    the back heel to the front toe, both ankles in the gap between the legs, off the
+    person."""
+    heels = sorted((lm.leg(g).heel for g in Leg), key=lambda k: k.x_px)
+    toes = sorted((lm.leg(g).toe for g in Leg), key=lambda k: k.x_px)
+    ankle = lm.left.ankle
+    shank = float(np.linalg.norm(lm.left.knee.xy_px - ankle.xy_px))
+    y = round(ankle.y_px - 0.1 * shank)
+    off = np.flatnonzero(mask[y] <= 0.5)
+    x = off[np.argmin(np.abs(off - 0.5 * (lm.left.ankle.x_px + lm.right.ankle.x_px)))]
+    legs = {g: dataclasses.replace(lm.leg(g), heel=heels[0], toe=toes[-1],
+                                   ankle=dataclasses.replace(ankle, x_px=float(x),
+                                                             y_px=float(y)))
+            for g in Leg}
+    return dataclasses.replace(lm, left=legs[Leg.LEFT], right=legs[Leg.RIGHT])
+
+
+@pytest.mark.slow
+def test_side_on_legs_the_pose_model_merged_are_found_on_their_prints(scene_1000, mat,
+                                                                        estimator):
+    scene, cal = scene_1000
+    frame = Frame(scene.images_bgr["side"], 0.0, 0)
+    pose = estimator.estimate(frame)
+    merged = PoseResult(_merged(pose.landmarks, pose.mask), pose.mask)
+    checker = StanceChecker(cal, mat, still_frames=1)
+    assert checker.check(frame, merged, Stance.SIDE).message_key == "legs_out_of_frame"
+    found = checker.ankles_on_their_feet(merged, Stance.SIDE)
+    assert checker.check(frame, found, Stance.SIDE).message_key == "ok"
+    for leg in Leg:
+        own, seeded = pose.landmarks.leg(leg), found.landmarks.leg(leg)
+        shank = float(np.linalg.norm(own.knee.xy_px - own.ankle.xy_px))
+        assert np.linalg.norm(seeded.ankle.xy_px - own.ankle.xy_px) < 0.1 * shank, leg
+    # Facing the camera nothing is moved; ankles on the silhouette are kept.
+    assert checker.ankles_on_their_feet(merged, Stance.FRONT) is merged
+    assert checker.ankles_on_their_feet(pose, Stance.SIDE) is pose
+
+
+@pytest.mark.slow
+def test_a_merged_side_view_with_an_object_before_the_feet_stays_refused(scene_1000, mat,
+                                                                         estimator):
+    scene, cal = scene_1000
+    frame = Frame(scene.images_bgr["side"], 0.0, 0)
+    pose = estimator.estimate(frame)
+    hidden = pose.mask.copy()
+    lowest_ankle_y = max(pose.landmarks.leg(g).ankle.y_px for g in Leg)
+    shank = float(np.linalg.norm(pose.landmarks.left.knee.xy_px
+                                 - pose.landmarks.left.ankle.xy_px))
+    hidden[round(lowest_ankle_y - 0.25 * shank):] = 0.0  # a box before both feet
+    merged = PoseResult(_merged(pose.landmarks, pose.mask), hidden)
+    checker = StanceChecker(cal, mat, still_frames=1)
+    found = checker.ankles_on_their_feet(merged, Stance.SIDE)
+    assert found is merged
+    assert checker.check(frame, found, Stance.SIDE).message_key == "legs_out_of_frame"
