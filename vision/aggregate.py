@@ -390,6 +390,36 @@ def _prior_where_unread(front: RobustProfile, depth_mm: FloatArray, depth_sd_mm:
             np.where(unread, front.value_mm * ratio_sd, depth_sd_mm), unread)
 
 
+def _either_view_wrong(front: RobustProfile, side: RobustProfile, depth_mm: FloatArray,
+                       depth_sd_mm: FloatArray, disputed: BoolArray, calf: SitePoint,
+                       lo_mm: float, hi_mm: float, knee_sd_mm: float,
+                       notes: list[str]) -> SitePoint:
+    """``calf``, read where the side view's depth is no calf section for the front width
+    (``disputed`` heights, given the prior's depth from the width), with an sd that takes
+    in the calf read the other way there: the side's depth trusted, the width from it by
+    the same prior. A depth/width out of range means one view is wrong, and it need not
+    be the side: a front outline that bleeds into the gap between the legs widens the
+    front width by 20 mm over a few centimetres (a calf read 72 mm large with an sd of
+    13, and the swelling it made sent to a doctor). Either reading may be the true one,
+    as on either side of a depth break."""
+    ratio = DEPTH_RATIO_PRIOR["calf"][0]
+    width_alt = np.where(disputed, side.value_mm / ratio, front.value_mm)
+    try:
+        alt = _site(replace(front, value_mm=width_alt), np.where(disputed, side.value_mm,
+                                                                 depth_mm),
+                    depth_sd_mm, "calf", lo_mm, hi_mm, "max", knee_sd_mm)
+    except GirthNotFound:
+        return calf
+    both = abs(calf.girth_mm - alt.girth_mm)
+    if both <= calf.sd_mm:
+        return calf
+    calf = replace(calf, sd_mm=math.hypot(calf.sd_mm, both / 2))
+    notes.append(f"calf {alt.girth_mm:.0f} mm at {alt.height_mm:.0f} mm with the side view "
+                 f"trusted there: either view may be wrong, calf sd widened to "
+                 f"{calf.sd_mm:.1f} mm")
+    return calf
+
+
 def leg_girths(front: RobustProfile, side: RobustProfile | None,
                knee_above_landmark_mm: float = 0.0,
                knee_prior: KneeEstimate | None = None) -> LegGirths:
@@ -465,6 +495,10 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                      f"section (depth/width outside {lo_ratio}-{hi_ratio}): depth from the "
                      "prior")
         prior_sites.append("calf")
+        if not calf_filled:
+            assert side is not None  # disputed heights need a side view
+            calf = _either_view_wrong(front, side, depth, depth_sd_c, implausible, calf,
+                                      calf_lo, calf_hi, knee_point.sd_mm, notes)
     if calf.window_edge_sd_mm > 0:
         notes.append(f"calf still widening at the top of its search window "
                      f"({calf.height_mm:.0f} mm, {CALF_SEARCH_BELOW_KNEE_MM:.0f} mm below the "

@@ -442,7 +442,7 @@ class StanceChecker:
         if mask is not None:
             # The pose model guesses legs below a picture cut at the shins (or a floor of
             # one colour): both ankles then lie off the person's silhouette.
-            covers = [self._ankle_cover(mask, lm.leg(leg).ankle.xy_px, lm.leg(leg))
+            covers = [self._patch_on_person(mask, lm.leg(leg).ankle.xy_px, lm.leg(leg))
                       for leg in Leg]
             if max(covers) < self.t.ankle_on_person:
                 return f"neither ankle on the silhouette ({covers[0]:.0%}, {covers[1]:.0%})"
@@ -509,12 +509,12 @@ class StanceChecker:
         for leg in Leg:
             ll = lm.leg(leg)
             legs[leg] = ll
-            if self._ankle_cover(pose.mask, ll.ankle.xy_px, ll) >= self.t.ankle_on_person:
+            if self._patch_on_person(pose.mask, ll.ankle.xy_px, ll) >= self.t.ankle_on_person:
                 continue
             heel, toe = self._prints_mm[expected][leg]
             points = self.calibration.project_mm(np.array(
                 [[*(heel + f * (toe - heel)), z] for f, z in _FOOT_ON_PRINT]))
-            if min(self._ankle_cover(pose.mask, xy, ll) for xy in points) \
+            if min(self._patch_on_person(pose.mask, xy, ll) for xy in points) \
                     < self.t.ankle_on_person:
                 continue
             # The heel and toe landmarks merged too: the foot is where its print is.
@@ -527,8 +527,9 @@ class StanceChecker:
         return PoseResult(replace(lm, left=legs[Leg.LEFT], right=legs[Leg.RIGHT]), pose.mask)
 
     @staticmethod
-    def _ankle_cover(mask: PersonMask, xy: PointsPx, ll: LegLandmarks) -> float:
-        """The share of an ankle's patch (6 % of the shank around it) on the person."""
+    def _patch_on_person(mask: PersonMask, xy: PointsPx, ll: LegLandmarks) -> float:
+        """The share of a patch around ``xy`` (6 % of the leg's shank to each side) that
+        the person's mask covers: an ankle, heel or toe on the silhouette or off it."""
         r = max(2, int(0.06 * float(np.linalg.norm(ll.knee.xy_px - ll.ankle.xy_px))))
         return mask_cover(mask, xy, r)
 

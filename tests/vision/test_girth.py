@@ -325,3 +325,22 @@ def test_a_front_width_narrowing_smoothly_is_no_break():
     assert front_break_mm(d, 80.0, 400.0) is None
     d[(h >= 80) & (h < 150)] *= 0.8
     assert front_break_mm(d, 80.0, 400.0) == pytest.approx(152.5, abs=5)
+
+
+def test_a_front_outline_bleeding_at_the_calf_top_widens_the_calf_sd_to_the_truth():
+    # The front outline bleeds into the gap between the legs over the calf window's top
+    # (the width 20 % too large there) while the side view reads the depth whole: the
+    # depth/width there is no calf section, and the front is the wrong view. The calf
+    # read there with the prior's depth is far too large; its sd must reach the truth.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 390)
+    d[h > 560] = np.nan
+    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    bled = d.copy()
+    bled[(h > 430) & (h < 530)] *= 1.35
+    girths = leg_girths(_profile(bled, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    assert girths.depth_from_prior == ("calf",)
+    excess = girths.calf.girth_mm - whole.calf.girth_mm
+    assert excess > 20.0
+    assert excess < 2 * girths.calf.sd_mm
+    assert any("either view may be wrong" in note for note in girths.notes)
