@@ -329,7 +329,7 @@ def test_a_front_width_narrowing_smoothly_is_no_break():
 
 def test_a_front_outline_bleeding_at_the_calf_top_widens_the_calf_sd_to_the_truth():
     # The front outline bleeds into the gap between the legs over the calf window's top
-    # (the width 20 % too large there) while the side view reads the depth whole: the
+    # (the width 35 % too large there) while the side view reads the depth whole: the
     # depth/width there is no calf section, and the front is the wrong view. The calf
     # read there with the prior's depth is far too large; its sd must reach the truth.
     h = HEIGHTS_MM

@@ -442,14 +442,19 @@ def _merged(lm: BodyLandmarks, mask: np.ndarray) -> BodyLandmarks:
     return dataclasses.replace(lm, left=legs[Leg.LEFT], right=legs[Leg.RIGHT])
 
 
+@pytest.fixture(scope="module")
+def side_view(scene_1000, estimator):
+    """The side frame of scene 1000 and the pose model's reading of it."""
+    frame = Frame(scene_1000[0].images_bgr["side"], 0.0, 0)
+    return frame, estimator.estimate(frame)
+
+
 @pytest.mark.slow
 def test_side_on_legs_the_pose_model_merged_are_found_on_their_prints(scene_1000, mat,
-                                                                        estimator):
-    scene, cal = scene_1000
-    frame = Frame(scene.images_bgr["side"], 0.0, 0)
-    pose = estimator.estimate(frame)
+                                                                        side_view):
+    frame, pose = side_view
     merged = PoseResult(_merged(pose.landmarks, pose.mask), pose.mask)
-    checker = StanceChecker(cal, mat, still_frames=1)
+    checker = StanceChecker(scene_1000[1], mat, still_frames=1)
     assert checker.check(frame, merged, Stance.SIDE).message_key == "legs_out_of_frame"
     found = checker.ankles_on_their_feet(merged, Stance.SIDE)
     assert checker.check(frame, found, Stance.SIDE).message_key == "ok"
@@ -464,17 +469,15 @@ def test_side_on_legs_the_pose_model_merged_are_found_on_their_prints(scene_1000
 
 @pytest.mark.slow
 def test_a_merged_side_view_with_an_object_before_the_feet_stays_refused(scene_1000, mat,
-                                                                         estimator):
-    scene, cal = scene_1000
-    frame = Frame(scene.images_bgr["side"], 0.0, 0)
-    pose = estimator.estimate(frame)
+                                                                         side_view):
+    frame, pose = side_view
     hidden = pose.mask.copy()
     lowest_ankle_y = max(pose.landmarks.leg(g).ankle.y_px for g in Leg)
     shank = float(np.linalg.norm(pose.landmarks.left.knee.xy_px
                                  - pose.landmarks.left.ankle.xy_px))
     hidden[round(lowest_ankle_y - 0.25 * shank):] = 0.0  # a box before both feet
     merged = PoseResult(_merged(pose.landmarks, pose.mask), hidden)
-    checker = StanceChecker(cal, mat, still_frames=1)
+    checker = StanceChecker(scene_1000[1], mat, still_frames=1)
     found = checker.ankles_on_their_feet(merged, Stance.SIDE)
     assert found is merged
     assert checker.check(frame, found, Stance.SIDE).message_key == "legs_out_of_frame"
