@@ -400,8 +400,7 @@ def _either_view_wrong(front: RobustProfile, side: RobustProfile, depth_mm: Floa
     the same prior. A depth/width out of range means one view is wrong, and it need not
     be the side: a front outline that bleeds into the gap between the legs widens the
     front width by 20 mm over a few centimetres (a calf read 72 mm large with an sd of
-    13, and the swelling it made sent to a doctor). Either reading may be the true one,
-    as on either side of a depth break."""
+    13). Either reading may be the true one, as on either side of a depth break."""
     ratio = DEPTH_RATIO_PRIOR["calf"][0]
     width_alt = np.where(disputed, side.value_mm / ratio, front.value_mm)
     try:

@@ -111,6 +111,7 @@ def more_states(lang: str) -> Iterator[tuple[str, Callable[[KioskWindow], None]]
         source=MeasurementSource.TAPE)
     yield "recommendation-most", status(FlowState.RECOMMENDATION,
                                         decision=decide(differ, notes, catalogue))
+
     def at_edge(ankle_mm: float) -> LegMeasurement:
         return LegMeasurement(ankle_mm=ankle_mm, calf_mm=380.0, knee_high_length_mm=420.0,
                               ankle_sd_mm=3.0, calf_sd_mm=4.2, knee_high_length_sd_mm=12.0)
