@@ -95,9 +95,7 @@ class StanceCheck(Protocol):
     def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None
               ) -> Guidance: ...
 
-    def legs_on_their_prints(self, pose: PoseResult, expected: Stance) -> PoseResult: ...
-
-    def ankles_on_their_feet(self, pose: PoseResult, expected: Stance) -> PoseResult: ...
+    def mended_by_the_prints(self, pose: PoseResult, expected: Stance) -> PoseResult: ...
 
 
 @dataclass(frozen=True, eq=False)
@@ -260,8 +258,7 @@ class LegMeasurer:
         if self.checker_factory is not None:
             if self._checker is None:
                 self._checker = self.checker_factory(calibration)
-            pose = self._checker.ankles_on_their_feet(
-                self._checker.legs_on_their_prints(pose, expected), expected)
+            pose = self._checker.mended_by_the_prints(pose, expected)
             guidance = self._checker.check(frame, pose, expected)
             if not guidance.accepted:
                 return self._reject(expected, guidance.message_key, pose, guidance, image)

@@ -139,13 +139,12 @@ class StanceThresholds:
 
 # Where the ankle, heel and toe landmarks stand over a side-on foot's print (share of the
 # way from the print's heel to its toe, height above the floor in mm), for
-# ``StanceChecker.ankles_on_their_feet``. On 100 side views of seeds 900000-900049 the
-# ankle landmark stands 0.14 of the way from the heel landmark to the toe's (228 mm
-# apart; sd 0.06) and 101 mm up (sd 8); the heel landmark ~20 mm in front of the print's
-# heel line, so 52 mm along a 260 mm print. Heel and toe at the heights
-# ``_feet_on_floor_mm`` reads them at, inside a short foot's outline (the silhouette must
-# cover them): 26 mm from the print's heel, 52 mm short of its toe.
-_FOOT_ON_PRINT = ((0.2, 100.0), (0.1, 30.0), (0.8, 10.0))
+# ``StanceChecker.ankles_on_their_feet``. On the 100 side views of seeds 900000-900049
+# the ankle landmark stands 0.24 of the way along (10-90 %: 0.17-0.30), 105 mm up (sd
+# 15), and the heel landmark 0.12 along (at the 30 mm ``_feet_on_floor_mm`` reads it at).
+# The toe landmark stands at 0.98 (10 mm up); the point taken is 0.8 along, inside a
+# short foot's outline, since the silhouette must cover it.
+_FOOT_ON_PRINT = ((0.24, 105.0), (0.12, 30.0), (0.8, 10.0))
 
 
 def _footprint_dir(heel_xy: FloatArray, toe_xy: FloatArray) -> FloatArray:
@@ -253,7 +252,7 @@ _ONE_LEG_MAX_SHANKS = 0.45
 def _across_the_leg(mask: PersonMask | None, xy: PointsPx, shank_px: float) -> PointsPx:
     """``xy`` moved along its row to the middle of the silhouette's run through it, where
     the skin faces the camera: the knee-to-ankle line can run along a leg's shaded side
-    (a calf read 28 from the face's skin there, 8 in its middle). Unmoved where ``xy`` is
+    (a calf read 28 from the face's skin there, 14 in its middle). Unmoved where ``xy`` is
     off the person or the run is wider than one leg (legs touching, side-on)."""
     if mask is None:
         return xy
@@ -490,6 +489,12 @@ class StanceChecker:
         swapped = replace(lm, left=lm.right, right=lm.left)
         self._feet_memo = (swapped, {Leg.LEFT: feet[Leg.RIGHT], Leg.RIGHT: feet[Leg.LEFT]})
         return PoseResult(swapped, pose.mask)
+
+    def mended_by_the_prints(self, pose: PoseResult, expected: Stance) -> PoseResult:
+        """``pose`` with the pose model's mistakes that the footprints show mended: legs it
+        swapped (``legs_on_their_prints``), then side-on feet it merged
+        (``ankles_on_their_feet``)."""
+        return self.ankles_on_their_feet(self.legs_on_their_prints(pose, expected), expected)
 
     def ankles_on_their_feet(self, pose: PoseResult, expected: Stance) -> PoseResult:
         """``pose`` with a side view's ankle that lies off the silhouette put over its
