@@ -185,7 +185,9 @@ def decide(measurement: Measurement, answers: Answers, catalogue: Catalogue,
     if swelling is not None:
         reasons.append(swelling)
     outcome = most_severe(r.action for r in reasons if r.action)
-    if outcome.is_referral:
+    if outcome.is_referral or swelling is not None:
+        # A possible clot is never a size question, made-to-measure included: staff tape
+        # both legs first (a sizing reason, more severe than their check, would hide it).
         return Decision(outcome, _sorted_reasons(reasons), (), ())
 
     products, route_reasons = eligible_products(answers, catalogue, style)
@@ -198,8 +200,7 @@ def decide(measurement: Measurement, answers: Answers, catalogue: Catalogue,
         reasons.extend(sizing.reasons)
     outcome = most_severe(r.action for r in reasons if r.action)
     choices: tuple[ProductChoice, ...] = ()
-    # A possible clot is never a size question: no candidates until staff have taped it.
-    if sizing is not None and outcome.offers_product and swelling is None and \
+    if sizing is not None and outcome.offers_product and \
             sizing.status is not FitStatus.MADE_TO_MEASURE:
         choices = _choices(sizing)
     if answers.yes("hand_arthritis") and choices:

@@ -56,6 +56,10 @@ RED_FLAGS = [q.id for q in QUESTIONS if q.action.is_referral]
     # 22 mm +/- 5 mm per calf reaches 30 within 2 sd of the difference (7.1 mm): tape
     (pair(leg(230, 350, sd=5), leg(230, 372, sd=5)), answers(), Outcome.STAFF_CHECK,
      "calf_difference_uncertain", False),
+    # a possible calf difference beside a calf too large for its size: still the staff
+    # tape check, not made-to-measure (never a size question)
+    (pair(leg(230, 395, sd=3), leg(230, 372, sd=3)), answers(), Outcome.STAFF_CHECK,
+     "calf_difference_uncertain", False),
     # no length: staff measure it
     (pair(leg(230, 350, None)), answers(), Outcome.STAFF_CHECK, "length_not_measured", True),
     # everything fine: the recommendation
