@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QApplication
 from fitting.errors import LegFitError
 from fitting.stance import Stance
 from kiosk.assembly import KioskOptions, KioskParts, assemble
+from kiosk.gui_gc import GuiThreadCollector
 from kiosk.journal import FlowJournal
 from kiosk.live_view import scale_overlay, scale_px
 from kiosk.narrator import Narrator
@@ -93,6 +94,8 @@ class KioskController(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(pump_interval_ms)
         self._timer.timeout.connect(self.pump)
+        # Worker threads must never collect garbage that holds a Qt object (a deadlock).
+        self._collector = GuiThreadCollector(self)
         window.intent.connect(self.on_intent)
         window.user_activity.connect(self.flow.touch)
         self.flow.subscribe(self._on_status)
@@ -126,6 +129,7 @@ class KioskController(QObject):
 
     def start(self) -> None:
         self._started = True
+        self._collector.start()  # before any worker thread allocates
         calibration = self.parts.calibration or self.parts.intrinsics_only
         if calibration is not None:
             # The live view shows the legs only (about the frame's lower half) in a picture
@@ -150,7 +154,9 @@ class KioskController(QObject):
         self._stopped = True
         self._timer.stop()
         self._notifier.stopping()
-        return self.parts.close()
+        stuck = self.parts.close()
+        self._collector.stop()
+        return stuck
 
     # -- flow -> window ------------------------------------------------------------------
 
