@@ -16,8 +16,11 @@ is refused by name: a misspelled sd must not switch a check off), ``source`` ("c
 or "tape", required), and optionally ``ankle_difference_sd_mm`` and
 ``calf_difference_sd_mm``: the sd of the left/right difference when the measurer knows
 it better than from the two legs' sds taken as independent (errors both legs share, such
-as the calibration's, cancel in a difference). Other top-level keys (the camera's
-diagnostics) are read past.
+as the calibration's, cancel in a difference); and ``flagged_differences``: the sites
+("ankle", "calf") whose left/right difference rests on a reading the measurer flagged as
+a possible misread (an outline lost, views that disagree, a depth from a prior), which
+the clot rules weigh at the low end of its sd (``fitting.swelling``). Other top-level
+keys (the camera's diagnostics) are read past.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ _PHYSICAL_RANGES = {"ankle_mm": GIRTH_RANGE_MM, "calf_mm": GIRTH_RANGE_MM,
                     "knee_high_length_mm": LENGTH_RANGE_MM, "ankle_sd_mm": SD_RANGE_MM,
                     "calf_sd_mm": SD_RANGE_MM, "knee_high_length_sd_mm": SD_RANGE_MM}
 DIFFERENCE_SD_KEYS = {Site.ANKLE: "ankle_difference_sd_mm", Site.CALF: "calf_difference_sd_mm"}
+FLAGGED_DIFFERENCES_KEY = "flagged_differences"
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class Measurement:
     A camera measurement's legs always carry sds (``CAMERA_DEFAULT_SD_MM`` where none
     was given). ``ankle_difference_sd_mm`` / ``calf_difference_sd_mm``: the sd of the
     left/right difference when the measurer states it (see the module docstring).
+    ``flagged_differences``: the sites whose difference rests on a flagged reading.
     """
 
     left: LegMeasurement
@@ -144,6 +149,7 @@ class Measurement:
     source: MeasurementSource
     ankle_difference_sd_mm: float | None = None
     calf_difference_sd_mm: float | None = None
+    flagged_differences: frozenset[Site] = frozenset()
 
     def __post_init__(self) -> None:
         for key in DIFFERENCE_SD_KEYS.values():
@@ -181,6 +187,8 @@ class Measurement:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
+        if self.flagged_differences:
+            out[FLAGGED_DIFFERENCES_KEY] = sorted(s.value for s in self.flagged_differences)
         return out
 
     @classmethod
@@ -207,9 +215,23 @@ class Measurement:
         try:
             return cls(left=LegMeasurement.from_dict(data["left"], "left"),
                        right=LegMeasurement.from_dict(data["right"], "right"),
-                       source=source, **differences)
+                       source=source, **differences,
+                       flagged_differences=_flagged_sites(data.get(FLAGGED_DIFFERENCES_KEY)))
         except InputInvalid as exc:
             raise InputInvalid(f"measurement: {exc}") from None
+
+
+def _flagged_sites(value: object) -> frozenset[Site]:
+    """The sites of ``flagged_differences``: absent, or a list of site names."""
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list):
+        raise InputInvalid(f"{FLAGGED_DIFFERENCES_KEY} must be a list of sites, not {value!r}")
+    try:
+        return frozenset(Site(name) for name in value)
+    except ValueError:
+        raise InputInvalid(f"{FLAGGED_DIFFERENCES_KEY}: the sites are "
+                           f"{', '.join(s.value for s in Site)}, not {value!r}") from None
 
 
 def _check_mm(name: str, value: object) -> None:

@@ -45,6 +45,7 @@ from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.plausibility import (
     calf_to_ankle_refusal,
+    flagged_differences,
     outside_human_range,
     pool_ankles,
     pool_lengths,
@@ -421,7 +422,8 @@ class LegMeasurer:
             misread = outside_human_range(leg, girths[leg])
             if misread is not None:
                 raise MeasurementRefused(misread, leg=leg)
-        girths, difference_reasons = unsupported_difference(girths)
+        girths, one_view = unsupported_difference(girths)
+        flagged = flagged_differences(girths, one_view)
         girths, _ = pool_lengths(girths)
         if not any(self._height_scaled.values()):
             # (A stated height's scale errs alike for both legs: nothing to pool there.)
@@ -429,8 +431,8 @@ class LegMeasurer:
         measurement = Measurement(
             left=self._leg_measurement(girths[Leg.LEFT]),
             right=self._leg_measurement(girths[Leg.RIGHT]),
-            source=MeasurementSource.CAMERA)
-        reasons = [*shape_reasons, *difference_reasons]
+            source=MeasurementSource.CAMERA, flagged_differences=flagged)
+        reasons = [*shape_reasons, *one_view.values()]
         if not has_side:
             reasons.append("front view only")
         if any(self._height_scaled.values()):

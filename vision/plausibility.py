@@ -10,6 +10,9 @@
   shadow taken for an edge) is a misread of one leg or the other. Its sd is widened to
   take in both readings, so the sizing engine and the clot rules treat the difference as
   unsure (a staff tape check) rather than as a swelling or a size.
+- ``flagged_differences``: the sites whose difference rests on such a reading, or on any
+  reading flagged as a possible misread; the clot rules refer on them only when the
+  difference reaches its threshold even at the low end of its sd.
 - ``pool_lengths``: one knee-high length for two legs read alike: one person's two knee
   points stand at one height, and the camera's two readings of it differ by its noise.
 - ``pool_ankles``: two ankles read alike are read together. Each ankle's camera error is
@@ -21,9 +24,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import replace
 
-from fitting.measurement import Leg
+from fitting.measurement import Leg, Site
 from vision.aggregate import LegGirths, SitePoint
 
 # Adult girths seen in ANSUR II (6,068 US Army adults, 2012: ankle 156-293 mm, calf
@@ -109,12 +113,13 @@ def views_agree(left: SitePoint, right: SitePoint) -> bool:
 
 
 def unsupported_difference(girths: dict[Leg, LegGirths]
-                           ) -> tuple[dict[Leg, LegGirths], list[str]]:
+                           ) -> tuple[dict[Leg, LegGirths], dict[str, str]]:
     """Widen both legs' sd at a site whose left/right difference the views do not share;
-    returns the girths and the reasons. Only where both legs' depths were seen side-on:
-    a depth from the width prior can confirm nothing (its sd is already the prior's)."""
+    returns the girths and, per site widened, the reason. Only where both legs' depths
+    were seen side-on: a depth from the width prior can confirm nothing (its sd is
+    already the prior's)."""
     out = dict(girths)
-    reasons = []
+    reasons: dict[str, str] = {}
     for site in ("ankle", "calf"):
         left, right = _point(out[Leg.LEFT], site), _point(out[Leg.RIGHT], site)
         diff = left.girth_mm - right.girth_mm
@@ -131,9 +136,28 @@ def unsupported_difference(girths: dict[Leg, LegGirths]
                      f"both views: sd widened to {widened.sd_mm:.1f} mm")
             out[leg] = (replace(out[leg], ankle=widened, notes=notes) if site == "ankle"
                         else replace(out[leg], calf=widened, notes=notes))
-        reasons.append(f"the {site}s differ by {abs(diff):.0f} mm in one view only: "
-                       f"{site} sd widened")
+        reasons[site] = (f"the {site}s differ by {abs(diff):.0f} mm in one view only: "
+                         f"{site} sd widened")
     return out, reasons
+
+
+def flagged_differences(girths: dict[Leg, LegGirths], one_view: Collection[str]
+                        ) -> frozenset[Site]:
+    """The sites whose left/right difference rests on a reading flagged as a possible
+    misread: a difference one view only shows (``one_view``, from
+    ``unsupported_difference``), or either leg's reading there from the front view alone,
+    from a depth prior (the side outline unread or no section of a leg), read again above
+    a break of the front outline (ankle) or across a break of the side outline (calf)."""
+    flagged = set()
+    for site in Site:
+        breaks = [g.front_break_mm if site is Site.ANKLE else g.depth_break_mm
+                  for g in girths.values()]
+        if (site.value in one_view
+                or any(g.front_only or site.value in g.depth_from_prior
+                       for g in girths.values())
+                or any(at is not None for at in breaks)):
+            flagged.add(site)
+    return frozenset(flagged)
 
 
 def pool_ankles(girths: dict[Leg, LegGirths]) -> tuple[dict[Leg, LegGirths], bool]:

@@ -74,6 +74,30 @@ def test_the_difference_sd_stated_by_the_measurer_replaces_the_independent_one()
     assert Measurement.from_dict(stated.to_dict()) == stated
 
 
+@pytest.mark.parametrize(("calf_sd_mm", "outcome", "code"), [
+    # 40 mm apart with 12 mm a leg (sd of the difference 17): 40 - 34 is below 30, so
+    # the reading that was flagged as a possible misread does not refer; staff tape it
+    (12.0, Outcome.STAFF_CHECK, "calf_difference_uncertain"),
+    # 40 mm apart with 3 mm a leg: 40 - 8.5 still reaches 30, flagged or not
+    (3.0, Outcome.URGENT_DOCTOR, "calf_difference"),
+])
+def test_a_flagged_difference_refers_only_at_the_low_end_of_its_sd(calf_sd_mm, outcome,
+                                                                   code):
+    left = LegMeasurement(ankle_mm=230, calf_mm=360, ankle_sd_mm=3, calf_sd_mm=calf_sd_mm)
+    right = LegMeasurement(ankle_mm=230, calf_mm=400, ankle_sd_mm=3, calf_sd_mm=calf_sd_mm)
+    plain = Measurement(left, right, CAMERA)
+    assert decide(plain, answers(), TEST_CATALOGUE).outcome is Outcome.URGENT_DOCTOR
+    flagged = Measurement(left, right, CAMERA, flagged_differences=frozenset({Site.CALF}))
+    decision = decide(flagged, answers(), TEST_CATALOGUE)
+    assert decision.outcome is outcome and decision.reasons[0].code == code
+    assert decision.possible_clot and not decision.recommendations
+    # a flag at the other site changes nothing here
+    ankle = Measurement(left, right, CAMERA, flagged_differences=frozenset({Site.ANKLE}))
+    assert decide(ankle, answers(), TEST_CATALOGUE).outcome is Outcome.URGENT_DOCTOR
+    # the flags travel in the JSON contract
+    assert Measurement.from_dict(flagged.to_dict()) == flagged
+
+
 def test_a_camera_figure_without_an_sd_gets_the_cameras_default_never_zero():
     bare = LegMeasurement(ankle_mm=230, calf_mm=360, knee_high_length_mm=410)
     camera = Measurement(bare, bare, CAMERA)
@@ -96,6 +120,10 @@ def test_a_camera_figure_without_an_sd_gets_the_cameras_default_never_zero():
      "source is missing"),
     ({"left": {"ankle_mm": 230, "calf_mm": 360}, "right": {"ankle_mm": 230, "calf_mm": 360},
       "source": "camera", "calf_difference_sd_mm": -1}, "calf_difference_sd_mm"),
+    ({"left": {"ankle_mm": 230, "calf_mm": 360}, "right": {"ankle_mm": 230, "calf_mm": 360},
+      "source": "camera", "flagged_differences": ["thigh"]}, "flagged_differences"),
+    ({"left": {"ankle_mm": 230, "calf_mm": 360}, "right": {"ankle_mm": 230, "calf_mm": 360},
+      "source": "camera", "flagged_differences": "calf"}, "must be a list"),
 ])
 def test_the_measurement_contract_refuses_what_would_weaken_a_check(data, message):
     with pytest.raises(InputInvalid, match=message):

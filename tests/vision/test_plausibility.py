@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from fitting.measurement import Leg
+from fitting.measurement import Leg, Site
 from vision.aggregate import LegGirths, SitePoint
 from vision.plausibility import (
     ANKLE_PAIR_SD_MM,
@@ -14,6 +14,7 @@ from vision.plausibility import (
     HUMAN_RANGE_MM,
     LENGTH_PAIR_MAX_MM,
     calf_to_ankle_refusal,
+    flagged_differences,
     outside_human_range,
     pool_ankles,
     pool_lengths,
@@ -55,7 +56,7 @@ def test_a_difference_only_the_front_view_shows_widens_both_legs_sd():
     left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
     out, reasons = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
-    assert len(reasons) == 1 and "ankles differ by 25 mm" in reasons[0]
+    assert list(reasons) == ["ankle"] and "ankles differ by 25 mm" in reasons["ankle"]
     for leg in Leg:
         assert out[leg].ankle.sd_mm == pytest.approx(math.hypot(3.0, 12.5))
         assert out[leg].ankle.girth_mm == pytest.approx((220.0, 195.0)[leg == Leg.RIGHT])
@@ -67,7 +68,7 @@ def test_a_difference_both_views_show_is_a_real_one():
     left = _leg(calf=(370.0, 4.0, 105.0, 110.0))
     right = _leg(calf=(405.0, 4.0, 115.0, 121.0))
     out, reasons = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
-    assert reasons == [] and out[Leg.RIGHT].calf.sd_mm == 4.0
+    assert reasons == {} and out[Leg.RIGHT].calf.sd_mm == 4.0
 
 
 def test_a_difference_without_a_side_depth_to_check_it_is_left_alone():
@@ -75,7 +76,34 @@ def test_a_difference_without_a_side_depth_to_check_it_is_left_alone():
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
     right = dataclasses.replace(right, depth_from_prior=("ankle",))
     out, reasons = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
-    assert reasons == [] and out[Leg.RIGHT].ankle.sd_mm == 3.0
+    assert reasons == {} and out[Leg.RIGHT].ankle.sd_mm == 3.0
+
+
+def test_a_difference_plainly_read_in_both_views_is_not_flagged():
+    left = _leg(calf=(370.0, 4.0, 105.0, 110.0))
+    right = _leg(calf=(405.0, 4.0, 115.0, 121.0))
+    girths = {Leg.LEFT: left, Leg.RIGHT: right}
+    assert flagged_differences(girths, unsupported_difference(girths)[1]) == frozenset()
+
+
+@pytest.mark.parametrize(("change", "flagged"), [
+    ({"front_break_mm": 150.0}, {Site.ANKLE}),        # the ankle read again above a break
+    ({"depth_break_mm": 420.0}, {Site.CALF}),         # the side's calf outline breaks
+    ({"depth_from_prior": ("calf",)}, {Site.CALF}),   # no calf section seen side-on
+    ({"depth_from_prior": ("ankle",)}, {Site.ANKLE}),
+    ({"front_only": True}, {Site.ANKLE, Site.CALF}),  # not seen in the side view
+])
+def test_a_difference_resting_on_one_legs_flagged_reading_is_flagged_at_its_site(
+        change, flagged):
+    girths = {Leg.LEFT: _leg(), Leg.RIGHT: dataclasses.replace(_leg(), **change)}
+    assert flagged_differences(girths, {}) == flagged
+
+
+def test_a_difference_one_view_only_shows_is_flagged_at_its_site():
+    left = _leg(ankle=(220.0, 3.0, 55.0, 80.0))
+    right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
+    girths, one_view = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
+    assert flagged_differences(girths, one_view) == {Site.ANKLE}
 
 
 def test_ankles_read_alike_are_read_together():
