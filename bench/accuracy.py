@@ -288,10 +288,13 @@ def main(argv: list[str] | None = None) -> int:
         measured = result.to_dict()
         for leg in ("left", "right"):
             got = result.measurement.leg(Leg(leg)).to_dict()
+            # The whole measurement contract (what decisions.py decides on) and the
+            # diagnostics that explain it.
             row = {"scene": scene.name, "leg": leg, "conditions": scene_conditions(scene),
                    "confidence": result.confidence, "measurement": {
-                       k: measured[k] for k in ("left", "right", "source", "confidence",
-                                                "lower_confidence_reasons", "legs")}}
+                       **result.measurement.to_dict(),
+                       **{k: measured[k] for k in ("confidence", "lower_confidence_reasons",
+                                                   "legs")}}}
             line = f"{scene.name:<11}{leg:<6}"
             for key, label in MEASURES:
                 err = got[key] - truth[leg][key]
