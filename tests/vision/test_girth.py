@@ -322,6 +322,24 @@ def test_an_ankle_read_below_a_break_of_the_front_outline_is_read_above_it_too()
     assert whole.front_break_mm is None  # a whole leg narrows smoothly: no break
 
 
+def test_a_break_of_the_front_outline_high_on_the_shin_leaves_the_ankle_alone():
+    # The outline bleeds into the floor from 250 mm up (the width a quarter larger there),
+    # 0.4 of the shank above the ankle landmark (80 mm; knee point ~560 mm): no ankle's
+    # narrowest point lies that high, so cB stays where it was read, unwidened, and the
+    # shin above the break is never taken for it.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 430)
+    d[h > 560] = np.nan
+    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.4, knee_t=560.0))
+    bled = d.copy()
+    bled[(h >= 250) & (h < 300)] *= 1.25
+    shin = leg_girths(_profile(bled, knee_t=560.0), _profile(d * 1.4, knee_t=560.0))
+    assert front_break_mm(bled, 80.0, 400.0) == pytest.approx(252.5, abs=5)  # it is there
+    assert shin.front_break_mm is None
+    assert shin.ankle.girth_mm == pytest.approx(whole.ankle.girth_mm)
+    assert shin.ankle.sd_mm == pytest.approx(whole.ankle.sd_mm)
+
+
 def test_a_front_width_narrowing_smoothly_is_no_break():
     h = HEIGHTS_MM
     d = _leg_shape(h, 140, 390)
