@@ -122,13 +122,6 @@ BRACKETED_HOLE_MM = 50.0
 # read again above it, with an sd that takes in both readings.
 FRONT_BREAK_REL_STEP = 0.12
 FRONT_BREAK_SPAN_MM = 10.0
-# Such a break is looked for where an ankle's narrowest point can lie: up to this share of
-# the shank (ankle landmark to knee point) above the ankle landmark. On the 100 legs of
-# seeds 900000-900049 cB stood 0.13 of the shank above it (median), at most 0.23 (92 mm).
-# A break higher up is on the shin (an outline bleeding into a floor of the skin's
-# colour there): it says nothing of an ankle read below it, and reading cB again above
-# it read the shin (ankles of 277-371 mm for true ones of 189-259, refused as no leg).
-FRONT_BREAK_SHANK_SHARE = 0.3
 # Height (mm) over which the slope of a girth curve at its search window's edge is taken.
 EDGE_SLOPE_MM = 20.0
 
@@ -366,19 +359,10 @@ def front_break_mm(width_mm: FloatArray, lo_mm: float, hi_mm: float) -> float | 
 
 
 def _ankle_above_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: FloatArray,
-                       ankle_pt: SitePoint, lo_mm: float, break_top_mm: float, hi_mm: float
+                       ankle_pt: SitePoint, lo_mm: float, hi_mm: float
                        ) -> tuple[SitePoint, str] | None:
-    """cB read again above a break of the front outline when it was read below it; the
-    two readings' mean, with an sd that takes in both, at the height above the break.
-
-    Either reading may be the true one: the outline below the break may have lost the
-    leg's edge (a dark ankle before a floor of its colour), or the one above may have
-    bled into the floor. Over the ten breaks of seven unseen sets (seeds 930000-990079)
-    within ``FRONT_BREAK_SHANK_SHARE`` the reading above was the nearer four times, the
-    one below six: the mean was off by 14 mm (median), the reading above by 25, the one
-    below by 19. Breaks are looked for in [``lo_mm``, ``break_top_mm``], cB again up to
-    ``hi_mm``."""
-    at = front_break_mm(front.value_mm, lo_mm, break_top_mm)
+    """cB read again above a break of the front outline when it was read below it."""
+    at = front_break_mm(front.value_mm, lo_mm, hi_mm)
     if at is None or ankle_pt.height_mm >= at:
         return None
     try:
@@ -386,14 +370,11 @@ def _ankle_above_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: Fl
                       "min")
     except GirthNotFound:
         return None
-    sd = math.hypot(max(above.sd_mm, ankle_pt.sd_mm), (above.girth_mm - ankle_pt.girth_mm) / 2)
-    both = replace(above, girth_mm=(above.girth_mm + ankle_pt.girth_mm) / 2, sd_mm=sd,
-                   width_mm=(above.width_mm + ankle_pt.width_mm) / 2,
-                   depth_mm=(above.depth_mm + ankle_pt.depth_mm) / 2)
+    sd = math.hypot(above.sd_mm, (above.girth_mm - ankle_pt.girth_mm) / 2)
     note = (f"front outline breaks at {at:.0f} mm (width drops over "
-            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read above it ({above.girth_mm:.0f} mm) and "
-            f"below it ({ankle_pt.girth_mm:.0f}), {both.girth_mm:.0f} +/- {sd:.1f} mm")
-    return both, note
+            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read above it ({above.girth_mm:.0f} mm, "
+            f"{ankle_pt.girth_mm:.0f} below), sd widened to {sd:.1f} mm")
+    return replace(above, sd_mm=sd), note
 
 
 def _prior_where_unread(front: RobustProfile, depth_mm: FloatArray, depth_sd_mm: FloatArray,
@@ -542,9 +523,7 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
         notes.append("side-view ankle depth partly unread: depth from the prior there")
         prior_sites.append("ankle")
-    break_top = min(calf.height_mm, ankle + FRONT_BREAK_SHANK_SHARE * (knee - ankle))
-    rebroken = _ankle_above_break(front, depth_a, depth_sd_a, ankle_pt, ankle, break_top,
-                                  calf.height_mm)
+    rebroken = _ankle_above_break(front, depth_a, depth_sd_a, ankle_pt, ankle, calf.height_mm)
     front_break = None
     if rebroken is not None:
         ankle_pt, note = rebroken
