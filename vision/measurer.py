@@ -33,6 +33,7 @@ from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSou
 from fitting.stance import Stance
 from vision.aggregate import (
     KNEE_POINT_ABOVE_LANDMARK_MM,
+    CalfCovered,
     GirthNotFound,
     LegGirths,
     RobustProfile,
@@ -410,6 +411,11 @@ class LegMeasurer:
                 profiles[(leg, "side")] = side
             try:
                 girths[leg] = leg_girths(front, side, self.knee_above_landmark_mm, knee_prior)
+            except CalfCovered as exc:
+                raise MeasurementRefused(
+                    f"{leg} leg: calf covered: both views' outlines step out by "
+                    f"{exc.step:.0%} at {exc.height_mm:.0f} mm, a garment's hem (a bare calf "
+                    f"widens smoothly)", leg=leg) from None
             except GirthNotFound as exc:
                 raise MeasurementRefused(
                     f"{leg} leg: the {exc.args[0]} could not be measured (not fully in view, "
