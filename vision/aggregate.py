@@ -409,7 +409,15 @@ def front_break_mm(width_mm: FloatArray, lo_mm: float, hi_mm: float) -> float | 
 def _ankle_above_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: FloatArray,
                        ankle_pt: SitePoint, lo_mm: float, hi_mm: float
                        ) -> tuple[SitePoint, str] | None:
-    """cB read again above a break of the front outline when it was read below it."""
+    """cB read again above a break of the front outline when it was read below it; the
+    two readings' mean, with an sd that takes in both, at the height above the break.
+
+    Either reading may be the true one: the outline below the break may have lost the
+    leg's edge (a dark ankle before a floor of its colour), or the one above may have
+    bled into the floor, and a break well above the ankle puts the reading above it on
+    the shin. Over the ten breaks of seven unseen sets the reading above was the nearer
+    three times, the one below five: the mean was off by 14 mm (median), either alone by
+    18-21 mm."""
     at = front_break_mm(front.value_mm, lo_mm, hi_mm)
     if at is None or ankle_pt.height_mm >= at:
         return None
@@ -418,11 +426,14 @@ def _ankle_above_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: Fl
                       "min")
     except GirthNotFound:
         return None
-    sd = math.hypot(above.sd_mm, (above.girth_mm - ankle_pt.girth_mm) / 2)
+    sd = math.hypot(max(above.sd_mm, ankle_pt.sd_mm), (above.girth_mm - ankle_pt.girth_mm) / 2)
+    both = replace(above, girth_mm=(above.girth_mm + ankle_pt.girth_mm) / 2, sd_mm=sd,
+                   width_mm=(above.width_mm + ankle_pt.width_mm) / 2,
+                   depth_mm=(above.depth_mm + ankle_pt.depth_mm) / 2)
     note = (f"front outline breaks at {at:.0f} mm (width drops over "
-            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read above it ({above.girth_mm:.0f} mm, "
-            f"{ankle_pt.girth_mm:.0f} below), sd widened to {sd:.1f} mm")
-    return replace(above, sd_mm=sd), note
+            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read above it ({above.girth_mm:.0f} mm) and "
+            f"below it ({ankle_pt.girth_mm:.0f}), {both.girth_mm:.0f} +/- {sd:.1f} mm")
+    return both, note
 
 
 def _prior_where_unread(front: RobustProfile, depth_mm: FloatArray, depth_sd_mm: FloatArray,
