@@ -122,6 +122,12 @@ BRACKETED_HOLE_MM = 50.0
 # read again above it, with an sd that takes in both readings.
 FRONT_BREAK_REL_STEP = 0.12
 FRONT_BREAK_SPAN_MM = 10.0
+# Such a break is looked for where an ankle's narrowest point can lie: up to this share of
+# the shank (ankle landmark to knee point) above the ankle landmark. On the 100 legs of
+# seeds 900000-900049 cB stood 0.13 of the shank above it (median), at most 0.23 (92 mm).
+# Reading cB again above a break higher up reads the shin (ankles of 277-371 mm for
+# true ones of 189-259, refused as no leg): there the ankle is read a second way.
+FRONT_BREAK_SHANK_SHARE = 0.3
 # A bare calf widens smoothly from the ankle to its belly, in both views: over
 # ``HEM_SPAN_MM`` of height its front width and its side depth grew by at most 14 % on
 # the fitting set (seeds 900000-900049, 99 legs through the pose model; 13.5 % at the
@@ -239,7 +245,7 @@ class LegGirths:
     depth_from_prior: tuple[str, ...] = ()
     # Height (mm) where the side view's depth breaks on the calf's hump, if it does.
     depth_break_mm: float | None = None
-    # Height (mm) of cB read again above a break of the front outline, if it was.
+    # Height (mm) of cB read a second way across a break of the front outline, if it was.
     front_break_mm: float | None = None
     # Per height bin: the calf curve's side depth was refused there and the prior's used.
     prior_depth_bins: BoolArray | None = None
@@ -367,7 +373,7 @@ def _widening(values_mm: FloatArray, lo_mm: float, hi_mm: float) -> FloatArray:
     """Per height (the top of each span), how much ``values_mm`` grew over the
     ``HEM_SPAN_MM`` below it, relative; -inf where the span leaves [lo, hi] or is unread."""
     k = round(HEM_SPAN_MM / BIN_MM)
-    window = (HEIGHTS_MM >= lo_mm) & (HEIGHTS_MM <= hi_mm)
+    window = (lo_mm <= HEIGHTS_MM) & (hi_mm >= HEIGHTS_MM)
     with np.errstate(invalid="ignore", divide="ignore"):
         grew = (values_mm[k:] - values_mm[:-k]) / values_mm[:-k]
     grew = np.where(window[k:] & window[:-k] & np.isfinite(grew), grew, -np.inf)
@@ -406,33 +412,46 @@ def front_break_mm(width_mm: FloatArray, lo_mm: float, hi_mm: float) -> float | 
     return float(h[i + k])
 
 
-def _ankle_above_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: FloatArray,
-                       ankle_pt: SitePoint, lo_mm: float, hi_mm: float
-                       ) -> tuple[SitePoint, str] | None:
-    """cB read again above a break of the front outline when it was read below it; the
-    two readings' mean, with an sd that takes in both, at the height above the break.
+def _ankle_across_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: FloatArray,
+                        ankle_pt: SitePoint, lo_mm: float, break_top_mm: float, hi_mm: float
+                        ) -> tuple[SitePoint, str] | None:
+    """cB read a second way when it was read below a break of the front outline; the two
+    readings' mean, with an sd that takes in both (the readings' own, and half their gap).
 
     Either reading may be the true one: the outline below the break may have lost the
     leg's edge (a dark ankle before a floor of its colour), or the one above may have
-    bled into the floor, and a break well above the ankle puts the reading above it on
-    the shin. Over the ten breaks of seven unseen sets the reading above was the nearer
-    three times, the one below five: the mean was off by 14 mm (median), either alone by
-    18-21 mm."""
+    bled into the floor. Below ``break_top_mm`` the second reading is cB read again above
+    the break: over the ten such breaks of seven unseen sets (seeds 930000-990079) the
+    reading above was the nearer four times, the one below six; the mean was off by 14 mm
+    (median), the reading above by 25, the one below by 19. A break higher up is on the
+    shin, where no ankle is: the second reading is then the ankle's section from the side
+    view's depth with the width prior (``DEPTH_RATIO_PRIOR``), which a front width lost
+    all the way down to the ankle does not mislead (on one unseen scene both ankles read
+    20 mm small below such a break)."""
     at = front_break_mm(front.value_mm, lo_mm, hi_mm)
     if at is None or ankle_pt.height_mm >= at:
         return None
-    try:
-        above = _site(front, depth_a, depth_sd_a, "ankle", at + FRONT_BREAK_SPAN_MM, hi_mm,
-                      "min")
-    except GirthNotFound:
-        return None
-    sd = math.hypot(max(above.sd_mm, ankle_pt.sd_mm), (above.girth_mm - ankle_pt.girth_mm) / 2)
-    both = replace(above, girth_mm=(above.girth_mm + ankle_pt.girth_mm) / 2, sd_mm=sd,
-                   width_mm=(above.width_mm + ankle_pt.width_mm) / 2,
-                   depth_mm=(above.depth_mm + ankle_pt.depth_mm) / 2)
+    if at <= break_top_mm:
+        try:
+            other = _site(front, depth_a, depth_sd_a, "ankle", at + FRONT_BREAK_SPAN_MM,
+                          hi_mm, "min")
+        except GirthNotFound:
+            return None
+        how = "above it"
+        own_sd = max(other.sd_mm, ankle_pt.sd_mm)
+    else:
+        width = ankle_pt.depth_mm / DEPTH_RATIO_PRIOR["ankle"][0]
+        other = replace(ankle_pt, girth_mm=float(girth_mm(width, ankle_pt.depth_mm, "ankle")),
+                        width_mm=width)
+        how = "from the side view's depth"
+        own_sd = ankle_pt.sd_mm
+    sd = math.hypot(own_sd, (other.girth_mm - ankle_pt.girth_mm) / 2)
+    both = replace(other, girth_mm=(other.girth_mm + ankle_pt.girth_mm) / 2, sd_mm=sd,
+                   width_mm=(other.width_mm + ankle_pt.width_mm) / 2,
+                   depth_mm=(other.depth_mm + ankle_pt.depth_mm) / 2)
     note = (f"front outline breaks at {at:.0f} mm (width drops over "
-            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read above it ({above.girth_mm:.0f} mm) and "
-            f"below it ({ankle_pt.girth_mm:.0f}), {both.girth_mm:.0f} +/- {sd:.1f} mm")
+            f"{FRONT_BREAK_SPAN_MM:.0f} mm): cB read below it ({ankle_pt.girth_mm:.0f} mm) "
+            f"and {how} ({other.girth_mm:.0f}), {both.girth_mm:.0f} +/- {sd:.1f} mm")
     return both, note
 
 
@@ -586,7 +605,9 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
         notes.append("side-view ankle depth partly unread: depth from the prior there")
         prior_sites.append("ankle")
-    rebroken = _ankle_above_break(front, depth_a, depth_sd_a, ankle_pt, ankle, calf.height_mm)
+    break_top = min(calf.height_mm, ankle + FRONT_BREAK_SHANK_SHARE * (knee - ankle))
+    rebroken = _ankle_across_break(front, depth_a, depth_sd_a, ankle_pt, ankle, break_top,
+                                   calf.height_mm)
     front_break = None
     if rebroken is not None:
         ankle_pt, note = rebroken

@@ -9,10 +9,13 @@ import pytest
 
 from vision.aggregate import (
     DEPTH_RATIO_PRIOR,
+    HEM_STEP,
+    CalfCovered,
     GirthNotFound,
     RobustProfile,
     calf_hump_index,
     front_break_mm,
+    garment_hem,
     leg_girths,
 )
 from vision.girth import (
@@ -320,6 +323,59 @@ def test_an_ankle_read_below_a_break_of_the_front_outline_is_read_above_it_too()
     assert broken.ankle.sd_mm > 2 * whole.ankle.sd_mm
     assert abs(broken.ankle.girth_mm - whole.ankle.girth_mm) <= broken.ankle.sd_mm
     assert whole.front_break_mm is None  # a whole leg narrows smoothly: no break
+
+
+@pytest.mark.parametrize("lost_below", [False, True])
+def test_a_break_of_the_front_outline_high_on_the_shin_reads_the_ankle_by_its_depth(
+        lost_below):
+    # The front outline breaks at 250 mm, 0.4 of the shank above the ankle landmark (80
+    # mm; knee point ~560 mm), where no ankle's narrowest point lies: the shin above it
+    # is never taken for cB. Either the outline bled into the floor above the break (the
+    # ankle below it read right) or it was lost all the way down (the ankle below it read
+    # a fifth too narrow): the side view's depth with the width prior reads the ankle a
+    # second way, and the sd takes in both.
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 430)
+    d[h > 560] = np.nan
+    side = _profile(d * 1.47, knee_t=560.0)  # the width prior's depth/width: 1.47
+    whole = leg_girths(_profile(d, knee_t=560.0), side)
+    front = d.copy()
+    if lost_below:
+        front[(h >= 60) & (h < 250)] *= 0.8
+    else:
+        front[(h >= 250) & (h < 300)] *= 1.25
+    read = leg_girths(_profile(front, knee_t=560.0), side)
+    assert front_break_mm(front, 80.0, 400.0) == pytest.approx(252.5, abs=5)  # it is there
+    assert read.front_break_mm is not None and read.ankle.height_mm < 200
+    assert any("from the side view's depth" in n for n in read.notes)
+    assert abs(read.ankle.girth_mm - whole.ankle.girth_mm) <= read.ankle.sd_mm
+    if lost_below:  # the front width alone reads far too small; the sd says so
+        assert read.ankle.girth_mm > whole.ankle.girth_mm - 10
+        assert read.ankle.sd_mm > 2 * whole.ankle.sd_mm
+    else:  # the reading below was right and the second agrees: hardly any wider
+        assert read.ankle.girth_mm == pytest.approx(whole.ankle.girth_mm, abs=1.0)
+        assert read.ankle.sd_mm < whole.ankle.sd_mm + 1.0
+
+
+@pytest.mark.parametrize(("front_step", "side_step", "covered"), [
+    (1.0, 1.0, False),   # a bare leg widens smoothly in both views
+    (1.3, 1.3, True),    # a hem at 330 mm: both views step out by 30 %
+    (1.3, 1.0, False),   # an outline bleeding out in the front view only
+    (1.0, 1.3, False),
+])
+def test_a_calf_both_views_see_step_out_is_covered_by_a_hem(front_step, side_step, covered):
+    h = HEIGHTS_MM
+    d = _leg_shape(h, 140, 430)
+    d[h > 560] = np.nan
+    width, depth = d.copy(), d * 1.05
+    width[h >= 330] *= front_step
+    depth[h >= 330] *= side_step
+    hem = garment_hem(width, depth, 200.0, 520.0)
+    assert (hem is not None) is covered
+    if covered:
+        assert hem is not None and abs(hem[0] - 340) <= 20 and hem[1] > HEM_STEP
+        with pytest.raises(CalfCovered):
+            leg_girths(_profile(width, knee_t=560.0), _profile(depth, knee_t=560.0))
 
 
 def test_a_front_width_narrowing_smoothly_is_no_break():
