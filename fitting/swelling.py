@@ -17,10 +17,10 @@ A referral to a doctor today rests on a difference the camera saw plainly. Where
 measurer flagged a reading at the site as a possible misread (``flagged_differences``:
 an outline lost and read again, a difference one view shows and the other does not, a
 depth from a prior) the difference refers only when it reaches the threshold even at
-the low end of its 2 sd, and is otherwise the staff check above: over seven unseen sets
-of generated shoppers (620) every one-sided "swelling" such readings gave was a misread
-of a healthy pair (an ankle read 67 mm large above a lost outline, a calf 72 mm large
-with an sd of 56 mm), and no true one was among them.
+the low end of its 2 sd, and is otherwise the staff check above. Over seven unseen sets
+of generated shoppers (620) such readings referred five healthy pairs (calves 33-34 mm
+apart in one view only, a calf read 72 mm large with an sd of 56 mm, ankles read from
+the front alone 30-39 mm apart), and no true swelling: those were staff checks already.
 """
 
 from __future__ import annotations
