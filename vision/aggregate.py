@@ -118,8 +118,9 @@ BRACKETED_HOLE_MM = 50.0
 # 9 % over 10 mm there (50 wide-profile scenes through the pose model, both legs). A width
 # that drops by more than ``FRONT_BREAK_REL_STEP`` over ``FRONT_BREAK_SPAN_MM`` going down
 # is the outline losing the leg's edge (a dark ankle before a floor of its colour read 40
-# mm wide, 52 above, and cB 16 mm small with its sd at 3): a cB read below such a break is
-# read again above it, with an sd that takes in both readings.
+# mm wide, 52 above, and cB 16 mm small with its sd at 3), or bleeding out above it: a cB
+# read below such a break is read a second way (``_ankle_across_break``), and the two
+# readings' mean, with an sd that takes in both, is cB.
 FRONT_BREAK_REL_STEP = 0.12
 FRONT_BREAK_SPAN_MM = 10.0
 # Such a break is looked for where an ankle's narrowest point can lie: up to this share of
@@ -372,8 +373,8 @@ def depth_break(width_mm: FloatArray, depth_mm: FloatArray, lo_mm: float, hi_mm:
 def _widening(values_mm: FloatArray, lo_mm: float, hi_mm: float) -> FloatArray:
     """Per height (the top of each span), how much ``values_mm`` grew over the
     ``HEM_SPAN_MM`` below it, relative; -inf where the span leaves [lo, hi] or is unread."""
-    k = round(HEM_SPAN_MM / BIN_MM)
-    window = (lo_mm <= HEIGHTS_MM) & (hi_mm >= HEIGHTS_MM)
+    h, k = HEIGHTS_MM, round(HEM_SPAN_MM / BIN_MM)
+    window = (h >= lo_mm) & (h <= hi_mm)
     with np.errstate(invalid="ignore", divide="ignore"):
         grew = (values_mm[k:] - values_mm[:-k]) / values_mm[:-k]
     grew = np.where(window[k:] & window[:-k] & np.isfinite(grew), grew, -np.inf)
