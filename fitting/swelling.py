@@ -71,10 +71,12 @@ def refer_reason(rule: SwellingRule, difference_mm: float) -> Reason:
 
 
 def uncertain_reason(rule: SwellingRule, difference_mm: float) -> Reason:
-    """The difference could reach the threshold within its uncertainty: staff tape it."""
+    """The difference could reach the threshold within its uncertainty (or, read from a
+    flagged reading, reaches it as read but not surely): staff tape it."""
+    wording = "unsure_reading" if reaches(rule, difference_mm) else "uncertain"
     return Reason(
         f"{rule.site.value}_difference_uncertain",
-        msg(f"swelling.uncertain.{rule.site.value}", difference=Cm(difference_mm),
+        msg(f"swelling.{wording}.{rule.site.value}", difference=Cm(difference_mm),
             limit=_limit(rule)),
         Outcome.STAFF_CHECK)
 

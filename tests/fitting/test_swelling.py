@@ -91,6 +91,10 @@ def test_a_flagged_difference_refers_only_at_the_low_end_of_its_sd(calf_sd_mm, o
     decision = decide(flagged, answers(), TEST_CATALOGUE)
     assert decision.outcome is outcome and decision.reasons[0].code == code
     assert decision.possible_clot and not decision.recommendations
+    if outcome is Outcome.STAFF_CHECK:  # read 4 cm apart, but maybe misread: says so
+        assert "4.0\u00a0cm apart" in decision.reasons[0].text_en
+        assert "misread" in decision.reasons[0].text_en
+        assert "falsch gemessen" in decision.reasons[0].text_de
     # a flag at the other site changes nothing here
     ankle = Measurement(left, right, CAMERA, flagged_differences=frozenset({Site.ANKLE}))
     assert decide(ankle, answers(), TEST_CATALOGUE).outcome is Outcome.URGENT_DOCTOR

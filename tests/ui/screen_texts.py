@@ -80,7 +80,7 @@ def more_states(lang: str) -> Iterator[tuple[str, Callable[[KioskWindow], None]]
     decisions with the most and longest reasons the domain gives (both legs in different
     sizes with every note; several red flags at once; two figures near a boundary)."""
     from fitting.catalogue import load_catalogue
-    from fitting.measurement import LegMeasurement, Measurement, MeasurementSource
+    from fitting.measurement import LegMeasurement, Measurement, MeasurementSource, Site
     from fitting.outcome import Purpose
     from fitting.recommend import decide
     from fitting.screener import QUESTION_IDS, screen
@@ -133,6 +133,15 @@ def more_states(lang: str) -> Iterator[tuple[str, Callable[[KioskWindow], None]]
     yield "referral-staff_check-near", status(FlowState.REFERRAL,
                                               decision=decide(near, answers(), catalogue),
                                               fitting_code=SAMPLE_CODE, notice="error")
+    def unsure(calf_mm: float) -> LegMeasurement:
+        return LegMeasurement(ankle_mm=230.0, calf_mm=calf_mm, knee_high_length_mm=400.0,
+                              ankle_sd_mm=3.0, calf_sd_mm=12.0, knee_high_length_sd_mm=12.0)
+
+    misread = Measurement(unsure(360.0), unsure(421.0), MeasurementSource.CAMERA,
+                          flagged_differences=frozenset({Site.CALF}))
+    yield "referral-possible_clot-misread", status(
+        FlowState.REFERRAL, decision=decide(misread, answers(), catalogue),
+        fitting_code=SAMPLE_CODE)
     yield "measure_front-refused", status(FlowState.MEASURE_FRONT,
                                           notice="measurement_refused",
                                           notice_detail="calves covered in 30 of 30 frames")

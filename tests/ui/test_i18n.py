@@ -102,7 +102,8 @@ DYNAMIC_FAMILIES = [
     *[f"common.{leg.value}" for leg in Leg], *[f"leg.{leg.value}" for leg in Leg], "leg.any",
     # the figures near a size boundary, the one-sided swelling rules, the styles
     *[f"figure.{name}" for name in ("ankle", "calf", "length")],
-    *[f"swelling.{rule}.{site.value}" for rule in ("refer", "uncertain") for site in Site],
+    *[f"swelling.{rule}.{site.value}" for rule in ("refer", "uncertain", "unsure_reading")
+      for site in Site],
     *[f"style.{style}" for style in ("knee_high", "thigh_high", "sock")],
     # every sizing reason whose code picks its message
     *[f"sizing.{code}" for code in ("ankle_below_sizes", "ankle_above_sizes",
