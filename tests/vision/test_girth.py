@@ -12,6 +12,7 @@ from vision.aggregate import (
     HEM_STEP,
     CalfCovered,
     GirthNotFound,
+    LegGirths,
     RobustProfile,
     calf_hump_index,
     front_break_mm,
@@ -81,29 +82,45 @@ def _leg_shape(h: np.ndarray, narrow_at: float, wide_at: float) -> np.ndarray:
     return d
 
 
+# The knee point of the profiles below (mm): nothing is measured above it.
+KNEE_MM = 560.0
+
+
+def _knee_high_shape(narrow_at: float, wide_at: float) -> np.ndarray:
+    """``_leg_shape`` up to the knee (``KNEE_MM``), unmeasured above it."""
+    d = _leg_shape(HEIGHTS_MM, narrow_at, wide_at)
+    d[HEIGHTS_MM > KNEE_MM] = np.nan
+    return d
+
+
+def _read(width: np.ndarray, depth: np.ndarray | None) -> LegGirths:
+    """``leg_girths`` of a front width and a side depth profile (None: front only) with
+    the knee landmark at ``KNEE_MM``."""
+    return leg_girths(_profile(width, knee_t=KNEE_MM),
+                      None if depth is None else _profile(depth, knee_t=KNEE_MM))
+
+
 @pytest.mark.parametrize(("narrow_at", "wide_at"), [
     (140.0, 390.0),   # a typical adult
     (180.0, 430.0),   # a tall person: everything higher
 ])
 def test_cb_and_cc_are_found_at_the_girth_extremes(narrow_at, wide_at):
     h = HEIGHTS_MM
-    d = _leg_shape(h, narrow_at, wide_at)
-    d[h > 560] = np.nan  # nothing measured above the knee
-    girths = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    d = _knee_high_shape(narrow_at, wide_at)
+    girths = _read(d, d * 1.05)
     curve = np.asarray(girth_mm(d, d * 1.05, "calf"))
     lo = (h >= 80) & (h <= 520)
     assert abs(girths.calf.height_mm - h[lo][np.nanargmax(curve[lo])]) <= 5
     assert girths.calf.girth_mm == pytest.approx(np.nanmax(curve[lo]), abs=0.5)
     assert abs(girths.ankle.height_mm - narrow_at) <= 25
-    assert girths.knee_high_length_mm == pytest.approx(560.0 - 35.0)
+    assert girths.knee_high_length_mm == pytest.approx(KNEE_MM - 35.0)
     assert not girths.front_only
 
 
 def test_front_only_uses_the_prior_and_says_so():
-    d = _leg_shape(HEIGHTS_MM, 140, 390)
-    d[HEIGHTS_MM > 560] = np.nan
-    both = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
-    alone = leg_girths(_profile(d, knee_t=560.0), None)
+    d = _knee_high_shape(140, 390)
+    both = _read(d, d)
+    alone = _read(d, None)
     assert alone.front_only and alone.notes
     assert alone.calf.sd_mm > 2 * both.calf.sd_mm
 
@@ -115,12 +132,11 @@ def test_front_only_uses_the_prior_and_says_so():
 ])
 def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, from_prior):
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 390)
-    d[h > 560] = np.nan
+    d = _knee_high_shape(140, 390)
     depth = d.copy()
     calf_band = (h > 250) & (h < 520)
     depth[calf_band] *= depth_ratio
-    girths = leg_girths(_profile(d, knee_t=560.0), _profile(depth, knee_t=560.0))
+    girths = _read(d, depth)
     assert (girths.depth_from_prior == ("calf",)) is from_prior
     assert bool(girths.notes) is from_prior
     # The heights that took the prior's depth are marked (the debug plot greys them).
@@ -137,9 +153,8 @@ def test_an_implausible_side_calf_depth_falls_back_on_the_prior(depth_ratio, fro
 
 def test_the_girth_curve_is_the_one_each_site_was_read_from():
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 390)
-    d[h > 560] = np.nan
-    girths = leg_girths(_profile(d, ankle_t=80.0, knee_t=560.0), _profile(d * 1.2, knee_t=560.0))
+    d = _knee_high_shape(140, 390)
+    girths = _read(d, d * 1.2)
     curve = np.asarray(girths.girth_curve_mm)
     # cB's section model up to the calf window (60 mm above the ankle), the calf's above.
     below, above = (h > 80) & (h < 140), (h > 150) & (h < 520)
@@ -155,13 +170,12 @@ def test_a_side_outline_that_loses_the_calf_s_back_widens_the_calf_sd():
     # a wall band of its colour): the calf maximum moves below the loss and reads small.
     # Which side of the step is true cannot be told, so the sd must cover both.
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 390)
-    d[h > 560] = np.nan
-    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    d = _knee_high_shape(140, 390)
+    whole = _read(d, d * 1.05)
     assert whole.depth_break_mm is None
     lost = d * 1.05
     lost[(h > 350) & (h < 500)] *= 0.85
-    girths = leg_girths(_profile(d, knee_t=560.0), _profile(lost, knee_t=560.0))
+    girths = _read(d, lost)
     assert girths.depth_break_mm == pytest.approx(350.0, abs=15)
     shortfall = whole.calf.girth_mm - girths.calf.girth_mm
     assert shortfall > 5.0
@@ -196,7 +210,7 @@ def test_the_calf_is_the_hump_not_the_knee_flare_rising_into_the_window():
     window = (h >= 140) & (h <= 520)
     curve = np.asarray(girth_mm(d, d, "calf"))
     assert h[window][np.argmax(curve[window])] > 500  # the window's maximum is the flare
-    girths = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
+    girths = _read(d, d)
     assert abs(girths.calf.height_mm - 370) <= 10
     hump = (h > 300) & (h < 420)
     assert girths.calf.girth_mm == pytest.approx(float(np.max(curve[hump])), abs=0.5)
@@ -208,7 +222,7 @@ def test_a_calf_widest_at_the_window_top_is_not_split_on_noise():
     # no waist, so the top bin stays the calf maximum.
     d = 70 + 0.12 * np.clip(h - 100, 0, None) + 0.15 * np.sin(h / 12.0)
     d[h > 560] = np.nan
-    girths = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
+    girths = _read(d, d)
     top = h[(h <= 520)].max()
     assert girths.calf.height_mm == pytest.approx(top)
 
@@ -259,8 +273,7 @@ def test_a_calf_maximum_beside_unread_heights_is_refused(gap_from, gap_to, refus
     # leg down to mid-calf): the largest girth read sits at the gap's edge, below the real
     # belly.
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 430)
-    d[h > 560] = np.nan
+    d = _knee_high_shape(140, 430)
     gap = d.copy()
     gap[(h > gap_from) & (h < gap_to)] = np.nan
     front, back = _profile(gap, knee_t=560.0), _profile(gap, knee_t=560.0)
@@ -277,12 +290,11 @@ def test_a_calf_the_side_view_could_not_read_falls_back_on_the_front(gap_from, g
     # leg's calf behind the near one): the front-only estimate there, flagged, with the
     # prior's wider sd, instead of a refusal.
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 430)
-    d[h > 560] = np.nan
+    d = _knee_high_shape(140, 430)
     side = d.copy()
     side[(h > gap_from) & (h < gap_to)] = np.nan
-    both = leg_girths(_profile(d, knee_t=560.0), _profile(d, knee_t=560.0))
-    fallback = leg_girths(_profile(d, knee_t=560.0), _profile(side, knee_t=560.0))
+    both = _read(d, d)
+    fallback = _read(d, side)
     assert fallback.depth_from_prior == ("calf",)
     assert abs(fallback.calf.height_mm - 430) <= 15
     assert fallback.calf.sd_mm > 2 * both.calf.sd_mm
@@ -293,9 +305,8 @@ def test_front_only_ankle_is_taken_deeper_than_wide():
     # Just above the malleoli the Achilles tendon stands well behind the tibia: a section
     # ~1.5x deeper than wide. Without a side view the prior must say so, or the ankle
     # comes out tens of mm too small (a round 60 mm section: ~185 mm; a real one: ~230).
-    d = _leg_shape(HEIGHTS_MM, 140, 390)
-    d[HEIGHTS_MM > 560] = np.nan
-    alone = leg_girths(_profile(d, knee_t=560.0), None)
+    d = _knee_high_shape(140, 390)
+    alone = _read(d, None)
     w = alone.ankle.width_mm
     assert alone.ankle.depth_mm > 1.3 * w
     typical = float(girth_mm(w, 1.5 * w, "ankle"))
@@ -308,12 +319,11 @@ def test_an_ankle_read_below_a_break_of_the_front_outline_is_read_above_it_too()
     # and the smallest girth read lies in the drop. cB is read again above the break:
     # the two readings' mean, its sd covering both.
     h = HEIGHTS_MM
-    d = _leg_shape(h, 180, 430)
-    d[h > 560] = np.nan
-    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.4, knee_t=560.0))
+    d = _knee_high_shape(180, 430)
+    whole = _read(d, d * 1.4)
     cut = d.copy()
     cut[(h >= 80) & (h < 150)] *= 0.75
-    broken = leg_girths(_profile(cut, knee_t=560.0), _profile(d * 1.4, knee_t=560.0))
+    broken = _read(cut, d * 1.4)
     assert broken.front_break_mm is not None and abs(broken.ankle.height_mm - 180) <= 25
     assert any("front outline breaks" in n for n in broken.notes)
     below = float(np.nanmin(broken.girth_curve_mm[(h >= 80) & (h < 150)]))
@@ -329,22 +339,21 @@ def test_an_ankle_read_below_a_break_of_the_front_outline_is_read_above_it_too()
 def test_a_break_of_the_front_outline_high_on_the_shin_reads_the_ankle_by_its_depth(
         lost_below):
     # The front outline breaks at 250 mm, 0.4 of the shank above the ankle landmark (80
-    # mm; knee point ~560 mm), where no ankle's narrowest point lies: the shin above it
+    # mm; knee point ~560 mm, ``KNEE_MM``), where no ankle's narrowest point lies: the shin above it
     # is never taken for cB. Either the outline bled into the floor above the break (the
     # ankle below it read right) or it was lost all the way down (the ankle below it read
     # a fifth too narrow): the side view's depth with the width prior reads the ankle a
     # second way, and the sd takes in both.
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 430)
-    d[h > 560] = np.nan
-    side = _profile(d * 1.47, knee_t=560.0)  # the width prior's depth/width: 1.47
-    whole = leg_girths(_profile(d, knee_t=560.0), side)
+    d = _knee_high_shape(140, 430)
+    side = d * 1.47  # the width prior's depth/width: 1.47
+    whole = _read(d, side)
     front = d.copy()
     if lost_below:
         front[(h >= 60) & (h < 250)] *= 0.8
     else:
         front[(h >= 250) & (h < 300)] *= 1.25
-    read = leg_girths(_profile(front, knee_t=560.0), side)
+    read = _read(front, side)
     assert front_break_mm(front, 80.0, 400.0) == pytest.approx(252.5, abs=5)  # it is there
     assert read.front_break_mm is not None and read.ankle.height_mm < 200
     assert any("from the side view's depth" in n for n in read.notes)
@@ -365,8 +374,7 @@ def test_a_break_of_the_front_outline_high_on_the_shin_reads_the_ankle_by_its_de
 ])
 def test_a_calf_both_views_see_step_out_is_covered_by_a_hem(front_step, side_step, covered):
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 430)
-    d[h > 560] = np.nan
+    d = _knee_high_shape(140, 430)
     width, depth = d.copy(), d * 1.05
     width[h >= 330] *= front_step
     depth[h >= 330] *= side_step
@@ -375,7 +383,7 @@ def test_a_calf_both_views_see_step_out_is_covered_by_a_hem(front_step, side_ste
     if covered:
         assert hem is not None and abs(hem[0] - 340) <= 20 and hem[1] > HEM_STEP
         with pytest.raises(CalfCovered):
-            leg_girths(_profile(width, knee_t=560.0), _profile(depth, knee_t=560.0))
+            _read(width, depth)
 
 
 def test_a_front_width_narrowing_smoothly_is_no_break():
@@ -392,12 +400,11 @@ def test_a_front_outline_bleeding_at_the_calf_top_widens_the_calf_sd_to_the_trut
     # depth/width there is no calf section, and the front is the wrong view. The calf
     # read there with the prior's depth is far too large; its sd must reach the truth.
     h = HEIGHTS_MM
-    d = _leg_shape(h, 140, 390)
-    d[h > 560] = np.nan
-    whole = leg_girths(_profile(d, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    d = _knee_high_shape(140, 390)
+    whole = _read(d, d * 1.05)
     bled = d.copy()
     bled[(h > 430) & (h < 530)] *= 1.35
-    girths = leg_girths(_profile(bled, knee_t=560.0), _profile(d * 1.05, knee_t=560.0))
+    girths = _read(bled, d * 1.05)
     assert girths.depth_from_prior == ("calf",)
     excess = girths.calf.girth_mm - whole.calf.girth_mm
     assert excess > 20.0
