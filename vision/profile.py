@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from calibration.camera import CameraCalibration
-from calibration.mat import MatSpec
+from calibration.mat import Footprint, MatSpec
 from fitting.measurement import Leg
 from fitting.stance import Stance
 from vision.arrays import BoolArray, FloatArray, ImageBGR, IntArray, PersonMask, PointsPx
@@ -39,6 +39,15 @@ GRID_TOP_MM = 800.0
 HEIGHTS_MM = np.arange(BIN_MM / 2, GRID_TOP_MM, BIN_MM)
 # Widest lower leg we search for, as a share of the shank's length in the image.
 MAX_HALF_WIDTH_SHARE = 0.3
+# Side-on, the landmarks' line runs near the shin and the calf bulges behind it: on the
+# near leg its back stood up to 0.35 of the shank behind the line (fitting set, seeds
+# 900000-900049: 0.32-0.33 at the 95th percentile of the calf's heights), so with 0.3 the
+# mask's run touched the search band and whole calves went unread (12 % of the near
+# legs there, their depth then taken from the prior). The near leg's back faces no other
+# leg and is searched this far. The far leg keeps ``MAX_HALF_WIDTH_SHARE``: its back
+# faces the near leg, whose mask merges with it at the knees, and its knee landmark can
+# land on the near knee, where a wider band finds a false outline.
+SIDE_FREE_HALF_WIDTH_SHARE = 0.4
 # One sd of a refined edge's position (px): parabola-fit noise plus residual blur bias.
 EDGE_SD_PX = 0.25
 # Outline stretches: neighbouring edge points more than this apart (mm, plus half their
@@ -404,6 +413,32 @@ def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxi
     return width, np.minimum(n_left, n_right)
 
 
+def side_search_band(calibration: CameraCalibration, mat: MatSpec, leg: Leg,
+                     shank_px: float) -> tuple[float, float]:
+    """Side-on search band of one leg: (shift of its centre along image x, half width),
+    px. The near leg (the footprint nearer the camera) is searched
+    ``SIDE_FREE_HALF_WIDTH_SHARE`` of the shank behind its landmarks' line and
+    ``MAX_HALF_WIDTH_SHARE`` in front of it; the far leg ``MAX_HALF_WIDTH_SHARE`` both
+    ways. Which way is behind in the image comes from the printed footprint."""
+    stance = mat.stance(Stance.SIDE)
+    own, other = stance.foot(leg), stance.foot(Leg.RIGHT if leg is Leg.LEFT else Leg.LEFT)
+    camera = calibration.require_floor_pose().camera_position_mm[:2]
+    facing = MAX_HALF_WIDTH_SHARE * shank_px
+    if _distance_mm(own, camera) > _distance_mm(other, camera):
+        return 0.0, facing
+    heel_px, toe_px = calibration.project_mm(np.array([[*own.heel_xy_mm, 0.0],
+                                                       [*own.toe_xy_mm, 0.0]]))
+    back_x = -1.0 if toe_px[0] >= heel_px[0] else 1.0
+    free = SIDE_FREE_HALF_WIDTH_SHARE * shank_px
+    return back_x * (free - facing) / 2, (free + facing) / 2
+
+
+def _distance_mm(foot: Footprint, point_xy_mm: FloatArray) -> float:
+    """Distance on the floor from a footprint's middle to a point."""
+    middle = (np.asarray(foot.heel_xy_mm) + np.asarray(foot.toe_xy_mm)) / 2
+    return float(np.linalg.norm(middle - point_xy_mm))
+
+
 def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks, leg: Leg,
                      stance: Stance, calibration: CameraCalibration, mat: MatSpec,
                      row_step: int = 1) -> LegViewProfile:
@@ -415,14 +450,15 @@ def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandma
         toe = toe_tip_px(mask, ankle, landmarks.toe.xy_px, 0.15 * shank_px)
         toe_floor = None if toe is None else floor_point(calibration, toe, TOE_FRONT_HEIGHT_MM)
         axis = front_axis(calibration, mat, leg, ankle, knee, toe_floor)
+        shift_px, half_px = 0.0, MAX_HALF_WIDTH_SHARE * shank_px
     else:
         axis = side_axis(calibration, mat, leg, ankle, knee)
+        shift_px, half_px = side_search_band(calibration, mat, leg, shank_px)
     # Scan from a little above the knee to a little below the ankle landmark.
     along = (ankle - knee) / max(shank_px, 1e-6)
-    top = knee - along * 0.1 * shank_px
-    bottom = ankle + along * 0.04 * shank_px
-    edges = find_leg_edges(image_bgr, mask, top, bottom, MAX_HALF_WIDTH_SHARE * shank_px,
-                           row_step=row_step)
+    top = knee - along * 0.1 * shank_px + [shift_px, 0.0]
+    bottom = ankle + along * 0.04 * shank_px + [shift_px, 0.0]
+    edges = find_leg_edges(image_bgr, mask, top, bottom, half_px, row_step=row_step)
     if stance is Stance.FRONT:
         edges = outermost_inner_edges(image_bgr, mask, edges, inner_side(leg),
                                       default_window_px(image_bgr.shape[1]))

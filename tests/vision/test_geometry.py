@@ -163,3 +163,31 @@ def test_a_point_beside_the_axis_is_its_distance_away_on_the_image_right():
     geo = rays_to_axis(calibration, px, axis)
     assert 39.0 < geo.r_mm[0] <= 40.0
     assert -40.0 <= geo.r_mm[1] < -39.0
+
+
+def test_side_on_the_near_calf_is_read_where_it_bulges_far_behind_the_landmarks():
+    # A near (right) calf 150 mm deep whose back stands 0.33 of the shank behind the
+    # landmarks' line (they run 70 mm in front of its centre): side-on the calf bulges
+    # behind the line through knee and ankle. The edges must be found on every height.
+    calibration = reference_camera()
+    half_depth_mm, off_mm = 75.0, 70.0
+    centre = np.array([-130.0, -90.0, 0.0])  # on the near footprint's line
+    ankle_mm = centre + np.array([off_mm, 0.0, 85.0])
+    knee_mm = centre + np.array([off_mm, 0.0, 520.0])
+    cyl = Cylinder(centre, np.array([0.0, 0.0, 1.0]), half_depth_mm, 55.0)
+    image, coverage = render(calibration, [cyl], seed=5)
+    knee, ankle = calibration.project_mm(np.stack([knee_mm, ankle_mm]))
+    shank_px = float(np.linalg.norm(knee - ankle))
+    back_px = abs(calibration.project_mm(centre + np.array([-half_depth_mm, 0.0, 300.0]))[0][0]
+                  - calibration.project_mm(knee_mm - np.array([0.0, 0.0, 220.0]))[0][0])
+    assert back_px > 0.32 * shank_px  # beyond the 0.3 a front view searches
+    toe = calibration.project_mm(centre + np.array([200.0, 0.0, 0.0]))[0]
+    heel = calibration.project_mm(centre - np.array([60.0, 0.0, 0.0]))[0]
+    landmarks = LegLandmarks(_keypoint(knee - np.array([0.0, 300.0])), _keypoint(knee),
+                             _keypoint(ankle),
+                             _keypoint(heel), _keypoint(toe))
+    profile = leg_view_profile(image, coarse_mask(coverage), landmarks, Leg.RIGHT, Stance.SIDE,
+                               calibration, MAT)
+    widths = profile.width_mm[HEIGHTS & np.isfinite(profile.width_mm)]
+    assert HEIGHTS.sum() - len(widths) <= 2
+    assert abs(np.median(widths) - 2 * half_depth_mm) < 0.5
