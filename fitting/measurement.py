@@ -44,6 +44,10 @@ class Leg(StrEnum):
     LEFT = "left"
     RIGHT = "right"
 
+    @property
+    def other(self) -> Leg:
+        return Leg.RIGHT if self is Leg.LEFT else Leg.LEFT
+
 
 class MeasurementSource(StrEnum):
     CAMERA = "camera"

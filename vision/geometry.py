@@ -237,7 +237,7 @@ def side_axis(calibration: CameraCalibration, mat: MatSpec, leg: Leg, ankle_px: 
     along = np.array([*fp.direction_xy, 0.0])
     normal = np.cross(along, np.array([0.0, 0.0, 1.0]))
     heel = np.array([*fp.heel_xy_mm, 0.0])
-    other = Leg.RIGHT if leg == Leg.LEFT else Leg.LEFT
+    other = leg.other
     other_heel = np.array([*stance.foot(other).heel_xy_mm, 0.0])
     medial = normal if (other_heel - heel) @ normal > 0 else -normal
     a3 = point_on_vertical_plane(calibration, ankle_px,

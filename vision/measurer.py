@@ -276,7 +276,8 @@ class LegMeasurer:
         for leg in Leg:
             try:
                 p = leg_view_profile(frame.image_bgr, mask, landmarks.leg(leg), leg,
-                                     expected, calibration, self.mat, row_step=self.row_step)
+                                     expected, calibration, self.mat, row_step=self.row_step,
+                                     other_knee_px=landmarks.leg(leg.other).knee.xy_px)
             except ValueError:  # landmarks that make no leg axis (a knee on its ankle)
                 continue
             if p.edges.valid.mean() >= MIN_VALID_ROW_SHARE:

@@ -80,7 +80,7 @@ def calf_to_ankle_refusal(girths: dict[Leg, LegGirths]
     if not off:
         return None, []
     leg = off[0]
-    other = Leg.RIGHT if leg == Leg.LEFT else Leg.LEFT
+    other = leg.other
     fuller = girths[leg].calf.girth_mm - girths[other].calf.girth_mm
     if (len(off) == 1 and ratio[leg] > hi and _seen_side_on(girths[leg], "calf")
             and fuller > DIFFERENCE_FLOOR_MM["calf"]

@@ -39,15 +39,21 @@ GRID_TOP_MM = 800.0
 HEIGHTS_MM = np.arange(BIN_MM / 2, GRID_TOP_MM, BIN_MM)
 # Widest lower leg we search for, as a share of the shank's length in the image.
 MAX_HALF_WIDTH_SHARE = 0.3
-# Side-on, the landmarks' line runs near the shin and the calf bulges behind it: on the
-# near leg its back stood up to 0.35 of the shank behind the line (fitting set, seeds
-# 900000-900049: 0.32-0.33 at the 95th percentile of the calf's heights), so with 0.3 the
-# mask's run touched the search band and whole calves went unread (12 % of the near
-# legs there, their depth then taken from the prior). The near leg's back faces no other
-# leg and is searched this far. The far leg keeps ``MAX_HALF_WIDTH_SHARE``: its back
-# faces the near leg, whose mask merges with it at the knees, and its knee landmark can
-# land on the near knee, where a wider band finds a false outline.
-SIDE_FREE_HALF_WIDTH_SHARE = 0.4
+# Side-on, the landmarks' line runs near the shin and the calf bulges behind it, up to
+# 0.35 of the shank behind the line (fitting set, seeds 900000-900049, near legs: 0.32-0.33
+# at the 95th percentile of the calf's heights): with 0.3 the mask's run touched the
+# search band and whole calves went unread (12 % of the near legs there, their depth then
+# taken from the prior). So a leg's back is searched this far side-on, its front
+# ``MAX_HALF_WIDTH_SHARE``: the far leg's front and the near leg's shin face each other.
+SIDE_BACK_HALF_WIDTH_SHARE = 0.4
+# ... but the far leg's only where its knee landmark stands at least this share of the
+# shank from the near knee. Its back faces the near leg's shin, and a wider band there
+# finds the near shin's outline as its own where the two stand close: with the knee
+# landmark on the near knee (its line then runs from the near knee down to its own
+# ankle) calves read 11-14 mm large with an sd of 4-7 (fitting set: knees 0.03-0.07 of
+# the shank apart); with the knees 0.11-0.20 apart far calves read 1.5-5 mm larger than
+# with the narrow band (unseen sets). Where it gained, the knees stood 0.49-0.62 apart.
+FAR_BACK_KNEES_APART_SHARE = 0.3
 # One sd of a refined edge's position (px): parabola-fit noise plus residual blur bias.
 EDGE_SD_PX = 0.25
 # Outline stretches: neighbouring edge points more than this apart (mm, plus half their
@@ -414,23 +420,28 @@ def _width_profile(calibration: CameraCalibration, edges: RowEdges, axis: LegAxi
 
 
 def side_search_band(calibration: CameraCalibration, mat: MatSpec, leg: Leg,
-                     shank_px: float) -> tuple[float, float]:
+                     knee_px: PointsPx, shank_px: float, other_knee_px: PointsPx | None
+                     ) -> tuple[float, float]:
     """Side-on search band of one leg: (shift of its centre along image x, half width),
-    px. The near leg (the footprint nearer the camera) is searched
-    ``SIDE_FREE_HALF_WIDTH_SHARE`` of the shank behind its landmarks' line and
-    ``MAX_HALF_WIDTH_SHARE`` in front of it; the far leg ``MAX_HALF_WIDTH_SHARE`` both
-    ways. Which way is behind in the image comes from the printed footprint."""
+    px: ``SIDE_BACK_HALF_WIDTH_SHARE`` of the shank behind its landmarks' line and
+    ``MAX_HALF_WIDTH_SHARE`` in front of it (which way is behind in the image comes from
+    the printed footprint). ``other_knee_px``: the other leg's knee landmark; the far
+    leg's band stays ``MAX_HALF_WIDTH_SHARE`` both ways when its knee landmark stands near
+    that one (``FAR_BACK_KNEES_APART_SHARE``) or it is not known."""
     stance = mat.stance(Stance.SIDE)
-    own, other = stance.foot(leg), stance.foot(Leg.RIGHT if leg is Leg.LEFT else Leg.LEFT)
+    own, other = stance.foot(leg), stance.foot(leg.other)
+    narrow = MAX_HALF_WIDTH_SHARE * shank_px
     camera = calibration.require_floor_pose().camera_position_mm[:2]
-    facing = MAX_HALF_WIDTH_SHARE * shank_px
-    if _distance_mm(own, camera) > _distance_mm(other, camera):
-        return 0.0, facing
+    knees_apart_px = (0.0 if other_knee_px is None
+                      else float(np.linalg.norm(np.subtract(knee_px, other_knee_px))))
+    if (_distance_mm(own, camera) > _distance_mm(other, camera)
+            and knees_apart_px < FAR_BACK_KNEES_APART_SHARE * shank_px):
+        return 0.0, narrow
     heel_px, toe_px = calibration.project_mm(np.array([[*own.heel_xy_mm, 0.0],
                                                        [*own.toe_xy_mm, 0.0]]))
     back_x = -1.0 if toe_px[0] >= heel_px[0] else 1.0
-    free = SIDE_FREE_HALF_WIDTH_SHARE * shank_px
-    return back_x * (free - facing) / 2, (free + facing) / 2
+    wide = SIDE_BACK_HALF_WIDTH_SHARE * shank_px
+    return back_x * (wide - narrow) / 2, (wide + narrow) / 2
 
 
 def _distance_mm(foot: Footprint, point_xy_mm: FloatArray) -> float:
@@ -441,8 +452,12 @@ def _distance_mm(foot: Footprint, point_xy_mm: FloatArray) -> float:
 
 def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandmarks, leg: Leg,
                      stance: Stance, calibration: CameraCalibration, mat: MatSpec,
-                     row_step: int = 1) -> LegViewProfile:
-    """Measure one leg in one frame (the per-frame work of the measurer)."""
+                     row_step: int = 1, other_knee_px: PointsPx | None = None
+                     ) -> LegViewProfile:
+    """Measure one leg in one frame (the per-frame work of the measurer).
+
+    ``other_knee_px``: side-on, the other leg's knee landmark (``side_search_band``).
+    """
     knee = landmarks.knee.xy_px
     ankle = landmarks.ankle.xy_px
     shank_px = float(np.linalg.norm(knee - ankle))
@@ -453,7 +468,8 @@ def leg_view_profile(image_bgr: ImageBGR, mask: PersonMask, landmarks: LegLandma
         shift_px, half_px = 0.0, MAX_HALF_WIDTH_SHARE * shank_px
     else:
         axis = side_axis(calibration, mat, leg, ankle, knee)
-        shift_px, half_px = side_search_band(calibration, mat, leg, shank_px)
+        shift_px, half_px = side_search_band(calibration, mat, leg, knee, shank_px,
+                                             other_knee_px)
     # Scan from a little above the knee to a little below the ankle landmark.
     along = (ankle - knee) / max(shank_px, 1e-6)
     top = knee - along * 0.1 * shank_px + [shift_px, 0.0]

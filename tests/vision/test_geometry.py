@@ -28,7 +28,13 @@ from vision.geometry import (
     rays_to_axis,
 )
 from vision.girth import ellipse_perimeter_mm
-from vision.profile import HEIGHTS_MM, leg_view_profile
+from vision.profile import (
+    HEIGHTS_MM,
+    MAX_HALF_WIDTH_SHARE,
+    SIDE_BACK_HALF_WIDTH_SHARE,
+    leg_view_profile,
+    side_search_band,
+)
 from vision.types import Keypoint, LegLandmarks
 
 MAT = load_mat_spec()
@@ -191,3 +197,24 @@ def test_side_on_the_near_calf_is_read_where_it_bulges_far_behind_the_landmarks(
     widths = profile.width_mm[HEIGHTS & np.isfinite(profile.width_mm)]
     assert HEIGHTS.sum() - len(widths) <= 2
     assert abs(np.median(widths) - 2 * half_depth_mm) < 0.5
+
+
+@pytest.mark.parametrize(("leg", "knees_apart_share", "widened"), [
+    (Leg.RIGHT, 0.5, True),
+    (Leg.RIGHT, 0.0, True),   # the near leg's own landmarks are never the far leg's
+    (Leg.LEFT, 0.5, True),
+    (Leg.LEFT, 0.05, False),  # the far knee landmark on the near knee
+    (Leg.LEFT, 0.2, False),   # near it
+])
+def test_side_on_the_band_reaches_behind_the_leg_unless_the_far_knee_is_on_the_near(
+        leg, knees_apart_share, widened):
+    calibration = reference_camera()
+    shank_px, knee = 300.0, np.array([500.0, 1100.0])
+    other_knee = knee + np.array([knees_apart_share * shank_px, 0.0])
+    shift, half = side_search_band(calibration, MAT, leg, knee, shank_px, other_knee)
+    if not widened:
+        assert (shift, half) == (0.0, MAX_HALF_WIDTH_SHARE * shank_px)
+        return
+    # Toes point to the image's right side-on (the shopper faces +x): behind is the left.
+    assert shift - half == pytest.approx(-SIDE_BACK_HALF_WIDTH_SHARE * shank_px)
+    assert shift + half == pytest.approx(MAX_HALF_WIDTH_SHARE * shank_px)
