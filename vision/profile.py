@@ -43,8 +43,10 @@ MAX_HALF_WIDTH_SHARE = 0.3
 # 0.35 of the shank behind the line (fitting set, seeds 900000-900049, near legs: 0.32-0.33
 # at the 95th percentile of the calf's heights): with 0.3 the mask's run touched the
 # search band and whole calves went unread (12 % of the near legs there, their depth then
-# taken from the prior). So a leg's back is searched this far side-on, its front
-# ``MAX_HALF_WIDTH_SHARE``: the far leg's front and the near leg's shin face each other.
+# taken from the prior). So a leg's back is searched this far side-on. Its front keeps
+# ``MAX_HALF_WIDTH_SHARE``: the near shin faces the far leg, and a far leg searched wider
+# in front found a false outline where its knee landmark stood on the near knee (a calf
+# read 28 mm small with an sd of 6).
 SIDE_BACK_HALF_WIDTH_SHARE = 0.4
 # ... but the far leg's only where its knee landmark stands at least this share of the
 # shank from the near knee. Its back faces the near leg's shin, and a wider band there

@@ -189,8 +189,8 @@ def test_side_on_the_near_calf_is_read_where_it_bulges_far_behind_the_landmarks(
     assert back_px > 0.32 * shank_px  # beyond the 0.3 a front view searches
     toe = calibration.project_mm(centre + np.array([200.0, 0.0, 0.0]))[0]
     heel = calibration.project_mm(centre - np.array([60.0, 0.0, 0.0]))[0]
-    landmarks = LegLandmarks(_keypoint(knee - np.array([0.0, 300.0])), _keypoint(knee),
-                             _keypoint(ankle),
+    hip = knee - np.array([0.0, 300.0])
+    landmarks = LegLandmarks(_keypoint(hip), _keypoint(knee), _keypoint(ankle),
                              _keypoint(heel), _keypoint(toe))
     profile = leg_view_profile(image, coarse_mask(coverage), landmarks, Leg.RIGHT, Stance.SIDE,
                                calibration, MAT)
