@@ -106,6 +106,18 @@ def _keypoint(px: np.ndarray) -> Keypoint:
     return Keypoint(float(px[0]), float(px[1]), 0.99, True)
 
 
+def _near_leg_side_on(calibration, image, coverage, base_mm, knee_px, ankle_px):
+    """The near (right) leg's side-on profile of a rendered shank standing at ``base_mm``,
+    its foot along +x (heel 60 mm behind, toe 200 mm ahead)."""
+    heel = calibration.project_mm(base_mm + np.array([-60.0, 0, 0]))[0]
+    toe = calibration.project_mm(base_mm + np.array([200.0, 0, 0]))[0]
+    hip = knee_px - np.array([0.0, 300.0])
+    landmarks = LegLandmarks(_keypoint(hip), _keypoint(knee_px), _keypoint(ankle_px),
+                             _keypoint(heel), _keypoint(toe))
+    return leg_view_profile(image, coarse_mask(coverage), landmarks, Leg.RIGHT, Stance.SIDE,
+                            calibration, MAT)
+
+
 @pytest.mark.parametrize(("tilt_deg", "radius", "landmark_error_px"), [
     (0.0, 40.0, (0.0, 0.0)),      # upright shank on the near side footprint
     (10.0, 40.0, (0.0, 0.0)),     # a stride tilts the shank by 10 degrees
@@ -131,13 +143,7 @@ def test_side_stance_width_is_perpendicular_to_a_tilted_shank(tilt_deg, radius,
     err = np.asarray(landmark_error_px)
     knee = calibration.project_mm(knee_mm)[0] + err
     ankle = calibration.project_mm(ankle_mm)[0] - err
-    heel = calibration.project_mm(base + np.array([-60.0, 0, 0]))[0]
-    toe = calibration.project_mm(base + np.array([200.0, 0, 0]))[0]
-    hip = knee - np.array([0.0, 300.0])
-    landmarks = LegLandmarks(_keypoint(hip), _keypoint(knee), _keypoint(ankle),
-                             _keypoint(heel), _keypoint(toe))
-    profile = leg_view_profile(image, coarse_mask(coverage), landmarks, Leg.RIGHT, Stance.SIDE,
-                               calibration, MAT)
+    profile = _near_leg_side_on(calibration, image, coverage, base, knee, ankle)
     widths = profile.width_mm[HEIGHTS & np.isfinite(profile.width_mm)]
     assert len(widths) > 60
     # Girth pi * w within 1 mm means the width within 0.3 mm.
@@ -187,13 +193,7 @@ def test_side_on_the_near_calf_is_read_where_it_bulges_far_behind_the_landmarks(
     back_px = abs(calibration.project_mm(centre + np.array([-half_depth_mm, 0.0, 300.0]))[0][0]
                   - calibration.project_mm(knee_mm - np.array([0.0, 0.0, 220.0]))[0][0])
     assert back_px > 0.32 * shank_px  # beyond the 0.3 a front view searches
-    toe = calibration.project_mm(centre + np.array([200.0, 0.0, 0.0]))[0]
-    heel = calibration.project_mm(centre - np.array([60.0, 0.0, 0.0]))[0]
-    hip = knee - np.array([0.0, 300.0])
-    landmarks = LegLandmarks(_keypoint(hip), _keypoint(knee), _keypoint(ankle),
-                             _keypoint(heel), _keypoint(toe))
-    profile = leg_view_profile(image, coarse_mask(coverage), landmarks, Leg.RIGHT, Stance.SIDE,
-                               calibration, MAT)
+    profile = _near_leg_side_on(calibration, image, coverage, centre, knee, ankle)
     widths = profile.width_mm[HEIGHTS & np.isfinite(profile.width_mm)]
     assert HEIGHTS.sum() - len(widths) <= 2
     assert abs(np.median(widths) - 2 * half_depth_mm) < 0.5
