@@ -82,7 +82,8 @@ CALF_DEPTH_RATIO_RANGE = (0.85, 1.3)
 # exact silhouettes and landmarks, 48 legs), 0.105 through the pose model. A larger step
 # is the side outline losing or gaining a side over part of the hump (a calf's back over
 # a pale wall band read 0.15-0.18, and cC 14 mm small with its sd at 3.9): either side of
-# the step may be the true one, so the calf's sd takes in both.
+# the step may be the true one, so the calf's sd takes in both; unless the depth drops
+# going up and the calf was read below the step (``_across_depth_break``).
 CALF_HUMP_WIDTH_SHARE = 0.9
 DEPTH_BREAK_SPAN_MM = 20.0
 DEPTH_BREAK_RATIO_STEP = 0.12
@@ -456,6 +457,29 @@ def _ankle_across_break(front: RobustProfile, depth_a: FloatArray, depth_sd_a: F
     return both, note
 
 
+def _across_depth_break(width_mm: FloatArray, calf: SitePoint,
+                        broken: tuple[float, float, float], hi_mm: float) -> float:
+    """How far apart the two readings of the calf across a side-view depth break lie (mm).
+
+    In general either side's depth/width may be the true one, so the calf is read with
+    both at its own width. But where the ratio drops going up and the calf was read below
+    the break, the side outline lost part of the section above it (the far calf's back
+    against the near shin, where the legs close toward the knees), and the section below
+    is whole: the other reading is then the largest girth above the break with the
+    ratio below it, the calf's hump if it stands hidden there (0 when it does not).
+    """
+    at, below, above = broken
+    w = calf.width_mm
+    if not (above < below and calf.height_mm < at):
+        return abs(float(girth_mm(w, below * w, "calf")) - float(girth_mm(w, above * w, "calf")))
+    h = HEIGHTS_MM
+    over = (h >= at) & (h <= hi_mm) & np.isfinite(width_mm)
+    if not over.any():
+        return 0.0
+    hidden = float(np.max(girth_mm(width_mm[over], below * width_mm[over], "calf")))
+    return max(0.0, hidden - calf.girth_mm)
+
+
 def _prior_where_unread(front: RobustProfile, depth_mm: FloatArray, depth_sd_mm: FloatArray,
                         site: str, lo_mm: float, hi_mm: float
                         ) -> tuple[FloatArray, FloatArray, BoolArray]:
@@ -589,8 +613,7 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
                                                        calf_hi)
     if broken is not None:
         at, below, above = broken
-        w = calf.width_mm
-        both = abs(float(girth_mm(w, below * w, "calf")) - float(girth_mm(w, above * w, "calf")))
+        both = _across_depth_break(front.value_mm, calf, broken, calf_hi)
         calf = replace(calf, sd_mm=math.hypot(calf.sd_mm, both / 2))
         notes.append(f"side-view depth breaks at {at:.0f} mm on the calf (depth/width "
                      f"{below:.2f} below, {above:.2f} above): calf sd widened to "

@@ -184,6 +184,26 @@ def test_a_side_outline_that_loses_the_calf_s_back_widens_the_calf_sd():
     assert any("breaks" in note for note in girths.notes)
 
 
+def test_a_side_outline_lost_only_above_the_calf_s_hump_leaves_the_calf_as_read():
+    # The side view lost ~15 % of the depth from just above the hump up (the far calf's
+    # back against the near shin, where the legs close toward the knees): the section
+    # read below the step is whole and no girth above it, read with the ratio below,
+    # is larger, so the calf keeps its value and its own sd. A break the other way (the
+    # depth gaining above) still widens the sd.
+    h = HEIGHTS_MM
+    d = _knee_high_shape(140, 390)
+    whole = _read(d, d * 1.05)
+    lost = d * 1.05
+    lost[(h > 410) & (h < 520)] *= 0.85
+    girths = _read(d, lost)
+    assert girths.depth_break_mm is not None and girths.depth_break_mm > girths.calf.height_mm
+    assert girths.calf.girth_mm == pytest.approx(whole.calf.girth_mm, abs=1.0)
+    assert girths.calf.sd_mm == pytest.approx(whole.calf.sd_mm, abs=0.2)
+    gained = d * 1.05
+    gained[(h > 410) & (h < 520)] *= 1.15
+    assert _read(d, gained).calf.sd_mm > 2 * whole.calf.sd_mm
+
+
 @pytest.mark.parametrize(("site", "shorter_than_ellipse"), [
     ("ankle", True),   # a rounded triangle (tibial crest, Achilles tendon): shorter
     ("calf", False),   # fuller behind (calf bellies), flat tibia in front: longer
