@@ -616,8 +616,9 @@ def leg_girths(front: RobustProfile, side: RobustProfile | None,
         both = _across_depth_break(front.value_mm, calf, broken, calf_hi)
         calf = replace(calf, sd_mm=math.hypot(calf.sd_mm, both / 2))
         notes.append(f"side-view depth breaks at {at:.0f} mm on the calf (depth/width "
-                     f"{below:.2f} below, {above:.2f} above): calf sd widened to "
-                     f"{calf.sd_mm:.1f} mm")
+                     f"{below:.2f} below, {above:.2f} above): "
+                     + (f"calf sd widened to {calf.sd_mm:.1f} mm" if both > 0 else
+                        "the calf read below it is a whole section, its sd kept"))
     try:
         ankle_pt = _site(front, depth_a, depth_sd_a, "ankle", ankle, calf.height_mm, "min")
     except GirthNotFound:

@@ -199,6 +199,7 @@ def test_a_side_outline_lost_only_above_the_calf_s_hump_leaves_the_calf_as_read(
     assert girths.depth_break_mm is not None and girths.depth_break_mm > girths.calf.height_mm
     assert girths.calf.girth_mm == pytest.approx(whole.calf.girth_mm, abs=1.0)
     assert girths.calf.sd_mm == pytest.approx(whole.calf.sd_mm, abs=0.2)
+    assert any("breaks" in note and "sd kept" in note for note in girths.notes)
     gained = d * 1.05
     gained[(h > 410) & (h < 520)] *= 1.15
     assert _read(d, gained).calf.sd_mm > 2 * whole.calf.sd_mm
