@@ -45,6 +45,7 @@ from vision.errors import MeasurementRefused, NoPersonInView
 from vision.fallback import height_scale_mm_per_px, height_scaled_profile
 from vision.overlay import FrameOverlay, LegOverlay
 from vision.plausibility import (
+    calf_difference_sd_mm,
     calf_to_ankle_refusal,
     flagged_differences,
     outside_human_range,
@@ -438,7 +439,8 @@ class LegMeasurer:
         measurement = Measurement(
             left=self._leg_measurement(girths[Leg.LEFT]),
             right=self._leg_measurement(girths[Leg.RIGHT]),
-            source=MeasurementSource.CAMERA, flagged_differences=flagged)
+            source=MeasurementSource.CAMERA, flagged_differences=flagged,
+            calf_difference_sd_mm=round(calf_difference_sd_mm(girths), 1))
         reasons = [*shape_reasons, *one_view.values()]
         if not has_side:
             reasons.append("front view only")

@@ -6,13 +6,15 @@ import math
 import numpy as np
 import pytest
 
-from fitting.measurement import Leg, Site
+from fitting.measurement import Leg, LegMeasurement, Measurement, MeasurementSource, Site
+from fitting.swelling import swelling_reason
 from vision.aggregate import LegGirths, SitePoint
 from vision.plausibility import (
     ANKLE_PAIR_SD_MM,
     CALF_TO_ANKLE_RANGE,
     HUMAN_RANGE_MM,
     LENGTH_PAIR_MAX_MM,
+    calf_difference_sd_mm,
     calf_to_ankle_refusal,
     flagged_differences,
     outside_human_range,
@@ -104,6 +106,41 @@ def test_a_difference_one_view_only_shows_is_flagged_at_its_site():
     right = _leg(ankle=(195.0, 3.0, 44.0, 80.5))
     girths, one_view = unsupported_difference({Leg.LEFT: left, Leg.RIGHT: right})
     assert flagged_differences(girths, one_view) == {Site.ANKLE}
+
+
+def _camera(girths: dict[Leg, LegGirths]) -> Measurement:
+    legs = {leg: LegMeasurement(ankle_mm=g.ankle.girth_mm, calf_mm=g.calf.girth_mm,
+                                knee_high_length_mm=g.knee_high_length_mm,
+                                ankle_sd_mm=g.ankle.sd_mm, calf_sd_mm=g.calf.sd_mm,
+                                knee_high_length_sd_mm=g.knee_high_length_sd_mm)
+            for leg, g in girths.items()}
+    return Measurement(legs[Leg.LEFT], legs[Leg.RIGHT], MeasurementSource.CAMERA,
+                       calf_difference_sd_mm=calf_difference_sd_mm(girths))
+
+
+def test_two_calves_read_plainly_share_their_section_models_error():
+    # Calves 20 mm apart, each read to 4.4 mm (3.9-4.1 of it the section model's): as
+    # independent readings the difference could reach the clot rule's 30 mm within 2 sd
+    # (20 + 2 x 6.2); sharing the section's shape (sd 4.0), it cannot, and nobody is
+    # sent to staff over two legs the camera read plainly.
+    girths = {Leg.LEFT: _leg(calf=(390.0, 4.4, 112.0, 118.0)),
+              Leg.RIGHT: _leg(calf=(410.0, 4.4, 117.0, 124.0))}
+    sd = calf_difference_sd_mm(girths)
+    assert 3.5 < sd < 4.5 and 20.0 + 2 * math.hypot(4.4, 4.4) > 30.0
+    assert swelling_reason(_camera(girths)) is None
+    # 26 mm apart stays a tape check: 30 mm lies within 2 sd of it.
+    girths[Leg.RIGHT] = _leg(calf=(416.0, 4.4, 119.0, 126.0))
+    reason = swelling_reason(_camera(girths))
+    assert reason is not None and reason.code == "calf_difference_uncertain"
+
+
+def test_a_calf_read_with_a_widened_sd_keeps_it_in_the_difference():
+    # A calf whose depth came from the prior (sd 11): that part is its own leg's.
+    girths = {Leg.LEFT: _leg(calf=(390.0, 4.4, 112.0, 118.0)),
+              Leg.RIGHT: _leg(calf=(405.0, 11.0, 116.0, 121.0))}
+    sd = calf_difference_sd_mm(girths)
+    assert math.hypot(11.0, 4.4) - 1.5 < sd < math.hypot(11.0, 4.4)
+    assert swelling_reason(_camera(girths)).code == "calf_difference_uncertain"
 
 
 def test_ankles_read_alike_are_read_together():
