@@ -95,8 +95,8 @@ REFUSAL_TEXT = {
 class StanceCheck(Protocol):
     """What the measurer needs of a stance checker (``vision.stance.StanceChecker``)."""
 
-    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None
-              ) -> Guidance: ...
+    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None,
+              judge_garments: bool = True) -> Guidance: ...
 
     def mended_by_the_prints(self, pose: PoseResult, expected: Stance) -> PoseResult: ...
 
@@ -257,19 +257,23 @@ class LegMeasurer:
                 return self._add_height_scaled(frame, pose, expected, self.stated_height_mm)
             return self._reject(expected, "mat_not_found", pose, image_bgr=image)
         calibration = known.with_floor_pose(floor)
+        last = self._last_measured.get(expected)
+        soon = (last is not None
+                and 0.0 <= frame.timestamp_s - last[0] < self.profile_interval_s)
         guidance = None
         if self.checker_factory is not None:
             if self._checker is None:
                 self._checker = self.checker_factory(calibration)
             pose = self._checker.mended_by_the_prints(pose, expected)
-            guidance = self._checker.check(frame, pose, expected)
+            # A frame too soon after the last measured one is not measured: its garments
+            # keep the verdict of the frames that were.
+            guidance = self._checker.check(frame, pose, expected, judge_garments=not soon)
             if not guidance.accepted:
                 return self._reject(expected, guidance.message_key, pose, guidance, image)
         elif classify_stance(_passed(pose)[0]) is not expected:
             key = "turn_to_side" if expected is Stance.SIDE else "face_camera"
             return self._reject(expected, key, pose, image_bgr=image)
-        last = self._last_measured.get(expected)
-        if last is not None and 0.0 <= frame.timestamp_s - last[0] < self.profile_interval_s:
+        if last is not None and soon:
             return FrameReport(guidance or Guidance(expected, "ok", True), pose, True,
                                self.progress(expected), last[1])
         landmarks, mask = _passed(pose)

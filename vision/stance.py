@@ -326,6 +326,10 @@ class StanceChecker:
         # The last landmarks' feet on the floor: ``legs_on_their_prints`` and ``check`` look
         # at the same frame's feet, once.
         self._feet_memo: tuple[BodyLandmarks, FeetMm] | None = None
+        # The garment verdict of the last frame whose colours were judged (``check``'s
+        # ``judge_garments``), and whether any frame's were.
+        self._garment_verdict: tuple[str, str] | None = None
+        self._garments_judged = False
 
     def reset(self) -> None:
         """Forget the stillness history (a new shopper or a new stance)."""
@@ -334,7 +338,13 @@ class StanceChecker:
 
     # ---- the checks ---------------------------------------------------------------
 
-    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None) -> Guidance:
+    def check(self, frame: Frame, pose: PoseResult, expected: Stance | None = None,
+              judge_garments: bool = True) -> Guidance:
+        """The frame's guidance. ``judge_garments=False`` keeps the garment verdict (calves
+        covered, an ankle hidden) of the last frame whose colours were judged, for a frame
+        that will not be measured: a live camera's frames between two measured ones, a
+        tenth of a second apart, where the colour samples would cost more than the rest of
+        the checks together. The first frame is always judged."""
         image = frame.image_bgr
         h, w = image.shape[:2]
         # The green channel on a sparse grid is brightness enough to find a dark frame.
@@ -363,9 +373,13 @@ class StanceChecker:
             self.reset()
             return Guidance(Stance.NONE, "too_dark", False, dark)
 
-        garment = self._garment_check(image, pose, lm,
-                                      judge_calves=not (self._bare_calves_seen
-                                                        and expected is Stance.SIDE))
+        judged = judge_garments or not self._garments_judged
+        if judged:
+            self._garment_verdict = self._garment_check(
+                image, pose, lm, judge_calves=not (self._bare_calves_seen
+                                                   and expected is Stance.SIDE))
+            self._garments_judged = True
+        garment = self._garment_verdict
         if garment is not None:
             self.reset()
             return Guidance(Stance.NONE, garment[0], False, garment[1])
@@ -388,7 +402,7 @@ class StanceChecker:
         moving = self._motion(frame, lm, stance)
         if moving is not None:
             return Guidance(stance, "hold_still", False, moving)
-        if stance is Stance.FRONT:
+        if stance is Stance.FRONT and judged:
             self._bare_calves_seen = True
         return Guidance(stance, "ok", True, stance_detail)
 

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from fitting.stance import Stance
-from vision.fakes import SyntheticScene, cover_lower_legs, hide_ankle, truth_knee_px, two_people
+from vision.fakes import FakePoseEstimator, SyntheticScene, cover_lower_legs, hide_ankle, truth_knee_px, two_people
 from vision.pose_mediapipe import MediaPipeSelfieSegmenter
+from vision.measurer import LegMeasurer
 from vision.sources import read_image
 from vision.stance import Guidance, StanceChecker
 from vision.types import Frame
@@ -247,3 +248,28 @@ def test_calves_seen_bare_in_front_are_not_judged_by_colour_side_on(scenes, mat,
     assert shopper.check(front, estimator.estimate(front), Stance.FRONT).accepted
     assert shopper.check(Frame(side, 1.0, 1), side_pose, Stance.SIDE).message_key != \
         "uncover_calves"
+
+
+def test_every_measured_frame_has_its_garments_judged(scenes, mat, estimator):
+    """A live camera's frames between two measured ones keep the garment verdict of the
+    last judged frame (their colours are not sampled); a frame due to be measured is
+    judged afresh, so a calf covered since is refused, not measured."""
+    scene, cal = scenes("scene_1000")
+    bare = scene.images_bgr["front"]
+    covered = cover_lower_legs(bare, scene.masks_u8["front"],
+                               scene.truth["landmarks_px"]["front"], (70, 45, 30))
+    poses = [estimator.estimate(Frame(im, 0.0, 0)) for im in (bare, covered, covered)]
+    measurer = LegMeasurer(cal, mat, FakePoseEstimator(poses),
+                           checker_factory=lambda c: StanceChecker(c, mat, still_frames=1),
+                           profile_interval_s=0.09)
+    first = measurer.add(Frame(bare, 0.0, 0), Stance.FRONT)
+    between = measurer.add(Frame(covered, 0.04, 1), Stance.FRONT)
+    due = measurer.add(Frame(covered, 0.12, 2), Stance.FRONT)
+    assert first.measured
+    assert between.accepted and not between.measured
+    assert not due.accepted and not due.measured
+    assert due.guidance.message_key == "uncover_calves"
+    # A checker's first frame is judged even when the caller would skip its colours.
+    fresh = StanceChecker(cal, mat, still_frames=1)
+    assert fresh.check(Frame(covered, 0.0, 0), poses[1], Stance.FRONT,
+                       judge_garments=False).message_key == "uncover_calves"
