@@ -147,6 +147,18 @@ def _binned_median(t_mm: FloatArray, values: FloatArray) -> tuple[FloatArray, In
     return out, count
 
 
+def _median(values: FloatArray) -> float:
+    """np.median of a 1-D array by one partition (a tenth of np.median's overhead)."""
+    n = len(values)
+    if n == 0 or not np.isfinite(values).all():
+        return float(np.median(values))
+    k = n // 2
+    if n % 2:
+        return float(np.partition(values, k)[k])
+    part = np.partition(values, (k - 1, k))
+    return float(0.5 * (part[k - 1] + part[k]))
+
+
 def drop_edge_outliers(t_mm: FloatArray, r_mm: FloatArray, window: int = 31,
                        floor_mm: float = 1.5) -> BoolArray:
     """Mask of edge points that follow the leg's outline (False: an edge that jumped).
@@ -171,7 +183,7 @@ def drop_edge_outliers(t_mm: FloatArray, r_mm: FloatArray, window: int = 31,
     else:
         median = np.median(windows, axis=1)
     dev = np.abs(r - median)
-    limit = max(floor_mm, 3 * 1.4826 * float(np.median(dev)))
+    limit = max(floor_mm, 3 * 1.4826 * _median(dev))
     keep = np.empty(n, bool)
     keep[order] = dev <= limit
     return keep
@@ -202,7 +214,7 @@ def inner_outline(t_mm: FloatArray, r_mm: FloatArray, jump_mm: float = OUTLINE_J
         return keep
     order = np.argsort(t_mm)
     t = np.asarray(t_mm, float)[order]
-    side = 1.0 if np.median(r_mm) >= 0 else -1.0
+    side = 1.0 if _median(np.asarray(r_mm, float)) >= 0 else -1.0
     out = side * np.asarray(r_mm, float)[order]  # distance from the axis, outward positive
     dt = np.diff(t)
     cuts = np.flatnonzero((np.abs(np.diff(out)) > jump_mm + 0.5 * dt) | (dt > gap_mm)) + 1
@@ -248,7 +260,9 @@ def inner_outline(t_mm: FloatArray, r_mm: FloatArray, jump_mm: float = OUTLINE_J
         if size[k] <= jump_mm:
             break
         alive = alive[alive != outer[k]]
-    ok = np.isin(seg, alive)
+    alive_mask = np.zeros(len(starts), bool)
+    alive_mask[alive] = True
+    ok = alive_mask[seg]
     if ok.mean() < 1.0 - OUTLINE_MAX_DROP_SHARE:
         return keep  # fragments too short to judge: the outline stays as found
     keep[order] = ok

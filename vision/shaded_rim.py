@@ -112,11 +112,13 @@ def _skin_ratio(image_bgr: ImageBGR, y_px: IntArray, x_px: IntArray, step: IntAr
         return np.where(d_beyond >= MIN_HUE_STEP, d_skin / d_beyond, np.nan)
 
 
-def _running_median(values: FloatArray, rows: int) -> FloatArray:
-    """The NaN-ignoring median of each value and its neighbours (``rows`` in all)."""
+def _running_median(values: FloatArray, rows: int, at: IntArray) -> FloatArray:
+    """At the indices ``at``, the NaN-ignoring median of the value and its neighbours
+    (``rows`` in all)."""
     half = rows // 2
     padded = np.pad(values, half, constant_values=np.nan)
-    return _nan_median(np.lib.stride_tricks.sliding_window_view(padded, rows), axis=1)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, rows)[at]
+    return _nan_median(windows, axis=1)
 
 
 def _nan_median(values: FloatArray, axis: int) -> FloatArray:
@@ -142,20 +144,28 @@ def extend_through_shade(image_bgr: ImageBGR, edges: RowEdges, window_px: int) -
     xa = int(max(0, np.floor(np.nanmin(edges.left_x_px[rows])) - span - 2))
     xb = int(min(w, np.ceil(np.nanmax(edges.right_x_px[rows])) + span + 3))
     mag = gradient_magnitude(image_bgr[ya:yb, xa:xb])
-    skin = _lit_skin(image_bgr, edges, rows)
-    moved = {}
+    sides = {}
     for side, outward in (("left", -1), ("right", 1)):
-        x = (edges.left_x_px if side == "left" else edges.right_x_px).copy()
+        x = edges.left_x_px if side == "left" else edges.right_x_px
         x_px = np.rint(x[rows]).astype(int)[:, None] + outward * np.arange(span)[None, :]
         cols = np.clip(x_px - xa, 1, mag.shape[1] - 2)
         has, step = _outer_peaks(mag, y - ya, cols, cols == x_px - xa, edges.min_contrast,
                                  reach_px)
-        cand = np.flatnonzero(has)  # the colours are read on these rows only
+        sides[side] = (x_px, cols, has, step)
+    # The colours are read on the rows with an outer peak on either side only.
+    either = np.flatnonzero(sides["left"][2] | sides["right"][2])
+    skin = np.full((len(rows), 3), np.nan)
+    if len(either):
+        skin[either] = _lit_skin(image_bgr, edges, rows[either])
+    moved = {}
+    for side, (x_px, cols, has, step) in sides.items():
+        x = (edges.left_x_px if side == "left" else edges.right_x_px).copy()
+        cand = np.flatnonzero(has)
         ratio = np.full(len(rows), np.nan)
         ratio[cand] = _skin_ratio(image_bgr, y[cand], x_px[cand], step[cand], skin[cand])
         with np.errstate(invalid="ignore"):  # NaN compares False: the edge stays
-            skin_band = (_running_median(ratio, VOTE_ROWS) <= SKIN_RATIO) & (ratio <= OWN_RATIO)
-        move = np.flatnonzero(skin_band)  # NaN, no outer peak, is False
+            own = np.flatnonzero(ratio <= OWN_RATIO)
+            move = own[_running_median(ratio, VOTE_ROWS, own) <= SKIN_RATIO]
         peak_col = cols[move, step[move]]
         x[rows[move]] = xa + peak_col + subpixel_offset(mag, y[move] - ya, peak_col)
         moved[side] = x
