@@ -32,6 +32,7 @@ from vision.geometry import (
 )
 from vision.shaded_rim import extend_through_shade
 from vision.types import LegLandmarks
+from vision.windows import centred_windows
 
 BIN_MM = 5.0
 GRID_TOP_MM = 800.0
@@ -174,8 +175,7 @@ def drop_edge_outliers(t_mm: FloatArray, r_mm: FloatArray, window: int = 31,
     order = np.argsort(t_mm)
     r = r_mm[order]
     half = window // 2
-    padded = np.pad(r, half, mode="edge")
-    windows = np.lib.stride_tricks.sliding_window_view(padded, window)
+    windows = centred_windows(r, window)
     if window % 2 == 1 and np.isfinite(r).all():
         # An odd window's median is its middle element: one partition, none of
         # np.median's overhead (a third of this function's cost).
@@ -356,9 +356,7 @@ def _offset_fill(y_px: FloatArray, x_px: FloatArray, mask_x_px: FloatArray, ok: 
     if len(good) < FILL_ANCHOR_ROWS or len(todo) == 0:
         return out
     off = x_px[good] - mask_x_px[good]
-    pad = FILL_ANCHOR_ROWS // 2
-    padded = np.pad(off, pad, mode="edge")
-    smooth = np.median(np.lib.stride_tricks.sliding_window_view(padded, 2 * pad + 1), axis=1)
+    smooth = np.median(centred_windows(off, 2 * (FILL_ANCHOR_ROWS // 2) + 1), axis=1)
     gy = y_px[good]
     dist = np.min(np.abs(y_px[todo][:, None] - gy[None, :]), axis=1)
     near = dist <= max_gap_rows

@@ -26,6 +26,7 @@ import numpy as np
 from vision.arrays import BoolArray, Float32Array, FloatArray, ImageBGR, IntArray
 from vision.edges import RowEdges, gradient_magnitude
 from vision.row_search import subpixel_offset
+from vision.windows import centred_windows
 
 # How far outward (in search windows) the silhouette may lie past the found edge.
 REACH_WINDOWS = 3.5
@@ -64,7 +65,8 @@ def _mean_between(values: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """Per row, the NaN-ignoring mean of ``values[row, lo:hi]`` (rows x K x 3)."""
     k = np.arange(values.shape[1])[None, :]
     inside = (k >= lo[:, None]) & (k < hi[:, None]) & np.isfinite(values[..., 0])
-    total = np.where(inside[..., None], np.nan_to_num(values), 0.0).sum(axis=1)
+    # A pixel's three shares are NaN together (``_chromaticity``): inside, all are finite.
+    total = np.where(inside[..., None], values, 0.0).sum(axis=1)
     count = inside.sum(axis=1)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(count > 0, total / count, np.nan)
@@ -115,10 +117,7 @@ def _skin_ratio(image_bgr: ImageBGR, y_px: IntArray, x_px: IntArray, step: IntAr
 def _running_median(values: FloatArray, rows: int, at: IntArray) -> FloatArray:
     """At the indices ``at``, the NaN-ignoring median of the value and its neighbours
     (``rows`` in all)."""
-    half = rows // 2
-    padded = np.pad(values, half, constant_values=np.nan)
-    windows = np.lib.stride_tricks.sliding_window_view(padded, rows)[at]
-    return _nan_median(windows, axis=1)
+    return _nan_median(centred_windows(values, rows, fill=np.nan)[at], axis=1)
 
 
 def _nan_median(values: FloatArray, axis: int) -> FloatArray:
