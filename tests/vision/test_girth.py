@@ -20,10 +20,12 @@ from vision.aggregate import (
     leg_girths,
 )
 from vision.girth import (
+    ANKLE_DIAMETER_RANGE_MM,
     SHAPE_MODEL_SD_REL,
     ellipse_perimeter_mm,
     girth_mm,
     girth_sd_mm,
+    shape_exponent,
     superellipse_perimeter_mm,
 )
 from vision.profile import HEIGHTS_MM
@@ -215,6 +217,26 @@ def test_the_section_models_depart_from_the_ellipse_as_the_anatomy_says(site,
     ratio = float(girth_mm(width, depth, site)) / float(ellipse_perimeter_mm(width, depth))
     assert (ratio < 1.0) is shorter_than_ellipse
     assert abs(ratio - 1.0) < 0.02  # a correction of a few mm, not a different leg
+
+
+def test_a_larger_ankle_is_the_more_pinched_at_its_diameters():
+    """The ankle's section departs further below the ellipse as it grows (soft tissue
+    beside the bones, the crest and the tendon still its ends), by under 2 %; its
+    exponent is held beyond the sizes it was fitted over; arrays of sections (a girth
+    curve) get each its own exponent."""
+    def ratio(width: float, depth: float) -> float:
+        return float(girth_mm(width, depth, "ankle")) / float(ellipse_perimeter_mm(width,
+                                                                                   depth))
+    slim, stout = (50.0, 68.0), (80.0, 106.0)
+    assert ratio(*stout) < ratio(*slim)
+    assert abs(ratio(*slim) - ratio(*stout)) < 0.02
+    top = ANKLE_DIAMETER_RANGE_MM[1]
+    assert shape_exponent(top + 40.0, top + 40.0, "ankle") == shape_exponent(top, top, "ankle")
+    assert shape_exponent(80.0, 106.0, "calf") == shape_exponent(50.0, 68.0, "calf")
+    widths, depths = np.array([slim[0], stout[0]]), np.array([slim[1], stout[1]])
+    together = girth_mm(widths, depths, "ankle")
+    assert together == pytest.approx([float(girth_mm(*slim, "ankle")),
+                                      float(girth_mm(*stout, "ankle"))], abs=1e-9)
 
 
 def _knee_flare(h: np.ndarray, starts_at: float) -> np.ndarray:
