@@ -11,9 +11,16 @@ import numpy as np
 import pytest
 
 from fitting.stance import Stance
-from vision.fakes import FakePoseEstimator, SyntheticScene, cover_lower_legs, hide_ankle, truth_knee_px, two_people
-from vision.pose_mediapipe import MediaPipeSelfieSegmenter
+from vision.fakes import (
+    FakePoseEstimator,
+    SyntheticScene,
+    cover_lower_legs,
+    hide_ankle,
+    truth_knee_px,
+    two_people,
+)
 from vision.measurer import LegMeasurer
+from vision.pose_mediapipe import MediaPipeSelfieSegmenter
 from vision.sources import read_image
 from vision.stance import Guidance, StanceChecker
 from vision.types import Frame
