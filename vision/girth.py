@@ -55,9 +55,11 @@ ANKLE_EXPONENT_PER_MM = -0.0051
 ANKLE_DIAMETER_RANGE_MM = (55.0, 100.0)
 # 1-sigma relative error of the shape model itself (section-to-section variation of the
 # perimeter at fixed diameters, and where on the leg the extreme is read): the sd of the
-# relative residuals on the same 144 exact silhouettes with the exponents above (1.14 %
-# at cB, 1.01 % at cC). With 0.8 % and 0.6 % only 40 % of the development legs' cB errors
-# fell within 1 sd; with 1.4 % at cB, 86 % of the wide scenes' did.
+# relative residuals on the 144 exact silhouettes the exponents were first fitted on
+# (1.14 % at cB, 1.01 % at cC; on the 308 fitting legs, 1.09 % at cB with the ankle's
+# exponent by size, 1.17 % with one for all). With 0.8 % and 0.6 % only 40 % of the
+# development legs' cB errors fell within 1 sd; with 1.4 % at cB, 86 % of the wide
+# scenes' did.
 SHAPE_MODEL_SD_REL = {"ankle": 0.012, "calf": 0.010}
 
 _THETA = np.linspace(0.0, 0.5 * math.pi, 721)
