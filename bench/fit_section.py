@@ -52,16 +52,9 @@ def fit(rows: list[dict], site: str) -> dict:
     d = np.array([r["diag"][dkey] for r in rows])
     truth = np.array([r[label]["truth"] for r in rows])
 
-    def errors(n: float) -> np.ndarray:
-        return superellipse_perimeter_mm(w, d, n) - truth
-
-    lo, hi = 1.5, 2.6  # the mean error grows with n: bisect for zero
-    for _ in range(40):
-        mid = 0.5 * (lo + hi)
-        lo, hi = (mid, hi) if errors(mid).mean() < 0 else (lo, mid)
-    n = 0.5 * (lo + hi)
+    n = _one_exponent(w, d, truth, SHAPE_EXPONENT[site])
     now = girth_mm(w, d, site) - truth  # the model as it stands (the ankle's by size)
-    best = errors(n)
+    best = superellipse_perimeter_mm(w, d, n) - truth
     return {"legs": len(rows), "exponent": round(n, 3), "residual_sd_mm": round(best.std(), 2),
             "residual_sd_rel": round(float(np.std(best / truth)), 4),
             "current_exponent": SHAPE_EXPONENT[site], "current_bias_mm": round(now.mean(), 2),
@@ -75,6 +68,11 @@ def _zero_mean(errors) -> float:
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if errors(mid).mean() < 0 else (lo, mid)
     return 0.5 * (lo + hi)
+
+
+def _one_exponent(w: np.ndarray, d: np.ndarray, truth: np.ndarray, near: float) -> float:
+    """The one exponent (within 0.6 of ``near``) whose girths have no mean error."""
+    return near + _zero_mean(lambda off: superellipse_perimeter_mm(w, d, near + off) - truth)
 
 
 def _by_thirds(truth: np.ndarray, err: np.ndarray) -> list[float]:
@@ -104,8 +102,7 @@ def fit_ankle_slope(rows: list[dict]) -> dict:
         lambda off: superellipse_perimeter_mm(w, d, SHAPE_EXPONENT["ankle"] + off
                                               + slope * mean_mm) - truth)
     best = superellipse_perimeter_mm(w, d, at + slope * mean_mm) - truth
-    flat_n = SHAPE_EXPONENT["ankle"] + _zero_mean(
-        lambda off: superellipse_perimeter_mm(w, d, SHAPE_EXPONENT["ankle"] + off) - truth)
+    flat_n = _one_exponent(w, d, truth, SHAPE_EXPONENT["ankle"])
     flat = superellipse_perimeter_mm(w, d, flat_n) - truth
     return {"legs": int(keep.sum()), "exponent_at_diameter": round(at, 3),
             "per_mm": round(slope, 4), "residual_sd_mm": round(float(best.std()), 2),
